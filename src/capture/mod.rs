@@ -1,0 +1,3 @@
+//! Recorded traffic: one decoder per capture format, all producing [`model::Batch`]es.
+
+pub mod model;

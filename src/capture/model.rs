@@ -1,0 +1,214 @@
+//! The one span model every capture decoder produces and every processor works on.
+//!
+//! It is OTLP-shaped (resource → scope → spans) because the collector's processors see OTLP:
+//! DataDog payloads are translated into it exactly as the contrib `datadog` receiver does.
+//! Attribute maps are small insertion-ordered vectors: a linear scan over ~10-40 keys beats
+//! hashing on the hot path, and order matters for output fidelity.
+
+/// One request as a receiver would hand it to the pipeline (one OTLP export request, or one
+/// DataDog payload after translation).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Batch {
+    pub resource_spans: Vec<ResourceSpans>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResourceSpans {
+    pub resource: Resource,
+    pub scope_spans: Vec<ScopeSpans>,
+    pub schema_url: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Resource {
+    pub attributes: Attributes,
+    pub dropped_attributes_count: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScopeSpans {
+    pub scope: Scope,
+    pub spans: Vec<Span>,
+    pub schema_url: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scope {
+    pub name: String,
+    pub version: String,
+    pub attributes: Attributes,
+    pub dropped_attributes_count: u32,
+}
+
+/// OTLP span kinds (values as in the protocol and in OTTL's `SPAN_KIND_*` enums).
+pub mod span_kind {
+    pub const UNSPECIFIED: i64 = 0;
+    pub const INTERNAL: i64 = 1;
+    pub const SERVER: i64 = 2;
+    pub const CLIENT: i64 = 3;
+    pub const PRODUCER: i64 = 4;
+    pub const CONSUMER: i64 = 5;
+}
+
+/// OTLP status codes.
+pub mod status_code {
+    pub const UNSET: i64 = 0;
+    pub const OK: i64 = 1;
+    pub const ERROR: i64 = 2;
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Span {
+    pub trace_id: [u8; 16],
+    pub span_id: [u8; 8],
+    /// All zeros for a root span.
+    pub parent_span_id: [u8; 8],
+    pub trace_state: String,
+    pub flags: u32,
+    pub name: String,
+    /// Kept as i64 because OTTL may set any int64 (`set(kind, 99)` is legal upstream).
+    pub kind: i64,
+    pub start_time_unix_nano: u64,
+    pub end_time_unix_nano: u64,
+    pub attributes: Attributes,
+    pub dropped_attributes_count: u32,
+    pub events: Vec<Event>,
+    pub dropped_events_count: u32,
+    pub links: Vec<Link>,
+    pub dropped_links_count: u32,
+    pub status: Status,
+}
+
+impl Span {
+    pub fn is_root(&self) -> bool {
+        self.parent_span_id == [0; 8]
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Status {
+    /// Kept as i64 for the same reason as `Span::kind`.
+    pub code: i64,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Event {
+    pub time_unix_nano: u64,
+    pub name: String,
+    pub attributes: Attributes,
+    pub dropped_attributes_count: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Link {
+    pub trace_id: [u8; 16],
+    pub span_id: [u8; 8],
+    pub trace_state: String,
+    pub attributes: Attributes,
+    pub dropped_attributes_count: u32,
+    pub flags: u32,
+}
+
+/// An OTLP `AnyValue`. `Empty` is pdata's empty value (reads as nil in OTTL).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum AnyValue {
+    #[default]
+    Empty,
+    Str(String),
+    Bool(bool),
+    Int(i64),
+    Double(f64),
+    Bytes(Vec<u8>),
+    Slice(Vec<AnyValue>),
+    Map(Attributes),
+}
+
+/// An ordered attribute map with unique keys (pdata semantics: `insert` keeps the first,
+/// `upsert` replaces in place).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Attributes(pub Vec<(String, AnyValue)>);
+
+impl Attributes {
+    pub fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, key: &str) -> Option<&AnyValue> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut AnyValue> {
+        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == key)
+    }
+
+    /// Set `key` to `value`, replacing an existing value in place.
+    pub fn upsert(&mut self, key: impl Into<String>, value: AnyValue) {
+        let key = key.into();
+        match self.get_mut(&key) {
+            Some(slot) => *slot = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    /// Add `key` only if absent. Returns whether it was added.
+    pub fn insert(&mut self, key: impl Into<String>, value: AnyValue) -> bool {
+        let key = key.into();
+        if self.contains_key(&key) {
+            return false;
+        }
+        self.0.push((key, value));
+        true
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<AnyValue> {
+        let idx = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.remove(idx).1)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &AnyValue)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+impl Batch {
+    pub fn span_count(&self) -> usize {
+        self.resource_spans
+            .iter()
+            .flat_map(|r| &r.scope_spans)
+            .map(|s| s.spans.len())
+            .sum()
+    }
+
+    /// Drop scopes without spans and resources without scopes, as processors do after removing
+    /// spans.
+    pub fn prune_empty(&mut self) {
+        for rs in &mut self.resource_spans {
+            rs.scope_spans.retain(|s| !s.spans.is_empty());
+        }
+        self.resource_spans.retain(|r| !r.scope_spans.is_empty());
+    }
+}
+
+/// `service.name` of a resource, as the collector's matchers read it (`AsString()`), or `None`.
+pub fn service_name(resource: &Resource) -> Option<String> {
+    resource.attributes.get("service.name").map(|v| match v {
+        AnyValue::Str(s) => s.clone(),
+        AnyValue::Int(i) => i.to_string(),
+        AnyValue::Bool(b) => b.to_string(),
+        AnyValue::Double(d) => d.to_string(),
+        _ => String::new(),
+    })
+}

@@ -1,0 +1,4 @@
+//! Collector configuration: YAML with positions, merging, `${env:...}` expansion, the typed
+//! model and the wiring checks `otelcol validate` does.
+
+pub mod node;

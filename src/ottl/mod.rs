@@ -1,0 +1,4 @@
+//! OTTL, the OpenTelemetry Transformation Language, as collector-contrib v0.156.0 parses,
+//! checks and evaluates it.
+
+pub mod ast;
