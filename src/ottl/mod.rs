@@ -2,3 +2,6 @@
 //! checks and evaluates it.
 
 pub mod ast;
+pub mod contexts;
+
+pub use contexts::{Context, PathMode};
