@@ -26,6 +26,11 @@ impl SourceMap {
         self.files.insert(name.into(), text.into());
     }
 
+    /// The whole text of `file`.
+    pub fn text(&self, file: &str) -> Option<&str> {
+        self.files.get(file).map(|t| &**t)
+    }
+
     pub fn line(&self, file: &str, line: u32) -> Option<&str> {
         let text = self.files.get(file)?;
         text.lines().nth(line.checked_sub(1)? as usize)

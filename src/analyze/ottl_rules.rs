@@ -1,0 +1,144 @@
+//! Every OTTL string of the config goes through here: parse (leniently, so non-upstream `=~`
+//! still yields a tree), check against the processor's context, compile for the evaluator,
+//! lint. Positions inside the string are mapped back into the YAML file.
+
+use crate::config::node::Node;
+use crate::config::strpos::location_in_scalar;
+use crate::diag::{codes, Diagnostic, Location, SourceMap};
+use crate::lint::{lint_condition, LintSite, RuleAction};
+use crate::ottl::ast::{self, BoolExpr};
+use crate::ottl::error::{OttlError, OttlErrorKind};
+use crate::ottl::{CheckOptions, Context, PathMode};
+
+/// A condition that passed parsing and checking (apart from non-upstream syntax, which we can
+/// still evaluate) and compiles.
+#[derive(Clone)]
+pub struct RulePlan {
+    pub text: String,
+    pub location: Location,
+    pub context: Context,
+    pub mode: PathMode,
+    pub ast: ast::Node<BoolExpr>,
+}
+
+/// Maps byte offsets inside one OTTL string to config locations.
+pub struct Locator<'a> {
+    pub node: &'a Node,
+    pub source: &'a str,
+}
+
+impl Locator<'_> {
+    pub fn at(&self, span: ast::Span) -> Location {
+        location_in_scalar(self.node, self.source, span.start)
+    }
+}
+
+pub fn locator<'a>(node: &'a Node, sources: &'a SourceMap) -> Locator<'a> {
+    Locator { node, source: sources.text(&node.loc.file).unwrap_or("") }
+}
+
+pub fn ottl_diagnostic(e: &OttlError, loc: &Locator<'_>, what: &str, text: &str) -> Diagnostic {
+    let location = loc.at(e.span);
+    match e.kind {
+        OttlErrorKind::NonUpstream => Diagnostic::error(codes::NON_UPSTREAM_SYNTAX, e.message.clone())
+            .at(location)
+            .with_help(e.help.clone().unwrap_or_else(|| "rewrite with IsMatch(...)".into()))
+            .with_note("otelcheck evaluates it as an unanchored regex match so the dry run can show its effect"),
+        OttlErrorKind::Syntax | OttlErrorKind::Invalid => {
+            let help = e.help.clone().unwrap_or_else(|| {
+                "fix the OTTL so the collector accepts it; see pkg/ottl/LANGUAGE.md for the grammar".into()
+            });
+            Diagnostic::error(codes::INVALID_OTTL, format!("unable to parse OTTL {what} {text:?}: {}", e.message))
+                .at(location)
+                .with_help(help)
+        }
+    }
+}
+
+/// Parse, check and lint one filter condition. Returns the plan when it can be replayed.
+pub fn plan_condition(
+    text: &str,
+    node: &Node,
+    sources: &SourceMap,
+    ctx_hint: Option<Context>,
+    allowed_inferred: &[Context],
+    action: RuleAction,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<RulePlan> {
+    let loc = locator(node, sources);
+    let (tree, errors) = crate::ottl::parse_condition_lenient(text);
+    let mut fatal = false;
+    for e in &errors {
+        fatal |= e.kind != OttlErrorKind::NonUpstream;
+        diags.push(ottl_diagnostic(e, &loc, "condition", text));
+    }
+    let tree = tree?;
+    if fatal {
+        return None;
+    }
+    let (context, mode) = match ctx_hint {
+        Some(c) => (c, PathMode::Explicit(c)),
+        None => match crate::ottl::infer_condition_context(&tree, allowed_inferred) {
+            Ok(c) => (c, PathMode::Inferred),
+            Err(msg) => {
+                diags.push(
+                    Diagnostic::error(codes::INVALID_OTTL, format!("unable to parse OTTL condition {text:?}: {msg}"))
+                        .at(loc.at(tree.span))
+                        .with_help("prefix every path with its context (span., resource., scope., spanevent.) or set `context:` on the group"),
+                );
+                return None;
+            }
+        },
+    };
+    let opts = CheckOptions { mode, editors_allowed: false };
+    let check_errors = crate::ottl::check_condition(&tree, context, &opts);
+    for e in &check_errors {
+        diags.push(ottl_diagnostic(e, &loc, "condition", text));
+    }
+    if !check_errors.is_empty() {
+        return None;
+    }
+    let locate = |s: ast::Span| loc.at(s);
+    diags.extend(lint_condition(&LintSite { cond: &tree, text, action, locate: &locate }));
+    Some(RulePlan { text: text.to_owned(), location: loc.at(ast::Span::new(0, 0)), context, mode, ast: tree })
+}
+
+/// Parse and check a statement (transform) — validation only for now.
+pub fn check_statement_text(
+    text: &str,
+    node: &Node,
+    sources: &SourceMap,
+    ctx_hint: Option<Context>,
+    allowed_inferred: &[Context],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let loc = locator(node, sources);
+    let (tree, errors) = crate::ottl::parse_statement_lenient(text);
+    let mut fatal = false;
+    for e in &errors {
+        fatal |= e.kind != OttlErrorKind::NonUpstream;
+        diags.push(ottl_diagnostic(e, &loc, "statement", text));
+    }
+    let Some(tree) = tree else { return };
+    if fatal {
+        return;
+    }
+    let (context, mode) = match ctx_hint {
+        Some(c) => (c, PathMode::Explicit(c)),
+        None => match crate::ottl::infer_statement_context(&tree, allowed_inferred) {
+            Ok(c) => (c, PathMode::Inferred),
+            Err(msg) => {
+                diags.push(
+                    Diagnostic::error(codes::INVALID_OTTL, format!("unable to parse OTTL statement {text:?}: {msg}"))
+                        .at(loc.at(ast::Span::new(0, text.len())))
+                        .with_help("prefix every path with its context (span., resource., ...) or set `context:` on the group"),
+                );
+                return;
+            }
+        },
+    };
+    let opts = CheckOptions { mode, editors_allowed: true };
+    for e in crate::ottl::check_statement(&tree, context, &opts) {
+        diags.push(ottl_diagnostic(&e, &loc, "statement", text));
+    }
+}

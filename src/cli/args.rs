@@ -1,0 +1,178 @@
+//! Command-line flags exactly as the user typed them (clap derive). Turning them into a
+//! validated plan happens in `plan.rs`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  ran; nothing at or above the --fail-on threshold
+  1  ran; found something at or above the threshold (catch-all rule, invalid OTTL, lost service, ...)
+  2  could not run: usage error, unreadable or malformed config or capture, unsupported format
+
+Examples:
+  otelcheck validate collector.yaml
+  otelcheck validate base.yaml overrides.yaml --set ENV=prod --format json
+  otelcheck dry-run collector.yaml capture.msgpack
+  otelcheck dry-run collector.yaml --capture a.msgpack --capture b.otlp.pb --write-output out/
+  otelcheck inspect capture.msgpack";
+
+/// Check an OpenTelemetry Collector config against recorded traffic before it ships.
+///
+/// otelcheck reads a collector config (contrib v0.156.0 semantics), compiles every OTTL and
+/// match rule, and replays real captures (DataDog agent msgpack, OTLP protobuf or JSON)
+/// through each traces pipeline in dry-run mode, reporting per rule what it drops, with
+/// file:line:column. Where it cannot emulate a component it says so.
+#[derive(Debug, Parser)]
+#[command(name = "otelcheck", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Static checks, no data: YAML, ${env:...} expansion, component types and settings,
+    /// pipeline wiring, every OTTL statement parsed and type-checked, static lints.
+    Validate(ValidateArgs),
+    /// Everything `validate` does, then replay captures through each traces pipeline and
+    /// report per processor and per rule what happened.
+    ///
+    /// Positional files ending in .yaml or .yml are configs; any other positional file is a
+    /// capture (or name captures explicitly with --capture).
+    #[command(name = "dry-run")]
+    DryRun(DryRunArgs),
+    /// Summarise captures: format, payloads, traces, spans, services, span names and
+    /// attribute keys with counts.
+    Inspect(InspectArgs),
+}
+
+/// Options shared by every command that reads a config.
+#[derive(Debug, Args, Clone)]
+pub struct ConfigArgs {
+    /// Supply a value for ${env:VAR} / ${VAR} expansion (wins over the environment).
+    /// Repeatable.
+    #[arg(long = "set", value_name = "VAR=VALUE", value_parser = parse_set)]
+    pub sets: Vec<(String, String)>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// When to use colour in text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Collector config files; several are merged in order like the collector's --config.
+    #[arg(required = true, value_name = "CONFIG")]
+    pub configs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DryRunArgs {
+    /// Config files (*.yaml, *.yml) followed by capture files.
+    #[arg(required = true, value_name = "CONFIG|CAPTURE")]
+    pub files: Vec<PathBuf>,
+    /// A capture to replay (repeatable). When given, every positional file is a config.
+    #[arg(long = "capture", value_name = "FILE")]
+    pub captures: Vec<PathBuf>,
+    /// Skip content detection and decode every capture as this format.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub capture_format: Option<CaptureFormatArg>,
+    /// A drop rule matching more than this share of the spans it tests is a catch-all
+    /// (1.0 = only rules matching every span).
+    #[arg(long, default_value_t = 1.0, value_name = "RATIO", value_parser = parse_ratio)]
+    pub max_match_ratio: f64,
+    /// Write, per pipeline, what its exporters would receive as OTLP JSON lines to
+    /// DIR/<pipeline id with / as _>.jsonl.
+    #[arg(long, value_name = "DIR")]
+    pub write_output: Option<PathBuf>,
+    /// Never show a progress bar (it is only shown on a terminal anyway).
+    #[arg(long)]
+    pub no_progress: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Capture files.
+    #[arg(required = true, value_name = "CAPTURE")]
+    pub captures: Vec<PathBuf>,
+    /// Skip content detection and decode every capture as this format.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub capture_format: Option<CaptureFormatArg>,
+    /// Output format (text or json).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Capture formats as named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CaptureFormatArg {
+    /// DataDog agent payload v0.3/v0.4 (msgpack array of traces of span maps).
+    #[value(name = "datadog-v0.4", alias = "datadog-v0.3")]
+    DatadogV04,
+    /// DataDog agent payload v0.5 (string table + 12-field span arrays).
+    #[value(name = "datadog-v0.5")]
+    DatadogV05,
+    /// One OTLP ExportTraceServiceRequest in protobuf.
+    #[value(name = "otlp-proto")]
+    OtlpProto,
+    /// 4-byte big-endian length-prefixed OTLP protobuf messages.
+    #[value(name = "otlp-proto-stream")]
+    OtlpProtoStream,
+    /// OTLP JSON: one object, or one object per line.
+    #[value(name = "otlp-json")]
+    OtlpJson,
+}
+
+fn parse_set(s: &str) -> Result<(String, String), String> {
+    let (k, v) = s.split_once('=').ok_or_else(|| format!("expected VAR=VALUE, got {s:?}"))?;
+    if k.is_empty() {
+        return Err(format!("expected VAR=VALUE, got {s:?}"));
+    }
+    Ok((k.to_owned(), v.to_owned()))
+}
+
+fn parse_ratio(s: &str) -> Result<f64, String> {
+    let r: f64 = s.parse().map_err(|_| format!("expected a number between 0 and 1, got {s:?}"))?;
+    if (0.0..=1.0).contains(&r) {
+        Ok(r)
+    } else {
+        Err(format!("expected a number between 0 and 1, got {s}"))
+    }
+}

@@ -1,0 +1,3 @@
+//! One file per lint rule.
+
+pub mod catch_all;

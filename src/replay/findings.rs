@@ -1,0 +1,258 @@
+//! Findings that need data: catch-all rules (by what they matched), dead rules, evaluation
+//! errors, lost services, pipelines that export nothing, and processors we could not emulate.
+
+use super::{PipelineRun, ProcRun};
+use crate::capture::model::Batch;
+use crate::capture::Capture;
+use crate::diag::{codes, Diagnostic};
+use crate::ottl::runtime::AttrScope;
+use crate::processors::rule::Rule;
+use crate::processors::Emulation;
+use crate::report::{JsonLocation, ProcessorReport, RuleReport};
+use std::collections::BTreeSet;
+
+/// Fewer spans than this is too little evidence for a data-driven catch-all verdict.
+const MIN_EVIDENCE: u64 = 10;
+
+pub fn processor_report(p: &ProcRun) -> ProcessorReport {
+    let rules = match &p.emulation {
+        Emulation::Filter(f) => f.rules.iter().map(rule_report).chain(f.legacy.iter().flat_map(|l| l.reports())).collect(),
+        Emulation::PassThrough { .. } => Vec::new(),
+    };
+    ProcessorReport {
+        id: p.id.clone(),
+        ty: p.ty.clone(),
+        emulated: p.emulated,
+        location: Some(JsonLocation::from(&p.location)),
+        spans_in: p.spans_in,
+        spans_out: p.spans_out,
+        rules,
+    }
+}
+
+fn rule_report(r: &Rule) -> RuleReport {
+    RuleReport {
+        text: r.text.clone(),
+        location: Some(JsonLocation::from(&r.location)),
+        action: "drop",
+        evaluated: r.stats.evaluated,
+        matched: r.stats.matched,
+        dropped: r.stats.dropped,
+        errors: r.stats.errors,
+        examples: r.stats.examples.clone(),
+    }
+}
+
+pub fn collect(pipelines: &[PipelineRun], captures: &[Capture], ratio: f64) -> Vec<Diagnostic> {
+    let keys = KeyCatalog::new(captures);
+    let mut out = Vec::new();
+    for p in pipelines {
+        for proc in &p.processors {
+            if !proc.emulated {
+                out.push(unsupported(proc, p));
+            }
+            if let Emulation::Filter(f) = &proc.emulation {
+                for rule in &f.rules {
+                    out.extend(rule_findings(rule, ratio, &keys, proc));
+                }
+                if proc.failed_batches > 0 {
+                    out.push(propagate_failure(proc));
+                }
+            }
+        }
+        out.extend(pipeline_findings(p));
+    }
+    out
+}
+
+fn rule_findings(rule: &Rule, ratio: f64, keys: &KeyCatalog, proc: &ProcRun) -> Vec<Diagnostic> {
+    let s = &rule.stats;
+    let mut out = Vec::new();
+    let all = s.evaluated >= MIN_EVIDENCE && s.matched as f64 >= ratio * s.evaluated as f64;
+    let carriers = !rule.read_keys().is_empty()
+        && s.carriers >= MIN_EVIDENCE
+        && s.carriers_matched as f64 >= ratio * s.carriers as f64;
+    if all || carriers {
+        let what = if all {
+            format!("it matched {} of the {} spans it was evaluated on", s.matched, s.evaluated)
+        } else {
+            let keys: Vec<String> = rule.read_keys().iter().map(|k| format!("{:?}", k.key)).collect();
+            format!(
+                "it matched all {} spans that carry {} ({} spans evaluated in all)",
+                s.carriers,
+                keys.join(", "),
+                s.evaluated
+            )
+        };
+        out.push(
+            Diagnostic::error(codes::CATCH_ALL_RULE, format!("`{}` in {} is a catch-all: {what}", rule.text, proc.id))
+                .at(rule.location.clone())
+                .with_help("narrow the condition to the spans you mean to drop (anchor regexes, compare exact values)"),
+        );
+    } else if s.evaluated > 0 && s.matched == 0 {
+        out.push(dead_rule(rule, keys, proc));
+    }
+    if s.errors > 0 {
+        out.push(
+            Diagnostic::warning(
+                codes::EVALUATION_ERROR,
+                format!(
+                    "`{}` raised {} evaluation error(s) in {}; first: {}",
+                    rule.text,
+                    s.errors,
+                    proc.id,
+                    s.first_error.as_deref().unwrap_or("?")
+                ),
+            )
+            .at(rule.location.clone())
+            .with_help("with error_mode ignore/silent the span is kept; with propagate the whole request is dropped. Guard the condition, e.g. `attributes[\"x\"] != nil and ...`"),
+        );
+    }
+    out
+}
+
+fn dead_rule(rule: &Rule, keys: &KeyCatalog, proc: &ProcRun) -> Diagnostic {
+    let mut d = Diagnostic::warning(
+        codes::DEAD_RULE,
+        format!("`{}` in {} matched none of the {} spans it was evaluated on", rule.text, proc.id, rule.stats.evaluated),
+    )
+    .at(rule.location.clone());
+    let missing: Vec<_> = rule.read_keys().iter().filter(|k| !keys.has(k.scope, &k.key)).collect();
+    if missing.is_empty() {
+        return d.with_help("check the values it compares against; no span in the capture has them");
+    }
+    for k in &missing {
+        let near = keys.closest(k.scope, &k.key);
+        let hint = if near.is_empty() {
+            String::new()
+        } else {
+            format!("; closest keys that do occur: {}", near.join(", "))
+        };
+        d = d.with_note(format!("attribute {:?} never occurs in the capture{hint}", k.key));
+    }
+    d.with_help("use the attribute names the collector actually sees (the datadog receiver renames DataDog tags, e.g. http.url → url.full)")
+}
+
+fn propagate_failure(proc: &ProcRun) -> Diagnostic {
+    Diagnostic::error(
+        codes::EVALUATION_ERROR,
+        format!(
+            "{} failed {} request(s) with error_mode: propagate; the collector drops each such request entirely",
+            proc.id, proc.failed_batches
+        ),
+    )
+    .at(proc.location.clone())
+    .with_help("guard the erroring condition or set error_mode: ignore")
+}
+
+fn unsupported(proc: &ProcRun, p: &PipelineRun) -> Diagnostic {
+    Diagnostic::warning(
+        codes::UNSUPPORTED_COMPONENT,
+        format!(
+            "otelcheck does not emulate the `{}` processor yet: in pipeline {} spans pass through {} unchanged, so this dry run does not show what it would change",
+            proc.ty, p.id, proc.id
+        ),
+    )
+    .at(proc.location.clone())
+    .with_help("treat counts after this processor as upper bounds")
+}
+
+fn pipeline_findings(p: &PipelineRun) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if p.spans_in > 0 && p.spans_out == 0 {
+        out.push(
+            Diagnostic::error(
+                codes::PIPELINE_DROPS_EVERYTHING,
+                format!("pipeline {} exports no span at all: all {} spans replayed into it were dropped", p.id, p.spans_in),
+            )
+            .at(p.location.clone())
+            .with_help("look at the processor whose `out` column drops to 0 in the table above"),
+        );
+        return out;
+    }
+    for (service, n) in &p.services_in {
+        if !p.services_out.contains_key(service) {
+            let culprit = p
+                .processors
+                .iter()
+                .find(|proc| proc.spans_out < proc.spans_in)
+                .map(|proc| format!(" (spans were removed by {})", proc.id))
+                .unwrap_or_default();
+            out.push(
+                Diagnostic::error(
+                    codes::SERVICE_LOST,
+                    format!("service {service:?} has no span left after pipeline {}: all {n} of its spans were dropped{culprit}", p.id),
+                )
+                .at(p.location.clone())
+                .with_help("check the rules that dropped its spans (per-rule counts and examples above)"),
+            );
+        }
+    }
+    out
+}
+
+/// Attribute keys present in the captures, by where they live.
+struct KeyCatalog {
+    span: BTreeSet<String>,
+    resource: BTreeSet<String>,
+    scope: BTreeSet<String>,
+    event: BTreeSet<String>,
+}
+
+impl KeyCatalog {
+    fn new(captures: &[Capture]) -> Self {
+        let mut c = Self { span: BTreeSet::new(), resource: BTreeSet::new(), scope: BTreeSet::new(), event: BTreeSet::new() };
+        for b in captures.iter().flat_map(|c| &c.payloads) {
+            c.add(b);
+        }
+        c
+    }
+
+    fn add(&mut self, b: &Batch) {
+        for rs in &b.resource_spans {
+            self.resource.extend(rs.resource.attributes.iter().map(|(k, _)| k.to_owned()));
+            for ss in &rs.scope_spans {
+                self.scope.extend(ss.scope.attributes.iter().map(|(k, _)| k.to_owned()));
+                for s in &ss.spans {
+                    for (k, _) in s.attributes.iter() {
+                        if !self.span.contains(k) {
+                            self.span.insert(k.to_owned());
+                        }
+                    }
+                    for e in &s.events {
+                        self.event.extend(e.attributes.iter().map(|(k, _)| k.to_owned()));
+                    }
+                }
+            }
+        }
+    }
+
+    fn set(&self, scope: AttrScope) -> &BTreeSet<String> {
+        match scope {
+            AttrScope::Span => &self.span,
+            AttrScope::Resource => &self.resource,
+            AttrScope::Scope => &self.scope,
+            AttrScope::Event => &self.event,
+        }
+    }
+
+    fn has(&self, scope: AttrScope, key: &str) -> bool {
+        self.set(scope).contains(key)
+    }
+
+    /// Up to three existing keys closest to `key` (Jaro-Winkler, plus shared last segment).
+    fn closest(&self, scope: AttrScope, key: &str) -> Vec<String> {
+        let last = key.rsplit('.').next().unwrap_or(key);
+        let mut scored: Vec<(f64, &String)> = self
+            .set(scope)
+            .iter()
+            .map(|k| {
+                let bonus = if k.rsplit('.').next() == Some(last) { 0.2 } else { 0.0 };
+                (strsim::jaro_winkler(key, k) + bonus, k)
+            })
+            .filter(|(s, _)| *s >= 0.75)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        scored.into_iter().take(3).map(|(_, k)| k.clone()).collect()
+    }
+}
