@@ -8,7 +8,9 @@ use otelcheck::diag::{Diagnostic, Severity};
 use std::path::PathBuf;
 
 fn check_file(rel: &str) -> Vec<Diagnostic> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/config/upstream").join(rel);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/config/upstream")
+        .join(rel);
     let loaded = match load_configs(&[path], &LoadOptions::default()) {
         Ok(l) => l,
         Err(e) => return e,
@@ -37,14 +39,24 @@ fn run(loaded: &otelcheck::config::LoadedConfig) -> Vec<Diagnostic> {
 }
 
 fn errors(diags: &[Diagnostic]) -> Vec<(&'static str, &str)> {
-    diags.iter().filter(|d| d.severity == Severity::Error).map(|d| (d.code, d.message.as_str())).collect()
+    diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| (d.code, d.message.as_str()))
+        .collect()
 }
 
 fn unknown_types(diags: &[Diagnostic]) -> Vec<&str> {
     let mut v: Vec<&str> = diags
         .iter()
         .filter(|d| d.code == "unknown-component")
-        .filter_map(|d| d.message.split("unknown type: \"").nth(1)?.split('"').next())
+        .filter_map(|d| {
+            d.message
+                .split("unknown type: \"")
+                .nth(1)?
+                .split('"')
+                .next()
+        })
         .collect();
     v.sort_unstable();
     v.dedup();
@@ -53,19 +65,37 @@ fn unknown_types(diags: &[Diagnostic]) -> Vec<&str> {
 
 /// Errors other than the unknown `nop`-style types.
 fn other_errors(diags: &[Diagnostic]) -> Vec<(&'static str, &str)> {
-    errors(diags).into_iter().filter(|(c, _)| *c != "unknown-component").collect()
+    errors(diags)
+        .into_iter()
+        .filter(|(c, _)| *c != "unknown-component")
+        .collect()
 }
 
 #[test]
 fn invalid_references_missing_processor() {
-    let expected = r#"service::pipelines::traces: references processor "invalid" which is not configured"#;
+    let expected =
+        r#"service::pipelines::traces: references processor "invalid" which is not configured"#;
     for dir in ["core", "substituted"] {
         let d = check_file(&format!("{dir}/otelcol-invalid.yaml"));
-        assert_eq!(other_errors(&d), [("undefined-component", expected)], "{dir}");
-        let at = d.iter().find(|x| x.code == "undefined-component").and_then(|x| x.location.clone()).unwrap();
-        assert_eq!((at.line, at.column), if dir == "core" { (14, 20) } else { (18, 20) });
+        assert_eq!(
+            other_errors(&d),
+            [("undefined-component", expected)],
+            "{dir}"
+        );
+        let at = d
+            .iter()
+            .find(|x| x.code == "undefined-component")
+            .and_then(|x| x.location.clone())
+            .unwrap();
+        assert_eq!(
+            (at.line, at.column),
+            if dir == "core" { (14, 20) } else { (18, 20) }
+        );
     }
-    assert_eq!(unknown_types(&check_file("core/otelcol-invalid.yaml")), ["nop"]);
+    assert_eq!(
+        unknown_types(&check_file("core/otelcol-invalid.yaml")),
+        ["nop"]
+    );
     assert!(unknown_types(&check_file("substituted/otelcol-invalid.yaml")).is_empty());
 }
 
@@ -75,38 +105,76 @@ fn invalid_components_reports_the_unknown_processor() {
     assert_eq!(unknown_types(&d), ["nop", "nosuchprocessor"]);
     let d = check_file("substituted/otelcol-invalid-components.yaml");
     assert_eq!(unknown_types(&d), ["nosuchprocessor"]);
-    let msg = d.iter().find(|x| x.code == "unknown-component").map(|x| x.message.as_str());
-    assert_eq!(msg, Some(r#"'processors' unknown type: "nosuchprocessor" for id: "nosuchprocessor""#));
+    let msg = d
+        .iter()
+        .find(|x| x.code == "unknown-component")
+        .map(|x| x.message.as_str());
+    assert_eq!(
+        msg,
+        Some(r#"'processors' unknown type: "nosuchprocessor" for id: "nosuchprocessor""#)
+    );
 }
 
 #[test]
 fn invalid_telemetry_key() {
     for dir in ["core", "substituted"] {
         let d = check_file(&format!("{dir}/otelcol-invalid-telemetry.yaml"));
-        assert_eq!(other_errors(&d), [("invalid-config", "'service.telemetry' has invalid keys: unknown")], "{dir}");
+        assert_eq!(
+            other_errors(&d),
+            [(
+                "invalid-config",
+                "'service.telemetry' has invalid keys: unknown"
+            )],
+            "{dir}"
+        );
     }
 }
 
 #[test]
 fn connector_used_only_as_receiver() {
     let expected = r#"connector "nop/connector1" used as receiver in [logs/in2] pipeline but not used in any supported exporter pipeline"#;
-    assert_eq!(other_errors(&check_file("core/otelcol-invalid-connector-unused-exp.yaml")), [("invalid-pipeline", expected)]);
+    assert_eq!(
+        other_errors(&check_file(
+            "core/otelcol-invalid-connector-unused-exp.yaml"
+        )),
+        [("invalid-pipeline", expected)]
+    );
     let d = check_file("substituted/otelcol-invalid-connector-unused-exp.yaml");
-    assert_eq!(other_errors(&d), [("invalid-pipeline", expected.replace("nop/", "forward/").as_str())]);
+    assert_eq!(
+        other_errors(&d),
+        [(
+            "invalid-pipeline",
+            expected.replace("nop/", "forward/").as_str()
+        )]
+    );
 }
 
 #[test]
 fn connector_used_only_as_exporter() {
     let expected = r#"connector "nop/connector1" used as exporter in [logs/in2] pipeline but not used in any supported receiver pipeline"#;
-    assert_eq!(other_errors(&check_file("core/otelcol-invalid-connector-unused-rec.yaml")), [("invalid-pipeline", expected)]);
+    assert_eq!(
+        other_errors(&check_file(
+            "core/otelcol-invalid-connector-unused-rec.yaml"
+        )),
+        [("invalid-pipeline", expected)]
+    );
     let d = check_file("substituted/otelcol-invalid-connector-unused-rec.yaml");
-    assert_eq!(other_errors(&d), [("invalid-pipeline", expected.replace("nop/", "forward/").as_str())]);
+    assert_eq!(
+        other_errors(&d),
+        [(
+            "invalid-pipeline",
+            expected.replace("nop/", "forward/").as_str()
+        )]
+    );
 }
 
 #[test]
 fn cyclic_connector() {
     let expected = r#"cycle detected: connector "nop/forward" (traces to traces) -> connector "nop/forward" (traces to traces)"#;
-    assert_eq!(other_errors(&check_file("core/otelcol-cyclic-connector.yaml")), [("invalid-pipeline", expected)]);
+    assert_eq!(
+        other_errors(&check_file("core/otelcol-cyclic-connector.yaml")),
+        [("invalid-pipeline", expected)]
+    );
     let d = check_file("substituted/otelcol-cyclic-connector.yaml");
     let sub = expected.replace("nop/forward", "forward/forward");
     assert_eq!(other_errors(&d), [("invalid-pipeline", sub.as_str())]);
@@ -114,9 +182,20 @@ fn cyclic_connector() {
 
 #[test]
 fn valid_files_have_no_other_errors() {
-    for f in ["otelcol-valid-connector-use.yaml", "otelcol-otelconftelemetry.yaml"] {
-        assert_eq!(other_errors(&check_file(&format!("core/{f}"))), [], "core/{f}");
-        assert_eq!(errors(&check_file(&format!("substituted/{f}"))), [], "substituted/{f}");
+    for f in [
+        "otelcol-valid-connector-use.yaml",
+        "otelcol-otelconftelemetry.yaml",
+    ] {
+        assert_eq!(
+            other_errors(&check_file(&format!("core/{f}"))),
+            [],
+            "core/{f}"
+        );
+        assert_eq!(
+            errors(&check_file(&format!("substituted/{f}"))),
+            [],
+            "substituted/{f}"
+        );
     }
     // `nop` as-is: only the unknown type
     assert_eq!(other_errors(&check_file("core/otelcol-nop.yaml")), []);
@@ -127,7 +206,10 @@ fn valid_files_have_no_other_errors() {
 fn log_to_file_is_valid_with_an_unset_variable() {
     let d = check_file("core/otelcol-log-to-file.yaml");
     assert_eq!(errors(&d), []);
-    let warn: Vec<_> = d.iter().map(|x| (x.code, x.location.as_ref().map(|l| l.line))).collect();
+    let warn: Vec<_> = d
+        .iter()
+        .map(|x| (x.code, x.location.as_ref().map(|l| l.line)))
+        .collect();
     assert_eq!(warn, [("unset-variable", Some(20))]);
 }
 
@@ -162,46 +244,128 @@ const BASE: &str = "receivers:\n  otlp:\nexporters:\n  debug:\nprocessors:\n  ba
 
 #[test]
 fn pipeline_rules() {
-    let d = check_text(&format!("{BASE}service:\n  pipelines:\n    traces:\n      processors: [batch, batch]\n"));
+    let d = check_text(&format!(
+        "{BASE}service:\n  pipelines:\n    traces:\n      processors: [batch, batch]\n"
+    ));
     let errs = errors(&d);
-    assert!(errs.contains(&("invalid-pipeline", "service::pipelines::traces: must have at least one receiver")));
-    assert!(errs.contains(&("invalid-pipeline", "service::pipelines::traces: must have at least one exporter")));
-    assert!(errs.contains(&("invalid-pipeline", r#"service::pipelines::traces: references processor "batch" multiple times"#)));
+    assert!(errs.contains(&(
+        "invalid-pipeline",
+        "service::pipelines::traces: must have at least one receiver"
+    )));
+    assert!(errs.contains(&(
+        "invalid-pipeline",
+        "service::pipelines::traces: must have at least one exporter"
+    )));
+    assert!(errs.contains(&(
+        "invalid-pipeline",
+        r#"service::pipelines::traces: references processor "batch" multiple times"#
+    )));
     let d = check_text(&format!("{BASE}service:\n  pipelines: {{}}\n"));
-    assert_eq!(errors(&d), [("invalid-pipeline", "service::pipelines: service must have at least one pipeline")]);
+    assert_eq!(
+        errors(&d),
+        [(
+            "invalid-pipeline",
+            "service::pipelines: service must have at least one pipeline"
+        )]
+    );
     let d = check_text(&format!("{BASE}service:\n  pipelines:\n    foo:\n      receivers: [otlp]\n      exporters: [debug]\n"));
-    assert_eq!(errors(&d), [("invalid-pipeline", r#"service::pipelines: in "foo" id: unknown pipeline signal: "foo""#)]);
+    assert_eq!(
+        errors(&d),
+        [(
+            "invalid-pipeline",
+            r#"service::pipelines: in "foo" id: unknown pipeline signal: "foo""#
+        )]
+    );
 }
 
 #[test]
 fn section_and_key_checks() {
     let d = check_text("processors:\n  batch:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n");
     let errs = errors(&d);
-    assert!(errs.contains(&("invalid-config", "no receiver configuration specified in config")), "{errs:?}");
-    assert!(errs.contains(&("invalid-config", "no exporter configuration specified in config")), "{errs:?}");
+    assert!(
+        errs.contains(&(
+            "invalid-config",
+            "no receiver configuration specified in config"
+        )),
+        "{errs:?}"
+    );
+    assert!(
+        errs.contains(&(
+            "invalid-config",
+            "no exporter configuration specified in config"
+        )),
+        "{errs:?}"
+    );
     let d = check_text(&format!("{BASE}foo: 1\nservice:\n  bogus: 1\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n"));
     let errs = errors(&d);
-    assert!(errs.contains(&("invalid-config", "'otelcol.configSettings' has invalid keys: foo")), "{errs:?}");
-    assert!(errs.contains(&("invalid-config", "'service' has invalid keys: bogus")), "{errs:?}");
+    assert!(
+        errs.contains(&(
+            "invalid-config",
+            "'otelcol.configSettings' has invalid keys: foo"
+        )),
+        "{errs:?}"
+    );
+    assert!(
+        errs.contains(&("invalid-config", "'service' has invalid keys: bogus")),
+        "{errs:?}"
+    );
     let d = check_text("receivers:\n  otlp:\nexporters:\n  debug/:\n  debug:\nservice:\n  extensions: [health_check]\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n");
     let errs = errors(&d);
-    assert!(errs.contains(&("invalid-config", r#"'exporters' in "debug/" id: the part after / should not be empty"#)), "{errs:?}");
-    assert!(errs.contains(&("undefined-component", r#"service::extensions: references extension "health_check" which is not configured"#)), "{errs:?}");
+    assert!(
+        errs.contains(&(
+            "invalid-config",
+            r#"'exporters' in "debug/" id: the part after / should not be empty"#
+        )),
+        "{errs:?}"
+    );
+    assert!(
+        errs.contains(&(
+            "undefined-component",
+            r#"service::extensions: references extension "health_check" which is not configured"#
+        )),
+        "{errs:?}"
+    );
 }
 
 #[test]
 fn unknown_types_get_a_suggestion() {
     let d = check_text(&format!("{BASE}  atributes:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      processors: [atributes]\n      exporters: [debug]\n"));
     let u = d.iter().find(|x| x.code == "unknown-component").unwrap();
-    assert!(u.help.as_deref().unwrap_or("").contains("did you mean \"attributes\""), "{:?}", u.help);
-    assert_eq!(u.location.as_ref().map(|l| (l.line, l.column)), Some((7, 3)));
+    assert!(
+        u.help
+            .as_deref()
+            .unwrap_or("")
+            .contains("did you mean \"attributes\""),
+        "{:?}",
+        u.help
+    );
+    assert_eq!(
+        u.location.as_ref().map(|l| (l.line, l.column)),
+        Some((7, 3))
+    );
 }
 
 #[test]
 fn unused_components_warn() {
     let d = check_text("receivers:\n  otlp:\n  otlp/2:\nexporters:\n  debug:\nextensions:\n  zpages:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n");
-    let warns: Vec<_> = d.iter().filter(|x| x.severity == Severity::Warning).map(|x| (x.code, x.message.as_str())).collect();
-    assert_eq!(warns, [("unused-component", r#"receiver "otlp/2" is configured but not used in any pipeline"#), ("unused-component", r#"extension "zpages" is configured but not enabled in service.extensions"#)]);
+    let warns: Vec<_> = d
+        .iter()
+        .filter(|x| x.severity == Severity::Warning)
+        .map(|x| (x.code, x.message.as_str()))
+        .collect();
+    assert_eq!(
+        warns,
+        [
+            (
+                "unused-component",
+                r#"receiver "otlp/2" is configured but not used in any pipeline"#
+            ),
+            (
+                "unused-component",
+                r#"extension "zpages" is configured but not enabled in service.extensions"#
+            )
+        ]
+    );
 }
 
 #[test]
@@ -209,10 +373,19 @@ fn signal_support_and_shared_processors() {
     let text = "receivers:\n  otlp:\n  zipkin:\nexporters:\n  debug:\nprocessors:\n  span:\n  batch:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp, zipkin]\n      processors: [batch, span]\n      exporters: [debug]\n    logs:\n      receivers: [zipkin]\n      processors: [batch, span]\n      exporters: [debug]\n";
     let d = check_text(text);
     let errs = errors(&d);
-    assert_eq!(errs, [
-        ("invalid-pipeline", r#"failed to create "zipkin" receiver for data type "logs": telemetry type is not supported"#),
-        ("invalid-pipeline", r#"failed to create "span" processor, in pipeline "logs": telemetry type is not supported"#),
-    ]);
+    assert_eq!(
+        errs,
+        [
+            (
+                "invalid-pipeline",
+                r#"failed to create "zipkin" receiver for data type "logs": telemetry type is not supported"#
+            ),
+            (
+                "invalid-pipeline",
+                r#"failed to create "span" processor, in pipeline "logs": telemetry type is not supported"#
+            ),
+        ]
+    );
 }
 
 #[test]
@@ -232,5 +405,11 @@ fn cycle_through_processors_names_them() {
     let text = "receivers:\n  otlp:\nexporters:\n  debug:\nprocessors:\n  batch:\nconnectors:\n  forward:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp, forward]\n      processors: [batch]\n      exporters: [forward, debug]\n";
     let d = check_text(text);
     let errs = other_errors(&d);
-    assert_eq!(errs, [("invalid-pipeline", r#"cycle detected: connector "forward" (traces to traces) -> processor "batch" in pipeline "traces" -> connector "forward" (traces to traces)"#)]);
+    assert_eq!(
+        errs,
+        [(
+            "invalid-pipeline",
+            r#"cycle detected: connector "forward" (traces to traces) -> processor "batch" in pipeline "traces" -> connector "forward" (traces to traces)"#
+        )]
+    );
 }

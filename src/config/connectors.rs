@@ -7,8 +7,7 @@
 
 use super::model::{CollectorConfig, ComponentId, IdRef, Pipeline, Signal};
 use super::registry::connector_supports;
-use super::wiring::pipeline_error;
-use crate::diag::Diagnostic;
+use crate::diag::{codes, Diagnostic, Location};
 
 /// Where one connector is used: (pipeline index, the id as written there).
 struct Uses<'a> {
@@ -31,10 +30,18 @@ fn collect_uses(cfg: &CollectorConfig) -> Vec<Uses<'_>> {
     let mut out = Vec::new();
     for conn in &cfg.connectors {
         let refs = |side: fn(&Pipeline) -> &Vec<IdRef>| -> Vec<(usize, &IdRef)> {
-            let on_side = cfg.pipelines.iter().enumerate().flat_map(move |(i, p)| side(p).iter().map(move |r| (i, r)));
+            let on_side = cfg
+                .pipelines
+                .iter()
+                .enumerate()
+                .flat_map(move |(i, p)| side(p).iter().map(move |r| (i, r)));
             on_side.filter(|(_, r)| r.id == conn.id).collect()
         };
-        let u = Uses { id: &conn.id, as_exporter: refs(|p| &p.exporters), as_receiver: refs(|p| &p.receivers) };
+        let u = Uses {
+            id: &conn.id,
+            as_exporter: refs(|p| &p.exporters),
+            as_receiver: refs(|p| &p.receivers),
+        };
         if !u.as_exporter.is_empty() || !u.as_receiver.is_empty() {
             out.push(u);
         }
@@ -69,11 +76,31 @@ fn dedup(it: impl Iterator<Item = Signal>) -> Vec<Signal> {
     v
 }
 
-fn side_error(cfg: &CollectorConfig, u: &Uses<'_>, signal: Signal, as_exporter: bool) -> Diagnostic {
-    let refs = if as_exporter { &u.as_exporter } else { &u.as_receiver };
-    let on_signal: Vec<&(usize, &IdRef)> = refs.iter().filter(|(i, _)| signal_of(cfg, *i) == Some(signal)).collect();
-    let names: Vec<&str> = on_signal.iter().filter_map(|(i, _)| cfg.pipelines.get(*i)).map(|p| p.id_text.as_str()).collect();
-    let (used, other) = if as_exporter { ("exporter", "receiver") } else { ("receiver", "exporter") };
+fn side_error(
+    cfg: &CollectorConfig,
+    u: &Uses<'_>,
+    signal: Signal,
+    as_exporter: bool,
+) -> Diagnostic {
+    let refs = if as_exporter {
+        &u.as_exporter
+    } else {
+        &u.as_receiver
+    };
+    let on_signal: Vec<&(usize, &IdRef)> = refs
+        .iter()
+        .filter(|(i, _)| signal_of(cfg, *i) == Some(signal))
+        .collect();
+    let names: Vec<&str> = on_signal
+        .iter()
+        .filter_map(|(i, _)| cfg.pipelines.get(*i))
+        .map(|p| p.id_text.as_str())
+        .collect();
+    let (used, other) = if as_exporter {
+        ("exporter", "receiver")
+    } else {
+        ("receiver", "exporter")
+    };
     let msg = format!(
         "connector {:?} used as {used} in [{}] pipeline but not used in any supported {other} pipeline",
         u.id.to_string(),
@@ -85,8 +112,15 @@ fn side_error(cfg: &CollectorConfig, u: &Uses<'_>, signal: Signal, as_exporter: 
         u.id.ty
     );
     let loc = on_signal.first().map(|(_, r)| r.loc.clone());
-    let d = pipeline_error(msg, &loc.clone().unwrap_or_else(|| crate::diag::Location::new("", 1, 1)), &help);
-    d.at_opt(loc)
+    connector_error(msg, loc, &help)
+}
+
+/// Connector problems always come from a reference, so `loc` is only `None` for an
+/// inconsistent model; the diagnostic then has no position rather than a made-up one.
+fn connector_error(msg: String, loc: Option<Location>, help: &str) -> Diagnostic {
+    Diagnostic::error(codes::INVALID_PIPELINE, msg)
+        .at_opt(loc)
+        .with_help(help)
 }
 
 /// A graph node: a pipeline, or a connector instance (id, from, to).
@@ -99,9 +133,14 @@ enum Node<'a> {
 fn successors<'a>(cfg: &'a CollectorConfig, uses: &'a [Uses<'a>], n: Node<'a>) -> Vec<Node<'a>> {
     match n {
         Node::Pipe(i) => {
-            let Some(p) = cfg.pipelines.get(i) else { return Vec::new() };
+            let Some(p) = cfg.pipelines.get(i) else {
+                return Vec::new();
+            };
             let mut out = Vec::new();
-            for u in uses.iter().filter(|u| u.as_exporter.iter().any(|(j, _)| *j == i)) {
+            for u in uses
+                .iter()
+                .filter(|u| u.as_exporter.iter().any(|(j, _)| *j == i))
+            {
                 for r in dedup(u.as_receiver.iter().filter_map(|(j, _)| signal_of(cfg, *j))) {
                     if connector_supports(&u.id.ty, p.signal, r) {
                         out.push(Node::Conn(u.id, p.signal, r));
@@ -132,7 +171,13 @@ fn find_cycle(cfg: &CollectorConfig, uses: &[Uses<'_>]) -> Option<Diagnostic> {
     None
 }
 
-fn dfs<'a>(cfg: &'a CollectorConfig, uses: &'a [Uses<'a>], n: Node<'a>, path: &mut Vec<Node<'a>>, done: &mut Vec<Node<'a>>) -> Option<Vec<Node<'a>>> {
+fn dfs<'a>(
+    cfg: &'a CollectorConfig,
+    uses: &'a [Uses<'a>],
+    n: Node<'a>,
+    path: &mut Vec<Node<'a>>,
+    done: &mut Vec<Node<'a>>,
+) -> Option<Vec<Node<'a>>> {
     if let Some(pos) = path.iter().position(|p| *p == n) {
         return path.get(pos..).map(<[Node<'a>]>::to_vec);
     }
@@ -152,29 +197,48 @@ fn dfs<'a>(cfg: &'a CollectorConfig, uses: &'a [Uses<'a>], n: Node<'a>, path: &m
 
 fn cycle_error(cfg: &CollectorConfig, uses: &[Uses<'_>], cycle: &[Node<'_>]) -> Diagnostic {
     // Start at a connector, as upstream does, and repeat it at the end.
-    let start = cycle.iter().position(|n| matches!(n, Node::Conn(..))).unwrap_or(0);
-    let mut ordered: Vec<Node<'_>> = cycle.iter().skip(start).chain(cycle.iter().take(start)).copied().collect();
+    let start = cycle
+        .iter()
+        .position(|n| matches!(n, Node::Conn(..)))
+        .unwrap_or(0);
+    let mut ordered: Vec<Node<'_>> = cycle
+        .iter()
+        .skip(start)
+        .chain(cycle.iter().take(start))
+        .copied()
+        .collect();
     if let Some(first) = ordered.first().copied() {
         ordered.push(first);
     }
     let mut parts = Vec::new();
     for n in &ordered {
         match n {
-            Node::Conn(id, from, to) => parts.push(format!("connector {:?} ({from} to {to})", id.to_string())),
+            Node::Conn(id, from, to) => {
+                parts.push(format!("connector {:?} ({from} to {to})", id.to_string()))
+            }
             Node::Pipe(i) => {
                 if let Some(p) = cfg.pipelines.get(*i) {
-                    parts.extend(p.processors.iter().map(|r| format!("processor {:?} in pipeline {:?}", r.id.to_string(), p.id_text)));
+                    parts.extend(p.processors.iter().map(|r| {
+                        format!(
+                            "processor {:?} in pipeline {:?}",
+                            r.id.to_string(),
+                            p.id_text
+                        )
+                    }));
                 }
             }
         }
     }
     let loc = ordered.iter().find_map(|n| match n {
-        Node::Conn(id, ..) => uses.iter().find(|u| u.id == *id).and_then(|u| u.as_receiver.first()).map(|(_, r)| r.loc.clone()),
+        Node::Conn(id, ..) => uses
+            .iter()
+            .find(|u| u.id == *id)
+            .and_then(|u| u.as_receiver.first())
+            .map(|(_, r)| r.loc.clone()),
         Node::Pipe(_) => None,
     });
     let msg = format!("cycle detected: {}", parts.join(" -> "));
     let help = "data sent into this connector comes back to it; break the loop so every path ends in an exporter";
     let fallback = cfg.pipelines.first().map(|p| p.loc.clone());
-    pipeline_error(msg, &loc.clone().or(fallback.clone()).unwrap_or_else(|| crate::diag::Location::new("", 1, 1)), help)
-        .at_opt(loc.or(fallback))
+    connector_error(msg, loc.or(fallback), help)
 }

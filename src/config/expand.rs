@@ -26,7 +26,12 @@ pub struct Env<'a> {
 
 impl Env<'_> {
     fn get(&self, name: &str) -> Option<&str> {
-        let set = self.sets.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        let set = self
+            .sets
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str());
         set.or_else(|| self.vars.get(name).map(String::as_str))
     }
 }
@@ -44,8 +49,14 @@ fn expand_node(node: &mut Node, env: &Env<'_>, diags: &mut Vec<Diagnostic>, dept
     match &mut node.kind {
         NodeKind::Str(s) => {
             let loc = node.loc.clone();
-            let mut ctx = Ctx { env, loc: &loc, diags };
-            let Some(kind) = expand_value(s, &mut ctx) else { return };
+            let mut ctx = Ctx {
+                env,
+                loc: &loc,
+                diags,
+            };
+            let Some(kind) = expand_value(s, &mut ctx) else {
+                return;
+            };
             let nested = matches!(kind, NodeKind::Seq(_) | NodeKind::Map(_));
             node.kind = kind;
             node.offset = None;
@@ -53,11 +64,18 @@ fn expand_node(node: &mut Node, env: &Env<'_>, diags: &mut Vec<Diagnostic>, dept
             if nested && depth < MAX_NESTING {
                 expand_node(node, env, diags, depth + 1);
             } else if nested {
-                diags.push(expansion_error("too many recursive expansions".into(), &loc));
+                diags.push(expansion_error(
+                    "too many recursive expansions".into(),
+                    &loc,
+                ));
             }
         }
-        NodeKind::Seq(items) => items.iter_mut().for_each(|n| expand_node(n, env, diags, depth)),
-        NodeKind::Map(entries) => entries.iter_mut().for_each(|(_, n)| expand_node(n, env, diags, depth)),
+        NodeKind::Seq(items) => items
+            .iter_mut()
+            .for_each(|n| expand_node(n, env, diags, depth)),
+        NodeKind::Map(entries) => entries
+            .iter_mut()
+            .for_each(|(_, n)| expand_node(n, env, diags, depth)),
         _ => {}
     }
 }
@@ -99,7 +117,10 @@ fn expand_value(s: &str, ctx: &mut Ctx<'_, '_>) -> Option<NodeKind> {
             }
         }
     }
-    ctx.diags.push(expansion_error("too many recursive expansions".into(), ctx.loc));
+    ctx.diags.push(expansion_error(
+        "too many recursive expansions".into(),
+        ctx.loc,
+    ));
     None
 }
 
@@ -115,7 +136,9 @@ fn expand_once(s: &str, ctx: &mut Ctx<'_, '_>) -> Result<Option<Value>, String> 
     if !s.contains("${") || !s.contains('}') {
         return Ok(None);
     }
-    let Some(uri) = find_uri(s) else { return Ok(None) };
+    let Some(uri) = find_uri(s) else {
+        return Ok(None);
+    };
     let retrieved = retrieve(uri, ctx)?;
     if uri == s {
         return Ok(Some(match retrieved {
@@ -127,7 +150,9 @@ fn expand_once(s: &str, ctx: &mut Ctx<'_, '_>) -> Result<Option<Value>, String> 
         Retrieved::Text(t) => t,
         Retrieved::Yaml(_, Some(raw)) => raw,
         Retrieved::Yaml(_, None) => {
-            return Err(format!("expanding {uri}: retrieved value does not have unambiguous string representation"));
+            return Err(format!(
+                "expanding {uri}: retrieved value does not have unambiguous string representation"
+            ));
         }
     };
     Ok(Some(Value::Text(s.replace(uri, &text))))
@@ -139,9 +164,17 @@ fn find_uri(input: &str) -> Option<&str> {
     let close = input.find('}')?;
     let Some(open) = input[..=close].rfind("${") else {
         let rest = &input[close + 1..];
-        return if rest.contains('}') { find_uri(rest) } else { None };
+        return if rest.contains('}') {
+            find_uri(rest)
+        } else {
+            None
+        };
     };
-    let dollars = input[..open].bytes().rev().take_while(|b| *b == b'$').count();
+    let dollars = input[..open]
+        .bytes()
+        .rev()
+        .take_while(|b| *b == b'$')
+        .count();
     if dollars % 2 == 1 {
         return None;
     }
@@ -156,11 +189,19 @@ enum Retrieved {
 }
 
 fn retrieve(reference: &str, ctx: &mut Ctx<'_, '_>) -> Result<Retrieved, String> {
-    let inner = reference.get(2..reference.len().saturating_sub(1)).unwrap_or_default();
-    let uri = if inner.contains(':') { inner.to_owned() } else { format!("env:{inner}") };
+    let inner = reference
+        .get(2..reference.len().saturating_sub(1))
+        .unwrap_or_default();
+    let uri = if inner.contains(':') {
+        inner.to_owned()
+    } else {
+        format!("env:{inner}")
+    };
     let (scheme, opaque) = split_uri(&uri).ok_or_else(|| format!("invalid uri: {uri:?}"))?;
     if opaque.contains('$') {
-        return Err(format!("the uri {uri:?} contains unsupported characters ('$')"));
+        return Err(format!(
+            "the uri {uri:?} contains unsupported characters ('$')"
+        ));
     }
     match scheme {
         "env" => env_provider(opaque, ctx),
@@ -209,7 +250,9 @@ fn env_provider(opaque: &str, ctx: &mut Ctx<'_, '_>) -> Result<Retrieved, String
 
 fn valid_env_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -245,7 +288,12 @@ fn unset_warning(name: &str, loc: &Location) -> Diagnostic {
 }
 
 fn expansion_error(msg: String, loc: &Location) -> Diagnostic {
-    Diagnostic::error(codes::INVALID_CONFIG, format!("cannot resolve the configuration: {msg}"))
-        .at(loc.clone())
-        .with_help("write references as ${env:NAME} or ${env:NAME:-default}; escape a literal `$` as `$$`")
+    Diagnostic::error(
+        codes::INVALID_CONFIG,
+        format!("cannot resolve the configuration: {msg}"),
+    )
+    .at(loc.clone())
+    .with_help(
+        "write references as ${env:NAME} or ${env:NAME:-default}; escape a literal `$` as `$$`",
+    )
 }

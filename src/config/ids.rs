@@ -56,7 +56,10 @@ pub struct ComponentId {
 
 impl ComponentId {
     pub fn new(ty: impl Into<String>, name: Option<&str>) -> Self {
-        Self { ty: ty.into(), name: name.map(str::to_owned) }
+        Self {
+            ty: ty.into(),
+            name: name.map(str::to_owned),
+        }
     }
 }
 
@@ -74,14 +77,19 @@ impl FromStr for ComponentId {
     fn from_str(s: &str) -> Result<Self, String> {
         let (ty, name) = split_id(s)?;
         validate_type(ty).map_err(|e| format!("in {s:?} id: {e}"))?;
-        Ok(ComponentId { ty: ty.to_owned(), name: name.map(str::to_owned) })
+        Ok(ComponentId {
+            ty: ty.to_owned(),
+            name: name.map(str::to_owned),
+        })
     }
 }
 
 /// Parse `signal[/name]` of a pipeline.
 pub fn parse_pipeline_id(s: &str) -> Result<(Signal, Option<String>), String> {
     let (signal, name) = split_id(s)?;
-    let signal = signal.parse::<Signal>().map_err(|e| format!("in {s:?} id: {e}"))?;
+    let signal = signal
+        .parse::<Signal>()
+        .map_err(|e| format!("in {s:?} id: {e}"))?;
     Ok((signal, name.map(str::to_owned)))
 }
 
@@ -98,7 +106,9 @@ fn split_id(s: &str) -> Result<(&str, Option<&str>), String> {
             None => "id must not be empty".to_owned(),
         });
     }
-    let Some(name) = rest else { return Ok((first, None)) };
+    let Some(name) = rest else {
+        return Ok((first, None));
+    };
     let name = name.trim();
     if name.is_empty() {
         return Err(format!("in {s:?} id: the part after / should not be empty"));
@@ -123,7 +133,10 @@ fn validate_type(ty: &str) -> Result<(), String> {
 /// (`[^\pZ\pC\pS]+`).
 fn validate_name(name: &str) -> Result<(), String> {
     if name.len() > 1024 {
-        return Err(format!("name {name:?} is longer than 1024 characters ({} characters)", name.len()));
+        return Err(format!(
+            "name {name:?} is longer than 1024 characters ({} characters)",
+            name.len()
+        ));
     }
     static BAD: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
     let bad = BAD.get_or_init(|| regex::Regex::new(r"[\pZ\pC\pS]").ok());
@@ -149,20 +162,47 @@ mod tests {
     #[test]
     fn rejects_bad_ids_with_upstream_text() {
         let err = |s: &str| s.parse::<ComponentId>().unwrap_err();
-        assert_eq!(err("debug/"), r#"in "debug/" id: the part after / should not be empty"#);
-        assert_eq!(err("/x"), r#"in "/x" id: the part before / should not be empty"#);
+        assert_eq!(
+            err("debug/"),
+            r#"in "debug/" id: the part after / should not be empty"#
+        );
+        assert_eq!(
+            err("/x"),
+            r#"in "/x" id: the part before / should not be empty"#
+        );
         assert_eq!(err(""), "id must not be empty");
-        assert_eq!(err("1otlp"), r#"in "1otlp" id: invalid character(s) in type "1otlp""#);
-        assert_eq!(err("my-proc"), r#"in "my-proc" id: invalid character(s) in type "my-proc""#);
-        assert_eq!(err("otlp/a b"), r#"in "a b" id: invalid character(s) in name "a b""#);
-        assert_eq!(err("otlp/a+b"), r#"in "a+b" id: invalid character(s) in name "a+b""#);
+        assert_eq!(
+            err("1otlp"),
+            r#"in "1otlp" id: invalid character(s) in type "1otlp""#
+        );
+        assert_eq!(
+            err("my-proc"),
+            r#"in "my-proc" id: invalid character(s) in type "my-proc""#
+        );
+        assert_eq!(
+            err("otlp/a b"),
+            r#"in "a b" id: invalid character(s) in name "a b""#
+        );
+        assert_eq!(
+            err("otlp/a+b"),
+            r#"in "a+b" id: invalid character(s) in name "a+b""#
+        );
         assert!("otlp/a.b-c_d".parse::<ComponentId>().is_ok());
     }
 
     #[test]
     fn pipeline_ids() {
-        assert_eq!(parse_pipeline_id("traces/in").unwrap(), (Signal::Traces, Some("in".into())));
-        assert_eq!(parse_pipeline_id("foo").unwrap_err(), r#"in "foo" id: unknown pipeline signal: "foo""#);
-        assert_eq!(parse_pipeline_id("Traces").unwrap_err(), r#"in "Traces" id: unknown pipeline signal: "Traces""#);
+        assert_eq!(
+            parse_pipeline_id("traces/in").unwrap(),
+            (Signal::Traces, Some("in".into()))
+        );
+        assert_eq!(
+            parse_pipeline_id("foo").unwrap_err(),
+            r#"in "foo" id: unknown pipeline signal: "foo""#
+        );
+        assert_eq!(
+            parse_pipeline_id("Traces").unwrap_err(),
+            r#"in "Traces" id: unknown pipeline signal: "Traces""#
+        );
     }
 }

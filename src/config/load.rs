@@ -35,10 +35,20 @@ pub struct LoadedConfig {
 }
 
 /// The top-level keys of a collector config.
-pub const TOP_LEVEL_KEYS: &[&str] = &["receivers", "processors", "exporters", "connectors", "extensions", "service"];
+pub const TOP_LEVEL_KEYS: &[&str] = &[
+    "receivers",
+    "processors",
+    "exporters",
+    "connectors",
+    "extensions",
+    "service",
+];
 
 /// Load and merge `paths` in order.
-pub fn load_configs(paths: &[PathBuf], opts: &LoadOptions) -> Result<LoadedConfig, Vec<Diagnostic>> {
+pub fn load_configs(
+    paths: &[PathBuf],
+    opts: &LoadOptions,
+) -> Result<LoadedConfig, Vec<Diagnostic>> {
     let mut docs = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -46,9 +56,12 @@ pub fn load_configs(paths: &[PathBuf], opts: &LoadOptions) -> Result<LoadedConfi
         match std::fs::read_to_string(path) {
             Ok(text) => docs.push((name, text)),
             Err(e) => errors.push(
-                Diagnostic::error(codes::INVALID_CONFIG, format!("cannot read config file {name}: {e}"))
-                    .at(Location::new(name.clone(), 1, 1))
-                    .with_help("check the path and that the file is readable"),
+                Diagnostic::error(
+                    codes::INVALID_CONFIG,
+                    format!("cannot read config file {name}: {e}"),
+                )
+                .at(Location::new(name.clone(), 1, 1))
+                .with_help("check the path and that the file is readable"),
             ),
         }
     }
@@ -59,19 +72,37 @@ pub fn load_configs(paths: &[PathBuf], opts: &LoadOptions) -> Result<LoadedConfi
 }
 
 /// Load one config given as text; `name` is used in locations.
-pub fn load_config_str(name: &str, text: &str, opts: &LoadOptions) -> Result<LoadedConfig, Vec<Diagnostic>> {
+pub fn load_config_str(
+    name: &str,
+    text: &str,
+    opts: &LoadOptions,
+) -> Result<LoadedConfig, Vec<Diagnostic>> {
     load_docs(vec![(name.into(), text.to_owned())], opts)
 }
 
 /// Load several configs given as (name, text), merged in order.
-pub fn load_config_strs(docs: &[(&str, &str)], opts: &LoadOptions) -> Result<LoadedConfig, Vec<Diagnostic>> {
-    load_docs(docs.iter().map(|(n, t)| (Arc::from(*n), (*t).to_owned())).collect(), opts)
+pub fn load_config_strs(
+    docs: &[(&str, &str)],
+    opts: &LoadOptions,
+) -> Result<LoadedConfig, Vec<Diagnostic>> {
+    load_docs(
+        docs.iter()
+            .map(|(n, t)| (Arc::from(*n), (*t).to_owned()))
+            .collect(),
+        opts,
+    )
 }
 
-fn load_docs(docs: Vec<(Arc<str>, String)>, opts: &LoadOptions) -> Result<LoadedConfig, Vec<Diagnostic>> {
+fn load_docs(
+    docs: Vec<(Arc<str>, String)>,
+    opts: &LoadOptions,
+) -> Result<LoadedConfig, Vec<Diagnostic>> {
     if docs.is_empty() {
-        return Err(vec![Diagnostic::error(codes::INVALID_CONFIG, "no config file given")
-            .with_help("pass at least one collector config file")]);
+        return Err(vec![Diagnostic::error(
+            codes::INVALID_CONFIG,
+            "no config file given",
+        )
+        .with_help("pass at least one collector config file")]);
     }
     let mut sources = SourceMap::default();
     let mut files = Vec::new();
@@ -80,7 +111,7 @@ fn load_docs(docs: Vec<(Arc<str>, String)>, opts: &LoadOptions) -> Result<Loaded
     for (name, text) in docs {
         match parse_document(&name, &text) {
             Ok(doc) => root = Some(merge_opt(root, doc)),
-            Err(d) => errors.push(d),
+            Err(d) => errors.push(*d),
         }
         sources.insert(name.clone(), text);
         files.push(name);
@@ -89,30 +120,48 @@ fn load_docs(docs: Vec<(Arc<str>, String)>, opts: &LoadOptions) -> Result<Loaded
         return Err(errors);
     }
     let first = files.first().cloned().unwrap_or_else(|| Arc::from(""));
-    let mut root = root.unwrap_or_else(|| Node::new(NodeKind::Map(Vec::new()), Location::new(first.clone(), 1, 1)));
+    let mut root = root.unwrap_or_else(|| {
+        Node::new(
+            NodeKind::Map(Vec::new()),
+            Location::new(first.clone(), 1, 1),
+        )
+    });
     check_is_collector_config(&root, &first)?;
     let mut diags = Vec::new();
-    expand_tree(&mut root, &Env { sets: &opts.sets, vars: &opts.env }, &mut diags);
-    let (errors, warnings): (Vec<_>, Vec<_>) =
-        diags.into_iter().partition(|d| d.severity == crate::diag::Severity::Error);
+    expand_tree(
+        &mut root,
+        &Env {
+            sets: &opts.sets,
+            vars: &opts.env,
+        },
+        &mut diags,
+    );
+    let (errors, warnings): (Vec<_>, Vec<_>) = diags
+        .into_iter()
+        .partition(|d| d.severity == crate::diag::Severity::Error);
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(LoadedConfig { files, sources, root, warnings })
+    Ok(LoadedConfig {
+        files,
+        sources,
+        root,
+        warnings,
+    })
 }
 
 /// Parse one file: a mapping, or an empty document (an empty mapping).
-fn parse_document(name: &Arc<str>, text: &str) -> Result<Node, Diagnostic> {
-    let node = parse_yaml(name, text).map_err(|msg| yaml_error(name, &msg))?;
+fn parse_document(name: &Arc<str>, text: &str) -> Result<Node, Box<Diagnostic>> {
+    let node = parse_yaml(name, text).map_err(|msg| Box::new(yaml_error(name, &msg)))?;
     match node.kind {
         NodeKind::Map(_) => Ok(node),
         NodeKind::Null => Ok(Node::new(NodeKind::Map(Vec::new()), node.loc)),
-        _ => Err(Diagnostic::error(
+        _ => Err(Box::new(Diagnostic::error(
             codes::INVALID_CONFIG,
             format!("retrieved value (type={}) cannot be used as a collector config", node.type_name()),
         )
         .at(node.loc)
-        .with_help("a collector config is a YAML mapping with receivers, processors, exporters and service")),
+        .with_help("a collector config is a YAML mapping with receivers, processors, exporters and service"))),
     }
 }
 
@@ -141,15 +190,26 @@ fn parse_line_column(s: &str) -> Option<(u32, u32, &str)> {
 fn check_is_collector_config(root: &Node, first: &Arc<str>) -> Result<(), Vec<Diagnostic>> {
     let entries = root.as_map().unwrap_or_default();
     if entries.is_empty() {
-        return Err(vec![Diagnostic::error(codes::INVALID_CONFIG, "empty configuration file")
-            .at(Location::new(first.clone(), 1, 1))
-            .with_help("give a collector config with receivers, exporters and service.pipelines")]);
+        return Err(vec![Diagnostic::error(
+            codes::INVALID_CONFIG,
+            "empty configuration file",
+        )
+        .at(Location::new(first.clone(), 1, 1))
+        .with_help(
+            "give a collector config with receivers, exporters and service.pipelines",
+        )]);
     }
-    if entries.iter().any(|(k, _)| TOP_LEVEL_KEYS.contains(&k.name.as_str())) {
+    if entries
+        .iter()
+        .any(|(k, _)| TOP_LEVEL_KEYS.contains(&k.name.as_str()))
+    {
         return Ok(());
     }
     let keys: Vec<&str> = entries.iter().map(|(k, _)| k.name.as_str()).collect();
-    let loc = entries.first().map(|(k, _)| k.loc.clone()).unwrap_or_else(|| root.loc.clone());
+    let loc = entries
+        .first()
+        .map(|(k, _)| k.loc.clone())
+        .unwrap_or_else(|| root.loc.clone());
     Err(vec![Diagnostic::error(
         codes::INVALID_CONFIG,
         format!("not a collector config: 'otelcol.configSettings' has invalid keys: {}", keys.join(", ")),
@@ -172,7 +232,11 @@ pub fn merge(base: Node, over: Node) -> Node {
             for (key, value) in over_entries {
                 merge_entry(&mut entries, key, value);
             }
-            Node { kind: NodeKind::Map(entries), loc: base.loc, offset: base.offset }
+            Node {
+                kind: NodeKind::Map(entries),
+                loc: base.loc,
+                offset: base.offset,
+            }
         }
         (_, kind) => Node { kind, ..over },
     }

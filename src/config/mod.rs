@@ -17,5 +17,7 @@ pub mod strpos;
 pub mod wiring;
 
 pub use load::{load_config_str, load_config_strs, load_configs, LoadOptions, LoadedConfig};
-pub use model::{build_model, CollectorConfig, Component, ComponentId, ComponentKind, IdRef, Pipeline, Signal};
+pub use model::{
+    build_model, CollectorConfig, Component, ComponentId, ComponentKind, IdRef, Pipeline, Signal,
+};
 pub use wiring::check_wiring;

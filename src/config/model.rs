@@ -130,16 +130,32 @@ const KINDS: [ComponentKind; 5] = [
 pub fn build_model(loaded: &LoadedConfig) -> (Option<CollectorConfig>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let Some(entries) = loaded.root.as_map() else {
-        diags.push(invalid(format!("the config is {}, not a mapping", loaded.root.type_name()), &loaded.root.loc));
+        diags.push(invalid(
+            format!("the config is {}, not a mapping", loaded.root.type_name()),
+            &loaded.root.loc,
+        ));
         return (None, diags);
     };
     let mut cfg = CollectorConfig::default();
-    let unknown: Vec<&Key> = entries.iter().map(|(k, _)| k).filter(|k| !TOP_LEVEL_KEYS.contains(&k.name.as_str())).collect();
+    let unknown: Vec<&Key> = entries
+        .iter()
+        .map(|(k, _)| k)
+        .filter(|k| !TOP_LEVEL_KEYS.contains(&k.name.as_str()))
+        .collect();
     if let Some(first) = unknown.first() {
         let names: Vec<&str> = unknown.iter().map(|k| k.name.as_str()).collect();
         diags.push(
-            invalid(format!("'otelcol.configSettings' has invalid keys: {}", names.join(", ")), &first.loc)
-                .with_help(format!("valid top-level keys are {}", TOP_LEVEL_KEYS.join(", "))),
+            invalid(
+                format!(
+                    "'otelcol.configSettings' has invalid keys: {}",
+                    names.join(", ")
+                ),
+                &first.loc,
+            )
+            .with_help(format!(
+                "valid top-level keys are {}",
+                TOP_LEVEL_KEYS.join(", ")
+            )),
         );
     }
     for kind in KINDS {
@@ -155,13 +171,26 @@ pub fn build_model(loaded: &LoadedConfig) -> (Option<CollectorConfig>, Vec<Diagn
     (Some(cfg), diags)
 }
 
-fn read_section(cfg: &mut CollectorConfig, kind: ComponentKind, key: &Key, section: &Node, diags: &mut Vec<Diagnostic>) {
+fn read_section(
+    cfg: &mut CollectorConfig,
+    kind: ComponentKind,
+    key: &Key,
+    section: &Node,
+    diags: &mut Vec<Diagnostic>,
+) {
     let entries = match &section.kind {
         NodeKind::Map(e) => e.as_slice(),
         NodeKind::Null => &[],
         _ => {
-            let msg = format!("'{}' expected a map, got {}", kind.section(), section.type_name());
-            diags.push(invalid(msg, &key.loc).with_help(format!("write {} as `type/name: settings` entries", kind.section())));
+            let msg = format!(
+                "'{}' expected a map, got {}",
+                kind.section(),
+                section.type_name()
+            );
+            diags.push(invalid(msg, &key.loc).with_help(format!(
+                "write {} as `type/name: settings` entries",
+                kind.section()
+            )));
             return;
         }
     };
@@ -174,48 +203,96 @@ fn read_section(cfg: &mut CollectorConfig, kind: ComponentKind, key: &Key, secti
             }
         };
         if let Some(first) = cfg.component(kind, &id) {
-            let msg = format!("'{}' duplicate {kind} id {:?}", kind.section(), id.to_string());
-            diags.push(invalid(msg, &k.loc).with_label(first.key_loc.clone(), "first defined here").with_help("give each component a distinct `/name`"));
+            let msg = format!(
+                "'{}' duplicate {kind} id {:?}",
+                kind.section(),
+                id.to_string()
+            );
+            diags.push(
+                invalid(msg, &k.loc)
+                    .with_label(first.key_loc.clone(), "first defined here")
+                    .with_help("give each component a distinct `/name`"),
+            );
             continue;
         }
         if registry::lookup(kind, &id.ty).is_none() {
             diags.push(unknown_type(kind, &id, &k.loc));
         }
-        cfg.components_mut(kind).push(Component { id, kind, key_loc: k.loc.clone(), settings: settings.clone() });
+        cfg.components_mut(kind).push(Component {
+            id,
+            kind,
+            key_loc: k.loc.clone(),
+            settings: settings.clone(),
+        });
     }
 }
 
 const ID_HELP: &str = "ids are `type` or `type/name`: the type is a letter then letters, digits or `_`; the name has no spaces or symbols";
 
 fn unknown_type(kind: ComponentKind, id: &ComponentId, loc: &Location) -> Diagnostic {
-    let msg = format!("'{}' unknown type: {:?} for id: {:?}", kind.section(), id.ty, id.to_string());
+    let msg = format!(
+        "'{}' unknown type: {:?} for id: {:?}",
+        kind.section(),
+        id.ty,
+        id.to_string()
+    );
     let help = match registry::suggest(kind, &id.ty) {
-        Some(s) => format!("did you mean {s:?}? {:?} is not a {kind} of collector-contrib v0.156.0", id.ty),
-        None => format!("{:?} is not a {kind} of collector-contrib v0.156.0; use a type the distribution ships", id.ty),
+        Some(s) => format!(
+            "did you mean {s:?}? {:?} is not a {kind} of collector-contrib v0.156.0",
+            id.ty
+        ),
+        None => format!(
+            "{:?} is not a {kind} of collector-contrib v0.156.0; use a type the distribution ships",
+            id.ty
+        ),
     };
-    Diagnostic::error(codes::UNKNOWN_COMPONENT, msg).at(loc.clone()).with_help(help)
+    Diagnostic::error(codes::UNKNOWN_COMPONENT, msg)
+        .at(loc.clone())
+        .with_help(help)
 }
 
 /// `otelcol.Config.Validate`'s section checks, with the section key (or file start) as position.
 fn check_sections(cfg: &CollectorConfig, root: &Node, diags: &mut Vec<Diagnostic>) {
-    let at = |section: &str| root.get_entry(section).map(|(k, _)| k.loc.clone()).unwrap_or_else(|| root.loc.clone());
+    let at = |section: &str| {
+        root.get_entry(section)
+            .map(|(k, _)| k.loc.clone())
+            .unwrap_or_else(|| root.loc.clone())
+    };
     let empty = KINDS.iter().all(|k| cfg.components(*k).is_empty());
     if empty && root.get("service").is_none() {
-        diags.push(invalid("empty configuration file".into(), &root.loc).with_help("configure receivers, exporters and service.pipelines"));
+        diags.push(
+            invalid("empty configuration file".into(), &root.loc)
+                .with_help("configure receivers, exporters and service.pipelines"),
+        );
         return;
     }
     if cfg.receivers.is_empty() {
-        diags.push(invalid("no receiver configuration specified in config".into(), &at("receivers")).with_help("add a `receivers:` section with at least one receiver, e.g. `otlp:`"));
+        diags.push(
+            invalid(
+                "no receiver configuration specified in config".into(),
+                &at("receivers"),
+            )
+            .with_help("add a `receivers:` section with at least one receiver, e.g. `otlp:`"),
+        );
     }
     if cfg.exporters.is_empty() {
-        diags.push(invalid("no exporter configuration specified in config".into(), &at("exporters")).with_help("add an `exporters:` section with at least one exporter, e.g. `debug:`"));
+        diags.push(
+            invalid(
+                "no exporter configuration specified in config".into(),
+                &at("exporters"),
+            )
+            .with_help("add an `exporters:` section with at least one exporter, e.g. `debug:`"),
+        );
     }
     for conn in &cfg.connectors {
         for other in [ComponentKind::Exporter, ComponentKind::Receiver] {
             if cfg.component(other, &conn.id).is_some() {
                 let id = conn.id.to_string();
                 let msg = format!("connectors::{id}: ambiguous ID: Found both {id:?} {other} and {id:?} connector. Change one of the components' IDs to eliminate ambiguity (e.g. rename {id:?} connector to \"{id}/connector\")");
-                diags.push(invalid(msg, &conn.key_loc).with_help("rename the connector or the other component"));
+                diags.push(
+                    invalid(msg, &conn.key_loc)
+                        .with_help("rename the connector or the other component"),
+                );
             }
         }
     }

@@ -42,8 +42,18 @@ const ALL: &[Signal] = &[T, M, L, F];
 const TML: &[Signal] = &[T, M, L];
 const NONE: &[Signal] = &[];
 
-const fn ty(kind: ComponentKind, name: &'static str, signals: &'static [Signal], support: Support) -> ComponentType {
-    ComponentType { kind, name, signals, support }
+const fn ty(
+    kind: ComponentKind,
+    name: &'static str,
+    signals: &'static [Signal],
+    support: Support,
+) -> ComponentType {
+    ComponentType {
+        kind,
+        name,
+        signals,
+        support,
+    }
 }
 
 /// Types with signals read from upstream `metadata.yaml` files, or modelled by otelcheck.
@@ -105,49 +115,199 @@ const KNOWN: &[ComponentType] = &[
 ];
 
 const RECEIVERS: &[&str] = &[
-    "active_directory_ds", "aerospike", "apache", "apachespark", "awscloudwatch", "awsfirehose",
-    "awss3", "azureblob", "azureeventhub", "azuremonitor", "bigip", "carbon", "chrony",
-    "cloudflare", "cloudfoundry", "collectd", "couchdb", "docker_stats", "elasticsearch",
-    "envoyals", "expvar", "filestats", "flinkmetrics", "fluentforward", "github",
-    "googlecloudmonitoring", "googlecloudpubsub", "googlecloudspanner", "haproxy", "hostmetrics",
-    "httpcheck", "huaweicloudces", "influxdb", "iis", "jmx", "journald", "k8s_cluster",
-    "k8s_events", "k8sobjects", "kafkametrics", "kubeletstats", "libhoney", "loki", "memcached",
-    "mongodbatlas", "mongodb", "mysql", "namedpipe", "netflow", "nginx", "nsxt", "ntp",
-    "opencensus", "oracledb", "otelarrow", "otlpjsonfile", "podman_stats", "postgresql",
-    "pulsar", "purefa", "purefb", "rabbitmq", "receiver_creator", "redis", "riak", "saphana",
-    "sapm", "signalfx", "prometheus_simple", "skywalking", "snowflake", "solace",
-    "splunkenterprise", "splunk_hec", "sqlquery", "sqlserver", "sshcheck", "syslog", "tcpcheck",
-    "tcplog", "tlscheck", "udplog", "vcenter", "wavefront", "webhookevent", "snmp",
-    "windowsperfcounters", "windowseventlog", "zookeeper",
+    "active_directory_ds",
+    "aerospike",
+    "apache",
+    "apachespark",
+    "awscloudwatch",
+    "awsfirehose",
+    "awss3",
+    "azureblob",
+    "azureeventhub",
+    "azuremonitor",
+    "bigip",
+    "carbon",
+    "chrony",
+    "cloudflare",
+    "cloudfoundry",
+    "collectd",
+    "couchdb",
+    "docker_stats",
+    "elasticsearch",
+    "envoyals",
+    "expvar",
+    "filestats",
+    "flinkmetrics",
+    "fluentforward",
+    "github",
+    "googlecloudmonitoring",
+    "googlecloudpubsub",
+    "googlecloudspanner",
+    "haproxy",
+    "hostmetrics",
+    "httpcheck",
+    "huaweicloudces",
+    "influxdb",
+    "iis",
+    "jmx",
+    "journald",
+    "k8s_cluster",
+    "k8s_events",
+    "k8sobjects",
+    "kafkametrics",
+    "kubeletstats",
+    "libhoney",
+    "loki",
+    "memcached",
+    "mongodbatlas",
+    "mongodb",
+    "mysql",
+    "namedpipe",
+    "netflow",
+    "nginx",
+    "nsxt",
+    "ntp",
+    "opencensus",
+    "oracledb",
+    "otelarrow",
+    "otlpjsonfile",
+    "podman_stats",
+    "postgresql",
+    "pulsar",
+    "purefa",
+    "purefb",
+    "rabbitmq",
+    "receiver_creator",
+    "redis",
+    "riak",
+    "saphana",
+    "sapm",
+    "signalfx",
+    "prometheus_simple",
+    "skywalking",
+    "snowflake",
+    "solace",
+    "splunkenterprise",
+    "splunk_hec",
+    "sqlquery",
+    "sqlserver",
+    "sshcheck",
+    "syslog",
+    "tcpcheck",
+    "tcplog",
+    "tlscheck",
+    "udplog",
+    "vcenter",
+    "wavefront",
+    "webhookevent",
+    "snmp",
+    "windowsperfcounters",
+    "windowseventlog",
+    "zookeeper",
 ];
 
 const PROCESSORS: &[&str] = &[
-    "geoip", "groupbyattrs", "interval", "logdedup", "routing", "sumologic", "schema",
-    "remotetap", "datadogsemantics",
+    "geoip",
+    "groupbyattrs",
+    "interval",
+    "logdedup",
+    "routing",
+    "sumologic",
+    "schema",
+    "remotetap",
+    "datadogsemantics",
 ];
 
 const EXPORTERS: &[&str] = &[
-    "alertmanager", "alibabacloud_logservice", "awskinesis", "awss3", "azuredataexplorer",
-    "azureblob", "azuremonitor", "bmchelix", "carbon", "clickhouse", "cassandra", "coralogix",
-    "dataset", "doris", "elasticsearch", "googlecloud", "googlecloudpubsub",
-    "googlemanagedprometheus", "honeycombmarker", "influxdb", "logicmonitor", "loki", "mezmo",
-    "opencensus", "opensearch", "otelarrow", "pulsar", "rabbitmq", "sapm", "sentry",
-    "splunk_hec", "stef", "sumologic", "syslog", "tencentcloud_logservice", "zipkin",
+    "alertmanager",
+    "alibabacloud_logservice",
+    "awskinesis",
+    "awss3",
+    "azuredataexplorer",
+    "azureblob",
+    "azuremonitor",
+    "bmchelix",
+    "carbon",
+    "clickhouse",
+    "cassandra",
+    "coralogix",
+    "dataset",
+    "doris",
+    "elasticsearch",
+    "googlecloud",
+    "googlecloudpubsub",
+    "googlemanagedprometheus",
+    "honeycombmarker",
+    "influxdb",
+    "logicmonitor",
+    "loki",
+    "mezmo",
+    "opencensus",
+    "opensearch",
+    "otelarrow",
+    "pulsar",
+    "rabbitmq",
+    "sapm",
+    "sentry",
+    "splunk_hec",
+    "stef",
+    "sumologic",
+    "syslog",
+    "tencentcloud_logservice",
+    "zipkin",
 ];
 
 const CONNECTORS: &[&str] = &[
-    "count", "datadog", "exceptions", "failover", "grafanacloud", "otlpjson", "roundrobin",
-    "routing", "servicegraph", "spanmetrics", "sum", "signaltometrics",
+    "count",
+    "datadog",
+    "exceptions",
+    "failover",
+    "grafanacloud",
+    "otlpjson",
+    "roundrobin",
+    "routing",
+    "servicegraph",
+    "spanmetrics",
+    "sum",
+    "signaltometrics",
 ];
 
 const EXTENSIONS: &[&str] = &[
-    "ack", "asapclient", "awsproxy", "basicauth", "bearertokenauth", "googleclientauth",
-    "headers_setter", "healthcheckv2", "http_forwarder", "jaegerremotesampling", "oauth2client",
-    "cfgarden_observer", "docker_observer", "ecs_task_observer", "host_observer", "k8s_observer",
-    "kafkatopics_observer", "oidc", "opamp", "remotetap", "solarwindsapmsettings", "sumologic",
-    "tpm", "db_storage", "file_storage", "redis_storage", "awscloudwatchmetricstreams_encoding",
-    "otlp_encoding", "jaeger_encoding", "avro_log_encoding", "json_log_encoding",
-    "text_encoding", "zipkin_encoding", "skywalking_encoding", "k8s_leader_elector",
+    "ack",
+    "asapclient",
+    "awsproxy",
+    "basicauth",
+    "bearertokenauth",
+    "googleclientauth",
+    "headers_setter",
+    "healthcheckv2",
+    "http_forwarder",
+    "jaegerremotesampling",
+    "oauth2client",
+    "cfgarden_observer",
+    "docker_observer",
+    "ecs_task_observer",
+    "host_observer",
+    "k8s_observer",
+    "kafkatopics_observer",
+    "oidc",
+    "opamp",
+    "remotetap",
+    "solarwindsapmsettings",
+    "sumologic",
+    "tpm",
+    "db_storage",
+    "file_storage",
+    "redis_storage",
+    "awscloudwatchmetricstreams_encoding",
+    "otlp_encoding",
+    "jaeger_encoding",
+    "avro_log_encoding",
+    "json_log_encoding",
+    "text_encoding",
+    "zipkin_encoding",
+    "skywalking_encoding",
+    "k8s_leader_elector",
     "cgroupruntime",
 ];
 
@@ -189,7 +349,10 @@ fn all() -> &'static [ComponentType] {
 
 /// The current name of a deprecated alias (`otlp` exporter → `otlp_grpc`).
 pub fn deprecated_alias(kind: ComponentKind, ty: &str) -> Option<&'static str> {
-    ALIASES.iter().find(|(k, old, _)| *k == kind && *old == ty).map(|(_, _, new)| *new)
+    ALIASES
+        .iter()
+        .find(|(k, old, _)| *k == kind && *old == ty)
+        .map(|(_, _, new)| *new)
 }
 
 /// The type `ty` of `kind`, following deprecated aliases.
@@ -200,8 +363,15 @@ pub fn lookup(kind: ComponentKind, ty: &str) -> Option<&'static ComponentType> {
 
 /// The closest known type of `kind` to a misspelled `ty`, for "did you mean".
 pub fn suggest(kind: ComponentKind, ty: &str) -> Option<&'static str> {
-    let aliases = ALIASES.iter().filter(|(k, _, _)| *k == kind).map(|(_, old, _)| *old);
-    let names = all().iter().filter(|t| t.kind == kind).map(|t| t.name).chain(aliases);
+    let aliases = ALIASES
+        .iter()
+        .filter(|(k, _, _)| *k == kind)
+        .map(|(_, old, _)| *old);
+    let names = all()
+        .iter()
+        .filter(|t| t.kind == kind)
+        .map(|t| t.name)
+        .chain(aliases);
     let lower = ty.to_ascii_lowercase();
     names
         .map(|n| (strsim::jaro_winkler(&lower, n), n))
@@ -232,7 +402,10 @@ mod tests {
     fn modelled_processors_have_their_support_level() {
         assert_eq!(lookup(P, "filter").map(|t| t.support), Some(Em));
         assert_eq!(lookup(P, "batch").map(|t| t.support), Some(Pt));
-        assert_eq!(lookup(P, "k8sattributes").map(|t| t.name), Some("k8s_attributes"));
+        assert_eq!(
+            lookup(P, "k8sattributes").map(|t| t.name),
+            Some("k8s_attributes")
+        );
         assert_eq!(lookup(P, "k8sattributes").map(|t| t.support), Some(Pt));
         assert_eq!(lookup(P, "geoip").map(|t| t.support), Some(Un));
     }

@@ -43,7 +43,9 @@ pub fn resolve_plain(t: &str) -> Option<NodeKind> {
         "~" | "null" | "Null" | "NULL" => return Some(NodeKind::Null),
         "true" | "True" | "TRUE" => return Some(NodeKind::Bool(true)),
         "false" | "False" | "FALSE" => return Some(NodeKind::Bool(false)),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Some(NodeKind::Float(f64::INFINITY)),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Some(NodeKind::Float(f64::INFINITY))
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Some(NodeKind::Float(f64::NEG_INFINITY)),
         ".nan" | ".NaN" | ".NAN" => return Some(NodeKind::Float(f64::NAN)),
         _ => {}
@@ -80,8 +82,15 @@ fn parse_go_int(s: &str) -> Option<i128> {
     } else {
         (10, lower.as_str())
     };
-    let digits = digits.strip_prefix('_').filter(|_| radix != 10).unwrap_or(digits);
-    if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
+    let digits = digits
+        .strip_prefix('_')
+        .filter(|_| radix != 10)
+        .unwrap_or(digits);
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
         return None;
     }
     let clean: String = digits.chars().filter(|c| *c != '_').collect();
@@ -131,14 +140,24 @@ mod tests {
         assert_eq!(resolve_env_yaml(" x "), NodeKind::Str(" x ".into()));
         assert_eq!(resolve_env_yaml("\"5\""), NodeKind::Str("\"5\"".into()));
         assert_eq!(resolve_env_yaml("a: b: c"), NodeKind::Str("a: b: c".into()));
-        assert_eq!(resolve_env_yaml("2024-01-01"), NodeKind::Str("2024-01-01".into()));
+        assert_eq!(
+            resolve_env_yaml("2024-01-01"),
+            NodeKind::Str("2024-01-01".into())
+        );
     }
 
     #[test]
     fn collections() {
-        let NodeKind::Seq(items) = resolve_env_yaml("[1, 2]") else { panic!("not a list") };
-        assert_eq!(items.iter().map(|n| n.kind.clone()).collect::<Vec<_>>(), [NodeKind::Int(1), NodeKind::Int(2)]);
-        let NodeKind::Map(entries) = resolve_env_yaml("{a: 1}") else { panic!("not a map") };
+        let NodeKind::Seq(items) = resolve_env_yaml("[1, 2]") else {
+            panic!("not a list")
+        };
+        assert_eq!(
+            items.iter().map(|n| n.kind.clone()).collect::<Vec<_>>(),
+            [NodeKind::Int(1), NodeKind::Int(2)]
+        );
+        let NodeKind::Map(entries) = resolve_env_yaml("{a: 1}") else {
+            panic!("not a map")
+        };
         assert_eq!(entries[0].0.name, "a");
     }
 }

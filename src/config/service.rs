@@ -11,9 +11,17 @@ const SERVICE_KEYS: &[&str] = &["telemetry", "extensions", "pipelines"];
 const TELEMETRY_KEYS: &[&str] = &["logs", "metrics", "traces", "resource"];
 const PIPELINE_KEYS: &[&str] = &["receivers", "processors", "exporters"];
 
-pub(super) fn read_service(cfg: &mut CollectorConfig, key: &Key, service: &Node, diags: &mut Vec<Diagnostic>) {
+pub(super) fn read_service(
+    cfg: &mut CollectorConfig,
+    key: &Key,
+    service: &Node,
+    diags: &mut Vec<Diagnostic>,
+) {
     if !matches!(service.kind, NodeKind::Map(_) | NodeKind::Null) {
-        diags.push(invalid(format!("'service' expected a map, got {}", service.type_name()), &key.loc));
+        diags.push(invalid(
+            format!("'service' expected a map, got {}", service.type_name()),
+            &key.loc,
+        ));
         return;
     }
     check_keys("service", service, SERVICE_KEYS, diags);
@@ -32,12 +40,19 @@ pub(super) fn read_service(cfg: &mut CollectorConfig, key: &Key, service: &Node,
 /// Upstream's mapstructure error for keys a struct does not have.
 fn check_keys(what: &str, node: &Node, allowed: &[&str], diags: &mut Vec<Diagnostic>) {
     let Some(entries) = node.as_map() else { return };
-    let bad: Vec<&Key> = entries.iter().map(|(k, _)| k).filter(|k| !allowed.contains(&k.name.as_str())).collect();
+    let bad: Vec<&Key> = entries
+        .iter()
+        .map(|(k, _)| k)
+        .filter(|k| !allowed.contains(&k.name.as_str()))
+        .collect();
     if let Some(first) = bad.first() {
         let names: Vec<&str> = bad.iter().map(|k| k.name.as_str()).collect();
         diags.push(
-            invalid(format!("'{what}' has invalid keys: {}", names.join(", ")), &first.loc)
-                .with_help(format!("valid keys here are {}", allowed.join(", "))),
+            invalid(
+                format!("'{what}' has invalid keys: {}", names.join(", ")),
+                &first.loc,
+            )
+            .with_help(format!("valid keys here are {}", allowed.join(", "))),
         );
     }
 }
@@ -53,7 +68,13 @@ fn read_pipelines(cfg: &mut CollectorConfig, key: &Key, node: &Node, diags: &mut
         NodeKind::Map(e) => e.as_slice(),
         NodeKind::Null => &[],
         _ => {
-            diags.push(invalid(format!("'service.pipelines' expected a map, got {}", node.type_name()), &key.loc));
+            diags.push(invalid(
+                format!(
+                    "'service.pipelines' expected a map, got {}",
+                    node.type_name()
+                ),
+                &key.loc,
+            ));
             return;
         }
     };
@@ -76,11 +97,19 @@ fn read_pipelines(cfg: &mut CollectorConfig, key: &Key, node: &Node, diags: &mut
             None => signal.to_string(),
         };
         if cfg.pipelines.iter().any(|p| p.id_text == id_text) {
-            diags.push(invalid(format!("service::pipelines: duplicate pipeline id {id_text:?}"), &k.loc));
+            diags.push(invalid(
+                format!("service::pipelines: duplicate pipeline id {id_text:?}"),
+                &k.loc,
+            ));
             continue;
         }
         let what = format!("service::pipelines::{id_text}");
-        check_keys(&format!("service.pipelines[{id_text}]"), body, PIPELINE_KEYS, diags);
+        check_keys(
+            &format!("service.pipelines[{id_text}]"),
+            body,
+            PIPELINE_KEYS,
+            diags,
+        );
         let list = |field: &str, diags: &mut Vec<Diagnostic>| match body.get_entry(field) {
             Some((fk, v)) => read_id_list(&what, fk, v, diags),
             None => Vec::new(),
@@ -88,7 +117,15 @@ fn read_pipelines(cfg: &mut CollectorConfig, key: &Key, node: &Node, diags: &mut
         let receivers = list("receivers", diags);
         let processors = list("processors", diags);
         let exporters = list("exporters", diags);
-        cfg.pipelines.push(Pipeline { id_text, signal, name, loc: k.loc.clone(), receivers, processors, exporters });
+        cfg.pipelines.push(Pipeline {
+            id_text,
+            signal,
+            name,
+            loc: k.loc.clone(),
+            receivers,
+            processors,
+            exporters,
+        });
     }
 }
 
@@ -98,7 +135,17 @@ fn read_id_list(what: &str, key: &Key, node: &Node, diags: &mut Vec<Diagnostic>)
         NodeKind::Seq(items) => items.as_slice(),
         NodeKind::Null => &[],
         _ => {
-            diags.push(invalid(format!("{what}: '{}' expected a list of ids, got {}", key.name, node.type_name()), &key.loc).with_help("write ids as a YAML list, e.g. `[otlp, otlp/2]`"));
+            diags.push(
+                invalid(
+                    format!(
+                        "{what}: '{}' expected a list of ids, got {}",
+                        key.name,
+                        node.type_name()
+                    ),
+                    &key.loc,
+                )
+                .with_help("write ids as a YAML list, e.g. `[otlp, otlp/2]`"),
+            );
             return Vec::new();
         }
     };
@@ -109,8 +156,14 @@ fn read_id_list(what: &str, key: &Key, node: &Node, diags: &mut Vec<Diagnostic>)
             _ => Err(format!("expected an id, got {}", item.type_name())),
         };
         match parsed {
-            Ok(id) => out.push(IdRef { id, loc: item.loc.clone() }),
-            Err(e) => diags.push(invalid(format!("{what}: {e}"), &item.loc).with_help("ids are `type` or `type/name`")),
+            Ok(id) => out.push(IdRef {
+                id,
+                loc: item.loc.clone(),
+            }),
+            Err(e) => diags.push(
+                invalid(format!("{what}: {e}"), &item.loc)
+                    .with_help("ids are `type` or `type/name`"),
+            ),
         }
     }
     out

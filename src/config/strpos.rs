@@ -25,7 +25,10 @@ enum Style {
 /// node's own position (shifted along its line) when the node has no source offset, e.g. a
 /// value produced by `${env:...}` expansion.
 pub fn location_in_scalar(node: &Node, source_text: &str, byte_in_value: usize) -> Location {
-    let Some(offset) = node.offset.filter(|o| source_text.is_char_boundary(*o) && *o < source_text.len()) else {
+    let Some(offset) = node
+        .offset
+        .filter(|o| source_text.is_char_boundary(*o) && *o < source_text.len())
+    else {
         return fallback(node, byte_in_value);
     };
     let style = style_at(source_text, offset);
@@ -43,7 +46,10 @@ fn fallback(node: &Node, byte: usize) -> Location {
         Some(s) => s.char_indices().take_while(|(i, _)| *i < byte).count(),
         None => 0,
     };
-    let column = node.loc.column.saturating_add(u32::try_from(chars).unwrap_or(u32::MAX));
+    let column = node
+        .loc
+        .column
+        .saturating_add(u32::try_from(chars).unwrap_or(u32::MAX));
     Location::new(node.loc.file.clone(), node.loc.line, column)
 }
 
@@ -59,10 +65,17 @@ fn style_at(src: &str, offset: usize) -> Style {
     if !before[line_start..].trim().is_empty() {
         return Style::Plain;
     }
-    let header = before[..line_start].lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let header = before[..line_start]
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
     let header = header.split(" #").next().unwrap_or("").trim_end();
     let token = header.rsplit([' ', '\t']).next().unwrap_or("");
-    let indicators_ok = token.len() > 1 && token[1..].chars().all(|c| matches!(c, '-' | '+' | '0'..='9'));
+    let indicators_ok = token.len() > 1
+        && token[1..]
+            .chars()
+            .all(|c| matches!(c, '-' | '+' | '0'..='9'));
     match token.chars().next() {
         Some('|') if token.len() == 1 || indicators_ok => Style::Literal,
         Some('>') if token.len() == 1 || indicators_ok => Style::Folded,
@@ -78,7 +91,11 @@ fn walk_flow(src: &str, start: usize, target: usize, style: Style) -> usize {
     while i < src.len() {
         let rest = &src[i..];
         let Some(c) = rest.chars().next() else { break };
-        if (c == ' ' || c == '\t') && rest.trim_start_matches([' ', '\t']).starts_with(['\n', '\r']) {
+        if (c == ' ' || c == '\t')
+            && rest
+                .trim_start_matches([' ', '\t'])
+                .starts_with(['\n', '\r'])
+        {
             i += rest.len() - rest.trim_start_matches([' ', '\t']).len();
             continue;
         }
@@ -120,7 +137,10 @@ fn escape(rest: &str) -> (usize, usize) {
     let Some(e) = chars.next() else { return (1, 1) };
     let hex = |n: usize| -> (usize, usize) {
         let digits = rest.get(2..2 + n).unwrap_or("");
-        let ch = u32::from_str_radix(digits, 16).ok().and_then(char::from_u32).unwrap_or('\u{fffd}');
+        let ch = u32::from_str_radix(digits, 16)
+            .ok()
+            .and_then(char::from_u32)
+            .unwrap_or('\u{fffd}');
         (2 + digits.len(), ch.len_utf8())
     };
     match e {
@@ -156,7 +176,10 @@ fn walk_block(src: &str, offset: usize, target: usize, style: Style) -> usize {
             return content_start + (target - produced);
         }
         produced += content.len();
-        let next_blank = src.get(end + 1..).and_then(|r| r.lines().next()).is_some_and(|l| l.trim().is_empty());
+        let next_blank = src
+            .get(end + 1..)
+            .and_then(|r| r.lines().next())
+            .is_some_and(|l| l.trim().is_empty());
         let break_len = usize::from(!(style == Style::Folded && next_blank && !content.is_empty()));
         if target < produced + break_len {
             return end;
@@ -168,7 +191,10 @@ fn walk_block(src: &str, offset: usize, target: usize, style: Style) -> usize {
 }
 
 fn position(node: &Node, src: &str, pos: usize) -> Location {
-    let pos = (0..=pos.min(src.len())).rev().find(|p| src.is_char_boundary(*p)).unwrap_or(0);
+    let pos = (0..=pos.min(src.len()))
+        .rev()
+        .find(|p| src.is_char_boundary(*p))
+        .unwrap_or(0);
     let before = &src[..pos];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);

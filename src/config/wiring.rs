@@ -26,7 +26,10 @@ pub fn check_wiring(cfg: &CollectorConfig) -> Vec<Diagnostic> {
 fn check_service_extensions(cfg: &CollectorConfig, diags: &mut Vec<Diagnostic>) {
     for r in &cfg.service_extensions {
         if cfg.component(ComponentKind::Extension, &r.id).is_none() {
-            let msg = format!("service::extensions: references extension {:?} which is not configured", r.id.to_string());
+            let msg = format!(
+                "service::extensions: references extension {:?} which is not configured",
+                r.id.to_string()
+            );
             diags.push(undefined(msg, r, ComponentKind::Extension));
         }
     }
@@ -36,18 +39,33 @@ fn check_pipeline(cfg: &CollectorConfig, p: &Pipeline, diags: &mut Vec<Diagnosti
     let what = format!("service::pipelines::{}", p.id_text);
     if p.signal == Signal::Profiles {
         let msg = format!("pipeline {:?}: profiling signal support is at alpha level, gated under the \"service.profilesSupport\" feature gate", p.id_text);
-        diags.push(pipeline_error(msg, &p.loc, "enable the gate with `--feature-gates=service.profilesSupport` or remove the pipeline"));
+        diags.push(pipeline_error(
+            msg,
+            &p.loc,
+            "enable the gate with `--feature-gates=service.profilesSupport` or remove the pipeline",
+        ));
     }
     if p.receivers.is_empty() {
-        diags.push(pipeline_error(format!("{what}: must have at least one receiver"), &p.loc, "list a receiver (or a connector) under `receivers:`"));
+        diags.push(pipeline_error(
+            format!("{what}: must have at least one receiver"),
+            &p.loc,
+            "list a receiver (or a connector) under `receivers:`",
+        ));
     }
     if p.exporters.is_empty() {
-        diags.push(pipeline_error(format!("{what}: must have at least one exporter"), &p.loc, "list an exporter (or a connector) under `exporters:`"));
+        diags.push(pipeline_error(
+            format!("{what}: must have at least one exporter"),
+            &p.loc,
+            "list an exporter (or a connector) under `exporters:`",
+        ));
     }
     let mut seen: BTreeMap<&ComponentId, &Location> = BTreeMap::new();
     for r in &p.processors {
         if let Some(first) = seen.insert(&r.id, &r.loc) {
-            let msg = format!("{what}: references processor {:?} multiple times", r.id.to_string());
+            let msg = format!(
+                "{what}: references processor {:?} multiple times",
+                r.id.to_string()
+            );
             let d = pipeline_error(msg, &r.loc, "a processor may appear once per pipeline; configure a second instance as `type/other_name`");
             diags.push(d.with_label(first.clone(), "first listed here"));
         }
@@ -64,12 +82,16 @@ fn check_refs(cfg: &CollectorConfig, p: &Pipeline, what: &str, diags: &mut Vec<D
     ];
     for (refs, kind) in sides {
         for r in refs {
-            let is_connector = kind != ComponentKind::Processor && cfg.component(ComponentKind::Connector, &r.id).is_some();
+            let is_connector = kind != ComponentKind::Processor
+                && cfg.component(ComponentKind::Connector, &r.id).is_some();
             match cfg.component(kind, &r.id) {
                 Some(c) => check_signal(c.kind, &c.id, p, r, diags),
                 None if is_connector => {}
                 None => {
-                    let msg = format!("{what}: references {kind} {:?} which is not configured", r.id.to_string());
+                    let msg = format!(
+                        "{what}: references {kind} {:?} which is not configured",
+                        r.id.to_string()
+                    );
                     diags.push(undefined(msg, r, kind));
                 }
             }
@@ -78,17 +100,37 @@ fn check_refs(cfg: &CollectorConfig, p: &Pipeline, what: &str, diags: &mut Vec<D
 }
 
 /// A receiver/processor/exporter whose type is known not to handle the pipeline's signal.
-fn check_signal(kind: ComponentKind, id: &ComponentId, p: &Pipeline, r: &IdRef, diags: &mut Vec<Diagnostic>) {
-    let Some(t) = registry::lookup(kind, &id.ty) else { return };
+fn check_signal(
+    kind: ComponentKind,
+    id: &ComponentId,
+    p: &Pipeline,
+    r: &IdRef,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(t) = registry::lookup(kind, &id.ty) else {
+        return;
+    };
     if t.signals.is_empty() || t.signals.contains(&p.signal) {
         return;
     }
     let supported: Vec<&str> = t.signals.iter().map(|s| s.as_str()).collect();
     let msg = match kind {
-        ComponentKind::Processor => format!("failed to create {:?} processor, in pipeline {:?}: telemetry type is not supported", id.to_string(), p.id_text),
-        _ => format!("failed to create {:?} {kind} for data type {:?}: telemetry type is not supported", id.to_string(), p.signal.as_str()),
+        ComponentKind::Processor => format!(
+            "failed to create {:?} processor, in pipeline {:?}: telemetry type is not supported",
+            id.to_string(),
+            p.id_text
+        ),
+        _ => format!(
+            "failed to create {:?} {kind} for data type {:?}: telemetry type is not supported",
+            id.to_string(),
+            p.signal.as_str()
+        ),
     };
-    let help = format!("{:?} handles {} only; move it to a pipeline of that signal", id.ty, supported.join(", "));
+    let help = format!(
+        "{:?} handles {} only; move it to a pipeline of that signal",
+        id.ty,
+        supported.join(", ")
+    );
     diags.push(pipeline_error(msg, &r.loc, &help));
 }
 
@@ -99,33 +141,70 @@ fn check_unused(cfg: &CollectorConfig, diags: &mut Vec<Diagnostic>) {
             used.insert((ComponentKind::Receiver, &r.id));
             used.insert((ComponentKind::Connector, &r.id));
         }
-        used.extend(p.processors.iter().map(|r| (ComponentKind::Processor, &r.id)));
+        used.extend(
+            p.processors
+                .iter()
+                .map(|r| (ComponentKind::Processor, &r.id)),
+        );
         for r in &p.exporters {
             used.insert((ComponentKind::Exporter, &r.id));
             used.insert((ComponentKind::Connector, &r.id));
         }
     }
-    used.extend(cfg.service_extensions.iter().map(|r| (ComponentKind::Extension, &r.id)));
-    let all = [&cfg.receivers, &cfg.processors, &cfg.exporters, &cfg.connectors, &cfg.extensions];
+    used.extend(
+        cfg.service_extensions
+            .iter()
+            .map(|r| (ComponentKind::Extension, &r.id)),
+    );
+    let all = [
+        &cfg.receivers,
+        &cfg.processors,
+        &cfg.exporters,
+        &cfg.connectors,
+        &cfg.extensions,
+    ];
     for c in all.into_iter().flatten() {
         if used.contains(&(c.kind, &c.id)) {
             continue;
         }
         let (msg, help) = if c.kind == ComponentKind::Extension {
-            (format!("extension {:?} is configured but not enabled in service.extensions", c.id.to_string()), "add it to service.extensions or delete it")
+            (
+                format!(
+                    "extension {:?} is configured but not enabled in service.extensions",
+                    c.id.to_string()
+                ),
+                "add it to service.extensions or delete it",
+            )
         } else {
-            (format!("{} {:?} is configured but not used in any pipeline", c.kind, c.id.to_string()), "the collector does not build it: add it to a pipeline or delete it")
+            (
+                format!(
+                    "{} {:?} is configured but not used in any pipeline",
+                    c.kind,
+                    c.id.to_string()
+                ),
+                "the collector does not build it: add it to a pipeline or delete it",
+            )
         };
-        diags.push(Diagnostic::warning(codes::UNUSED_COMPONENT, msg).at(c.key_loc.clone()).with_help(help));
+        diags.push(
+            Diagnostic::warning(codes::UNUSED_COMPONENT, msg)
+                .at(c.key_loc.clone())
+                .with_help(help),
+        );
     }
 }
 
 fn undefined(msg: String, r: &IdRef, kind: ComponentKind) -> Diagnostic {
     Diagnostic::error(codes::UNDEFINED_COMPONENT, msg)
         .at(r.loc.clone())
-        .with_help(format!("configure {:?} under `{}:` or fix the id", r.id.to_string(), kind.section()))
+        .with_help(format!(
+            "configure {:?} under `{}:` or fix the id",
+            r.id.to_string(),
+            kind.section()
+        ))
 }
 
 pub(super) fn pipeline_error(msg: String, loc: &Location, help: &str) -> Diagnostic {
-    Diagnostic::error(codes::INVALID_PIPELINE, msg).at(loc.clone()).with_help(help)
+    Diagnostic::error(codes::INVALID_PIPELINE, msg)
+        .at(loc.clone())
+        .with_help(help)
 }
