@@ -1,0 +1,428 @@
+//! The component types a contrib v0.156.0 collector knows, by kind, and how far otelcheck
+//! models each one.
+//!
+//! Why a table: `otelcol validate` rejects a type that no factory provides (`unknown type`),
+//! and the dry run needs to know which processors it emulates, which it may pass data through
+//! unchanged, and which it cannot predict. The list is contrib's `cmd/otelcontribcol` builder
+//! manifest plus the core components it pulls in. Signals are filled in where the upstream
+//! `metadata.yaml` was read (an empty list means "not known", and no signal check is made).
+//!
+//! Several components were renamed upstream before v0.156.0 (`otlp` exporter → `otlp_grpc`,
+//! `k8sattributes` → `k8s_attributes`, ...). The old spelling is still accepted as a deprecated
+//! alias, so [`lookup`] resolves it to the current entry.
+
+use super::model::{ComponentKind, Signal};
+
+/// How the dry run treats a component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Support {
+    /// Replayed with upstream semantics.
+    Emulated,
+    /// Data passes unchanged (the component only batches, delays or adds data we cannot know).
+    PassThrough,
+    /// Known to the collector, not modelled by otelcheck.
+    Unsupported,
+}
+
+/// One component type of the distribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ComponentType {
+    pub kind: ComponentKind,
+    pub name: &'static str,
+    /// Pipeline signals the type supports; empty when not known.
+    pub signals: &'static [Signal],
+    pub support: Support,
+}
+
+use ComponentKind::{Connector as C, Exporter as E, Extension as X, Processor as P, Receiver as R};
+use Signal::{Logs as L, Metrics as M, Profiles as F, Traces as T};
+use Support::{Emulated as Em, PassThrough as Pt, Unsupported as Un};
+
+const ALL: &[Signal] = &[T, M, L, F];
+const TML: &[Signal] = &[T, M, L];
+const NONE: &[Signal] = &[];
+
+const fn ty(
+    kind: ComponentKind,
+    name: &'static str,
+    signals: &'static [Signal],
+    support: Support,
+) -> ComponentType {
+    ComponentType {
+        kind,
+        name,
+        signals,
+        support,
+    }
+}
+
+/// Types with signals read from upstream `metadata.yaml` files, or modelled by otelcheck.
+const KNOWN: &[ComponentType] = &[
+    // receivers
+    ty(R, "otlp", ALL, Un),
+    ty(R, "datadog", NONE, Un),
+    ty(R, "jaeger", &[T], Un),
+    ty(R, "zipkin", &[T], Un),
+    ty(R, "kafka", ALL, Un),
+    ty(R, "awsxray", &[T], Un),
+    ty(R, "file_log", &[L], Un),
+    ty(R, "prometheus", &[M], Un),
+    ty(R, "statsd", &[M], Un),
+    ty(R, "awscontainerinsightreceiver", &[M], Un),
+    ty(R, "awsecscontainermetrics", &[M], Un),
+    // processors
+    ty(P, "filter", ALL, Em),
+    ty(P, "transform", NONE, Em),
+    ty(P, "attributes", TML, Em),
+    ty(P, "resource", ALL, Em),
+    ty(P, "span", &[T], Em),
+    ty(P, "redaction", NONE, Em),
+    ty(P, "probabilistic_sampler", &[T, L], Em),
+    ty(P, "tail_sampling", &[T], Em),
+    ty(P, "batch", TML, Pt),
+    ty(P, "memory_limiter", ALL, Pt),
+    ty(P, "groupbytrace", &[T], Pt),
+    ty(P, "k8s_attributes", ALL, Pt),
+    ty(P, "resource_detection", ALL, Pt),
+    ty(P, "cumulativetodelta", &[M], Un),
+    ty(P, "deltatocumulative", &[M], Un),
+    ty(P, "deltatorate", &[M], Un),
+    ty(P, "metrics_transform", &[M], Un),
+    ty(P, "metricsgeneration", &[M], Un),
+    // exporters
+    ty(E, "debug", ALL, Un),
+    ty(E, "otlp_grpc", ALL, Un),
+    ty(E, "otlp_http", ALL, Un),
+    ty(E, "file", ALL, Un),
+    ty(E, "kafka", ALL, Un),
+    ty(E, "datadog", TML, Un),
+    ty(E, "load_balancing", TML, Un),
+    ty(E, "signalfx", TML, Un),
+    ty(E, "logzio", &[T, L], Un),
+    ty(E, "awsxray", &[T], Un),
+    ty(E, "awsemf", &[M], Un),
+    ty(E, "awscloudwatchlogs", &[L], Un),
+    ty(E, "prometheus", &[M], Un),
+    ty(E, "prometheus_remote_write", &[M], Un),
+    // connectors: the signal pairs live in `connector_supports`
+    ty(C, "forward", NONE, Un),
+    // extensions
+    ty(X, "zpages", NONE, Un),
+    ty(X, "health_check", NONE, Un),
+    ty(X, "pprof", NONE, Un),
+    ty(X, "sigv4auth", NONE, Un),
+    ty(X, "ecs_observer", NONE, Un),
+];
+
+const RECEIVERS: &[&str] = &[
+    "active_directory_ds",
+    "aerospike",
+    "apache",
+    "apachespark",
+    "awscloudwatch",
+    "awsfirehose",
+    "awss3",
+    "azureblob",
+    "azureeventhub",
+    "azuremonitor",
+    "bigip",
+    "carbon",
+    "chrony",
+    "cloudflare",
+    "cloudfoundry",
+    "collectd",
+    "couchdb",
+    "docker_stats",
+    "elasticsearch",
+    "envoyals",
+    "expvar",
+    "filestats",
+    "flinkmetrics",
+    "fluentforward",
+    "github",
+    "googlecloudmonitoring",
+    "googlecloudpubsub",
+    "googlecloudspanner",
+    "haproxy",
+    "hostmetrics",
+    "httpcheck",
+    "huaweicloudces",
+    "influxdb",
+    "iis",
+    "jmx",
+    "journald",
+    "k8s_cluster",
+    "k8s_events",
+    "k8sobjects",
+    "kafkametrics",
+    "kubeletstats",
+    "libhoney",
+    "loki",
+    "memcached",
+    "mongodbatlas",
+    "mongodb",
+    "mysql",
+    "namedpipe",
+    "netflow",
+    "nginx",
+    "nsxt",
+    "ntp",
+    "opencensus",
+    "oracledb",
+    "otelarrow",
+    "otlpjsonfile",
+    "podman_stats",
+    "postgresql",
+    "pulsar",
+    "purefa",
+    "purefb",
+    "rabbitmq",
+    "receiver_creator",
+    "redis",
+    "riak",
+    "saphana",
+    "sapm",
+    "signalfx",
+    "prometheus_simple",
+    "skywalking",
+    "snowflake",
+    "solace",
+    "splunkenterprise",
+    "splunk_hec",
+    "sqlquery",
+    "sqlserver",
+    "sshcheck",
+    "syslog",
+    "tcpcheck",
+    "tcplog",
+    "tlscheck",
+    "udplog",
+    "vcenter",
+    "wavefront",
+    "webhookevent",
+    "snmp",
+    "windowsperfcounters",
+    "windowseventlog",
+    "zookeeper",
+];
+
+const PROCESSORS: &[&str] = &[
+    "geoip",
+    "groupbyattrs",
+    "interval",
+    "logdedup",
+    "routing",
+    "sumologic",
+    "schema",
+    "remotetap",
+    "datadogsemantics",
+];
+
+const EXPORTERS: &[&str] = &[
+    "alertmanager",
+    "alibabacloud_logservice",
+    "awskinesis",
+    "awss3",
+    "azuredataexplorer",
+    "azureblob",
+    "azuremonitor",
+    "bmchelix",
+    "carbon",
+    "clickhouse",
+    "cassandra",
+    "coralogix",
+    "dataset",
+    "doris",
+    "elasticsearch",
+    "googlecloud",
+    "googlecloudpubsub",
+    "googlemanagedprometheus",
+    "honeycombmarker",
+    "influxdb",
+    "logicmonitor",
+    "loki",
+    "mezmo",
+    "opencensus",
+    "opensearch",
+    "otelarrow",
+    "pulsar",
+    "rabbitmq",
+    "sapm",
+    "sentry",
+    "splunk_hec",
+    "stef",
+    "sumologic",
+    "syslog",
+    "tencentcloud_logservice",
+    "zipkin",
+];
+
+const CONNECTORS: &[&str] = &[
+    "count",
+    "datadog",
+    "exceptions",
+    "failover",
+    "grafanacloud",
+    "otlpjson",
+    "roundrobin",
+    "routing",
+    "servicegraph",
+    "spanmetrics",
+    "sum",
+    "signaltometrics",
+];
+
+const EXTENSIONS: &[&str] = &[
+    "ack",
+    "asapclient",
+    "awsproxy",
+    "basicauth",
+    "bearertokenauth",
+    "googleclientauth",
+    "headers_setter",
+    "healthcheckv2",
+    "http_forwarder",
+    "jaegerremotesampling",
+    "oauth2client",
+    "cfgarden_observer",
+    "docker_observer",
+    "ecs_task_observer",
+    "host_observer",
+    "k8s_observer",
+    "kafkatopics_observer",
+    "oidc",
+    "opamp",
+    "remotetap",
+    "solarwindsapmsettings",
+    "sumologic",
+    "tpm",
+    "db_storage",
+    "file_storage",
+    "redis_storage",
+    "awscloudwatchmetricstreams_encoding",
+    "otlp_encoding",
+    "jaeger_encoding",
+    "avro_log_encoding",
+    "json_log_encoding",
+    "text_encoding",
+    "zipkin_encoding",
+    "skywalking_encoding",
+    "k8s_leader_elector",
+    "cgroupruntime",
+];
+
+/// Deprecated spellings upstream still accepts: (kind, old, current).
+const ALIASES: &[(ComponentKind, &str, &str)] = &[
+    (E, "otlp", "otlp_grpc"),
+    (E, "otlphttp", "otlp_http"),
+    (E, "loadbalancing", "load_balancing"),
+    (E, "prometheusremotewrite", "prometheus_remote_write"),
+    (P, "k8sattributes", "k8s_attributes"),
+    (P, "resourcedetection", "resource_detection"),
+    (P, "metricstransform", "metrics_transform"),
+    (R, "filelog", "file_log"),
+];
+
+fn names_of(kind: ComponentKind) -> &'static [&'static str] {
+    match kind {
+        R => RECEIVERS,
+        P => PROCESSORS,
+        E => EXPORTERS,
+        C => CONNECTORS,
+        X => EXTENSIONS,
+    }
+}
+
+/// Every type of the table, built once: the explicit entries first, then the plain names.
+fn all() -> &'static [ComponentType] {
+    static ALL_TYPES: std::sync::OnceLock<Vec<ComponentType>> = std::sync::OnceLock::new();
+    ALL_TYPES.get_or_init(|| {
+        let mut v = KNOWN.to_vec();
+        for kind in [R, P, E, C, X] {
+            for name in names_of(kind) {
+                v.push(ty(kind, name, NONE, Un));
+            }
+        }
+        v
+    })
+}
+
+/// The current name of a deprecated alias (`otlp` exporter → `otlp_grpc`).
+pub fn deprecated_alias(kind: ComponentKind, ty: &str) -> Option<&'static str> {
+    ALIASES
+        .iter()
+        .find(|(k, old, _)| *k == kind && *old == ty)
+        .map(|(_, _, new)| *new)
+}
+
+/// The type `ty` of `kind`, following deprecated aliases.
+pub fn lookup(kind: ComponentKind, ty: &str) -> Option<&'static ComponentType> {
+    let name = deprecated_alias(kind, ty).unwrap_or(ty);
+    all().iter().find(|t| t.kind == kind && t.name == name)
+}
+
+/// The closest known type of `kind` to a misspelled `ty`, for "did you mean".
+pub fn suggest(kind: ComponentKind, ty: &str) -> Option<&'static str> {
+    let aliases = ALIASES
+        .iter()
+        .filter(|(k, _, _)| *k == kind)
+        .map(|(_, old, _)| *old);
+    let names = all()
+        .iter()
+        .filter(|t| t.kind == kind)
+        .map(|t| t.name)
+        .chain(aliases);
+    let lower = ty.to_ascii_lowercase();
+    names
+        .map(|n| (strsim::jaro_winkler(&lower, n), n))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n)
+}
+
+/// Whether a connector of type `ty` turns `from` data (its exporter side) into `to` data (its
+/// receiver side). Unknown connector types accept any pair: their type is reported elsewhere.
+pub fn connector_supports(ty: &str, from: Signal, to: Signal) -> bool {
+    match ty {
+        "forward" | "routing" | "failover" | "roundrobin" => from == to && from != F,
+        "spanmetrics" | "servicegraph" | "grafanacloud" => from == T && to == M,
+        "exceptions" => from == T && (to == M || to == L),
+        "datadog" => from == T && (to == M || to == T),
+        "count" | "sum" | "signaltometrics" => to == M && from != F,
+        "otlpjson" => from == L && to != F,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modelled_processors_have_their_support_level() {
+        assert_eq!(lookup(P, "filter").map(|t| t.support), Some(Em));
+        assert_eq!(lookup(P, "batch").map(|t| t.support), Some(Pt));
+        assert_eq!(
+            lookup(P, "k8sattributes").map(|t| t.name),
+            Some("k8s_attributes")
+        );
+        assert_eq!(lookup(P, "k8sattributes").map(|t| t.support), Some(Pt));
+        assert_eq!(lookup(P, "geoip").map(|t| t.support), Some(Un));
+    }
+
+    #[test]
+    fn kinds_are_separate_namespaces() {
+        assert!(lookup(R, "otlp").is_some());
+        assert!(lookup(E, "otlp").is_some());
+        assert!(lookup(P, "otlp").is_none());
+        assert!(lookup(R, "nop").is_none());
+        assert!(lookup(C, "forward").is_some());
+    }
+
+    #[test]
+    fn suggests_close_names() {
+        assert_eq!(suggest(P, "atributes"), Some("attributes"));
+        assert_eq!(suggest(P, "tail_sampler"), Some("tail_sampling"));
+        assert_eq!(suggest(P, "zzzzzzzz"), None);
+    }
+}
