@@ -4,4 +4,6 @@
 pub mod capture;
 pub mod config;
 pub mod diag;
+pub mod lint;
+pub mod report;
 pub mod ottl;

@@ -101,7 +101,12 @@ pub fn parse_yaml(file: &Arc<str>, text: &str) -> Result<Node, String> {
     if text.trim().is_empty() || text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
         return Ok(Node::new(NodeKind::Null, Location::new(file.clone(), 1, 1)));
     }
-    let raw: Spanned<RawNode> = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
+    // The collector reads YAML with go-yaml v3: only true/false are booleans (`yes` stays a
+    // string) and a leading 0 means octal (`010` is 8).
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    options.legacy_octal_numbers = true;
+    let raw: Spanned<RawNode> = serde_saphyr::from_str_with_options(text, options).map_err(|e| e.to_string())?;
     Ok(raw_to_node(file, raw))
 }
 
@@ -260,5 +265,15 @@ mod tests {
         let d = a.get("d").unwrap().as_seq().unwrap();
         assert_eq!(d[1].kind, NodeKind::Float(2.5));
         assert_eq!(d[3].kind, NodeKind::Null);
+    }
+
+    #[test]
+    fn reads_scalars_like_go_yaml_v3() {
+        let f: Arc<str> = "c.yaml".into();
+        let n = parse_yaml(&f, "a: yes\nb: 010\nc: on\nn: 1\n").unwrap();
+        assert_eq!(n.get("a").unwrap().kind, NodeKind::Str("yes".into()));
+        assert_eq!(n.get("b").unwrap().kind, NodeKind::Int(8));
+        assert_eq!(n.get("c").unwrap().kind, NodeKind::Str("on".into()));
+        assert!(n.get("n").is_some());
     }
 }

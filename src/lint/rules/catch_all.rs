@@ -72,7 +72,7 @@ fn always_true(expr: &BoolExpr, span: ast::Span, text: &str) -> Option<Finding> 
         BoolExpr::Converter(call) if call.name.node == "IsMatch" => {
             let target = call.args.first()?;
             let pattern = call.args.get(1)?;
-            regex_catch_all(&target.node.value, &pattern.node.value, pattern.span)
+            regex_catch_all(&target.node.value.node, &pattern.node.value.node, pattern.node.value.span)
         }
         BoolExpr::RegexMatch { target, pattern, negated: false, .. } => {
             regex_catch_all(&target.node, &pattern.node, pattern.span)
