@@ -1,0 +1,226 @@
+//! The legacy `include`/`exclude` span matcher (`internal/filter/filterspan` + `filtermatcher`
+//! + `filterset` of contrib v0.156.0, native path; the OTTL bridge gate is off by default).
+//!
+//! One block matches when every category it sets matches (AND), checked in upstream's order
+//! services → span_names → span_kinds → libraries → resources → attributes. Inside a
+//! category: any entry for names/kinds/services, every entry for attributes/resources/
+//! libraries. `regexp` is RE2 `MatchString`: unanchored.
+
+use crate::capture::model::{service_name, AnyValue, Attributes, Batch, Resource, Scope, Span};
+use crate::config::settings::matching::{AttributeMatch, LegacyMatch, MatchProperties, MatchType, Pattern};
+use crate::diag::Location;
+use crate::processors::rule::example;
+use crate::report::{Example, JsonLocation, RuleReport};
+
+const KIND_NAMES: [&str; 6] = [
+    "SPAN_KIND_UNSPECIFIED",
+    "SPAN_KIND_INTERNAL",
+    "SPAN_KIND_SERVER",
+    "SPAN_KIND_CLIENT",
+    "SPAN_KIND_PRODUCER",
+    "SPAN_KIND_CONSUMER",
+];
+
+/// Counters for one block, reported as a rule.
+#[derive(Debug, Clone, Default)]
+pub struct BlockStats {
+    pub evaluated: u64,
+    pub matched: u64,
+    pub dropped: u64,
+    pub examples: Vec<Example>,
+}
+
+pub struct Block {
+    pub props: MatchProperties,
+    pub stats: BlockStats,
+}
+
+/// `spans: {include, exclude}` of the filter processor: a span is dropped when it fails
+/// `include` or matches `exclude`.
+pub struct LegacySpanFilter {
+    pub include: Option<Block>,
+    pub exclude: Option<Block>,
+}
+
+impl LegacySpanFilter {
+    pub fn new(m: &LegacyMatch) -> Self {
+        let block = |p: &Option<MatchProperties>| p.clone().map(|props| Block { props, stats: BlockStats::default() });
+        Self { include: block(&m.include), exclude: block(&m.exclude) }
+    }
+
+    pub fn process(&mut self, batch: &mut Batch) {
+        for rs in &mut batch.resource_spans {
+            let resource = &rs.resource;
+            for ss in &mut rs.scope_spans {
+                let scope = &ss.scope;
+                ss.spans.retain(|span| !self.skip(resource, scope, span));
+            }
+        }
+        batch.prune_empty();
+    }
+
+    /// Upstream's "skip" expression: not(include) or exclude; include is checked first.
+    fn skip(&mut self, resource: &Resource, scope: &Scope, span: &Span) -> bool {
+        if let Some(inc) = &mut self.include {
+            let m = inc.eval(resource, scope, span);
+            if !m {
+                inc.stats.dropped += 1;
+                push_example(&mut inc.stats, resource, scope, span);
+                return true;
+            }
+        }
+        if let Some(exc) = &mut self.exclude {
+            if exc.eval(resource, scope, span) {
+                exc.stats.dropped += 1;
+                push_example(&mut exc.stats, resource, scope, span);
+                return true;
+            }
+        }
+        false
+    }
+
+    pub fn reports(&self) -> Vec<RuleReport> {
+        let mut out = Vec::new();
+        if let Some(b) = &self.include {
+            out.push(b.report("spans.include", "keep"));
+        }
+        if let Some(b) = &self.exclude {
+            out.push(b.report("spans.exclude", "drop"));
+        }
+        out
+    }
+}
+
+fn push_example(stats: &mut BlockStats, resource: &Resource, scope: &Scope, span: &Span) {
+    if stats.examples.len() < 3 {
+        stats.examples.push(example(resource, scope, span));
+    }
+}
+
+impl Block {
+    fn eval(&mut self, resource: &Resource, scope: &Scope, span: &Span) -> bool {
+        self.stats.evaluated += 1;
+        let m = matches_span(&self.props, resource, scope, span);
+        if m {
+            self.stats.matched += 1;
+        }
+        m
+    }
+
+    fn report(&self, what: &str, action: &'static str) -> RuleReport {
+        RuleReport {
+            text: format!("{what} ({})", describe(&self.props)),
+            location: Some(JsonLocation::from(&self.props.loc)),
+            action,
+            evaluated: self.stats.evaluated,
+            matched: self.stats.matched,
+            dropped: self.stats.dropped,
+            errors: 0,
+            examples: self.stats.examples.clone(),
+        }
+    }
+
+    pub fn location(&self) -> &Location {
+        &self.props.loc
+    }
+}
+
+/// Whether one match block matches a span (all set categories must match).
+pub fn matches_span(p: &MatchProperties, resource: &Resource, scope: &Scope, span: &Span) -> bool {
+    let regexp = p.match_type == Some(MatchType::Regexp);
+    if !p.services.is_empty() {
+        let svc = service_name(resource).unwrap_or_else(|| "<nil-service-name>".to_owned());
+        if !any_matches(&p.services, &svc, regexp) {
+            return false;
+        }
+    }
+    if !p.span_names.is_empty() && !any_matches(&p.span_names, &span.name, regexp) {
+        return false;
+    }
+    if !p.span_kinds.is_empty() {
+        let kind = usize::try_from(span.kind).ok().and_then(|k| KIND_NAMES.get(k)).copied().unwrap_or("");
+        if !any_matches(&p.span_kinds, kind, regexp) {
+            return false;
+        }
+    }
+    if !p.libraries.is_empty() {
+        let all = p.libraries.iter().all(|lib| {
+            pattern_matches(&lib.name, &scope.name, regexp)
+                && lib.version.as_ref().is_none_or(|v| pattern_matches(v, &scope.version, regexp))
+        });
+        if !all {
+            return false;
+        }
+    }
+    if !p.resources.is_empty() && !attributes_match(&p.resources, &resource.attributes, regexp) {
+        return false;
+    }
+    if !p.attributes.is_empty() && !attributes_match(&p.attributes, &span.attributes, regexp) {
+        return false;
+    }
+    true
+}
+
+fn any_matches(set: &[Pattern], value: &str, regexp: bool) -> bool {
+    set.iter().any(|p| pattern_matches(p, value, regexp))
+}
+
+fn pattern_matches(p: &Pattern, value: &str, regexp: bool) -> bool {
+    match (&p.regex, regexp) {
+        (Some(re), true) => re.is_match(value),
+        _ => p.text == value,
+    }
+}
+
+/// Every entry must match; a map without attributes matches nothing.
+fn attributes_match(entries: &[AttributeMatch], attrs: &Attributes, regexp: bool) -> bool {
+    if attrs.is_empty() {
+        return false;
+    }
+    entries.iter().all(|e| {
+        let Some(actual) = attrs.get(&e.key) else { return false };
+        match (&e.value, regexp) {
+            (None, _) => true,
+            (Some(_), true) => match (&e.regex, regexp_text(actual)) {
+                (Some(re), Some(text)) => re.is_match(&text),
+                _ => false,
+            },
+            (Some(expected), false) => strict_equal(expected, actual),
+        }
+    })
+}
+
+/// Type and value must both be equal (`200` does not match `"200"` nor `200.0`).
+fn strict_equal(expected: &AnyValue, actual: &AnyValue) -> bool {
+    std::mem::discriminant(expected) == std::mem::discriminant(actual) && expected == actual
+}
+
+/// The text a `regexp` attribute entry is matched against; other types never match.
+fn regexp_text(v: &AnyValue) -> Option<String> {
+    match v {
+        AnyValue::Str(s) => Some(s.clone()),
+        AnyValue::Bool(b) => Some(b.to_string()),
+        AnyValue::Int(i) => Some(i.to_string()),
+        // Go strconv.FormatFloat(v, 'f', -1, 64): shortest decimal without exponent.
+        AnyValue::Double(d) => Some(format!("{d}")),
+        _ => None,
+    }
+}
+
+fn describe(p: &MatchProperties) -> String {
+    let mut parts = vec![p.match_type_text.clone()];
+    let list = |name: &str, v: &[Pattern]| (!v.is_empty()).then(|| format!("{name}: [{}]", v.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(", ")));
+    parts.extend(list("services", &p.services));
+    parts.extend(list("span_names", &p.span_names));
+    parts.extend(list("span_kinds", &p.span_kinds));
+    if !p.attributes.is_empty() {
+        parts.push(format!("attributes: [{}]", p.attributes.iter().map(|a| a.key.as_str()).collect::<Vec<_>>().join(", ")));
+    }
+    if !p.resources.is_empty() {
+        parts.push(format!("resources: [{}]", p.resources.iter().map(|a| a.key.as_str()).collect::<Vec<_>>().join(", ")));
+    }
+    if !p.libraries.is_empty() {
+        parts.push(format!("libraries: [{}]", p.libraries.iter().map(|l| l.name.text.as_str()).collect::<Vec<_>>().join(", ")));
+    }
+    parts.join("; ")
+}
