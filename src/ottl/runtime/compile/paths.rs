@@ -86,7 +86,7 @@ pub(super) fn resolve(
         .node
         .keys
         .iter()
-        .map(|k| compile_key(k))
+        .map(&mut *compile_key)
         .collect::<Result<_, _>>()?;
     Ok(PathExpr { field, keys })
 }

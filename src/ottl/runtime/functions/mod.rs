@@ -73,12 +73,15 @@ pub enum Kind {
 /// One parameter: Go field name (for named arguments), kind, optional.
 pub struct Param(pub &'static str, pub Kind, pub bool);
 
+/// Builds a converter from its bound, compiled arguments.
+pub type CustomBuild = fn(Vec<Option<Expr>>) -> R<Box<dyn Converter>>;
+
 /// How a converter is built from its bound arguments.
 pub enum Build {
     /// Evaluate every argument, then apply the function (absent optionals are `None`).
     Simple(for<'a> fn(Vec<Option<Value<'a>>>) -> R<Value<'a>>),
     /// Converter-specific compilation (precompiled regexes, access to the item).
-    Custom(fn(Vec<Option<Expr>>) -> R<Box<dyn Converter>>),
+    Custom(CustomBuild),
 }
 
 pub struct Spec {
