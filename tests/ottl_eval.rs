@@ -909,3 +909,10 @@ fn attribute_keys_read_for_lints() {
         ]
     );
 }
+
+#[test]
+fn contains_value_uses_comparison_rules() {
+    t(conv("ContainsValue", vec![attr("li"), float(2.0)]));
+    f(conv("ContainsValue", vec![attr("l"), s("z")]));
+    assert!(run(conv("ContainsValue", vec![attr("missing"), s("a")])).is_err());
+}

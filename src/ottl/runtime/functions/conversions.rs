@@ -11,10 +11,13 @@
 //! | `Concat(values[], delimiter)` | list literal of StringLikeGetter, StringGetter | joined string forms; nil → `<nil>` |
 //! | `Coalesce(values[])` | list literal of Getter | first non-nil value, else nil |
 //! | `Log(target)` | FloatLikeGetter | natural log; input ≤ 0 is an error |
+//! | `ContainsValue(target, item)` | PSliceGetter, Getter | a slice element equals `item` by the comparison rules |
 
 use std::borrow::Cow;
 
 use super::{arg, bool_like, float_like, int_like, str_like, to_str, Build, Kind, Param, Spec};
+use crate::ottl::ast::CompareOp;
+use crate::ottl::runtime::compare::compare;
 use crate::ottl::runtime::format::go_float_v;
 use crate::ottl::runtime::value::Value;
 
@@ -23,6 +26,18 @@ type R<T> = Result<T, String>;
 const LEN_TYPES: &str = "target arg must be of type string, []any, map[string]any, pcommon.Map, pcommon.Slice, pcommon.Value (of type String, Map, Slice) or a supported slice type from the plog, pmetric or ptrace packages";
 
 pub const SPECS: &[Spec] = &[
+    Spec {
+        name: "ContainsValue",
+        params: &[
+            Param("Target", Kind::Any, false),
+            Param("Item", Kind::Any, false),
+        ],
+        build: Build::Simple(|mut a| {
+            let target = arg(&mut a, 0);
+            let item = arg(&mut a, 1);
+            contains_value(target, &item).map(Value::Bool)
+        }),
+    },
     Spec {
         name: "String",
         params: &[Param("Target", Kind::StrLike, false)],
@@ -125,4 +140,32 @@ fn concat<'a>(vals: Value<'a>, delim: &str) -> R<Value<'a>> {
         }
     }
     Ok(Value::Str(Cow::Owned(out)))
+}
+
+/// `ContainsValue`: the target must be a slice (`PSliceGetter`), elements compare with `==`.
+fn contains_value(target: Value, item: &Value) -> R<bool> {
+    let eq = |v: &Value| compare(v, item, CompareOp::Eq);
+    match target {
+        Value::Slice(items) => {
+            for v in items.iter() {
+                if eq(&Value::from_any(v))? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        Value::List(items) => {
+            for v in &items {
+                if eq(v)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        Value::Nil => Err("expected pcommon.Slice but got nil".into()),
+        other => Err(format!(
+            "expected pcommon.Slice but got {}",
+            other.go_type()
+        )),
+    }
 }
