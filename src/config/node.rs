@@ -41,7 +41,11 @@ pub struct Key {
 
 impl Node {
     pub fn new(kind: NodeKind, loc: Location) -> Self {
-        Self { kind, loc, offset: None }
+        Self {
+            kind,
+            loc,
+            offset: None,
+        }
     }
 
     pub fn as_str(&self) -> Option<&str> {
@@ -71,12 +75,18 @@ impl Node {
 
     /// The value under `key` of a mapping node.
     pub fn get(&self, key: &str) -> Option<&Node> {
-        self.as_map()?.iter().find(|(k, _)| k.name == key).map(|(_, v)| v)
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, v)| v)
     }
 
     /// The key entry (with its position) under `key` of a mapping node.
     pub fn get_entry(&self, key: &str) -> Option<(&Key, &Node)> {
-        self.as_map()?.iter().find(|(k, _)| k.name == key).map(|(k, v)| (k, v))
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(k, v)| (k, v))
     }
 
     /// A short name of the node's YAML type, for "expected X, found Y" messages.
@@ -98,7 +108,11 @@ impl Node {
 /// An empty document yields a `Null` node. Errors carry serde-saphyr's message, which already
 /// names the line and column.
 pub fn parse_yaml(file: &Arc<str>, text: &str) -> Result<Node, String> {
-    if text.trim().is_empty() || text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+    if text.trim().is_empty()
+        || text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
         return Ok(Node::new(NodeKind::Null, Location::new(file.clone(), 1, 1)));
     }
     // The collector reads YAML with go-yaml v3: only true/false are booleans (`yes` stays a
@@ -123,11 +137,21 @@ fn raw_to_node(file: &Arc<str>, raw: Spanned<RawNode>) -> Node {
         RawNode::Int(i) => NodeKind::Int(i),
         RawNode::Float(f) => NodeKind::Float(f),
         RawNode::Str(s) => NodeKind::Str(s),
-        RawNode::Seq(items) => NodeKind::Seq(items.into_iter().map(|i| raw_to_node(file, i)).collect()),
+        RawNode::Seq(items) => {
+            NodeKind::Seq(items.into_iter().map(|i| raw_to_node(file, i)).collect())
+        }
         RawNode::Map(entries) => NodeKind::Map(
             entries
                 .into_iter()
-                .map(|(k, v)| (Key { name: k.value, loc: loc_of(file, &k.referenced) }, raw_to_node(file, v)))
+                .map(|(k, v)| {
+                    (
+                        Key {
+                            name: k.value,
+                            loc: loc_of(file, &k.referenced),
+                        },
+                        raw_to_node(file, v),
+                    )
+                })
                 .collect(),
         ),
     };
@@ -175,13 +199,19 @@ impl<'de> Visitor<'de> for RawVisitor {
         Ok(RawNode::Int(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawNode, E> {
-        i64::try_from(v).map(RawNode::Int).or(Ok(RawNode::Float(v as f64)))
+        i64::try_from(v)
+            .map(RawNode::Int)
+            .or(Ok(RawNode::Float(v as f64)))
     }
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<RawNode, E> {
-        i64::try_from(v).map(RawNode::Int).or(Ok(RawNode::Float(v as f64)))
+        i64::try_from(v)
+            .map(RawNode::Int)
+            .or(Ok(RawNode::Float(v as f64)))
     }
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<RawNode, E> {
-        i64::try_from(v).map(RawNode::Int).or(Ok(RawNode::Float(v as f64)))
+        i64::try_from(v)
+            .map(RawNode::Int)
+            .or(Ok(RawNode::Float(v as f64)))
     }
     fn visit_f64<E>(self, v: f64) -> Result<RawNode, E> {
         Ok(RawNode::Float(v))

@@ -20,13 +20,21 @@ pub struct Location {
 
 impl Location {
     pub fn new(file: impl Into<Arc<str>>, line: u32, column: u32) -> Self {
-        Self { file: file.into(), line, column }
+        Self {
+            file: file.into(),
+            line,
+            column,
+        }
     }
 
     /// The same file, `delta` columns further right on the same line.
     #[must_use]
     pub fn shifted(&self, line_delta: u32, column: u32) -> Self {
-        Self { file: self.file.clone(), line: self.line + line_delta, column }
+        Self {
+            file: self.file.clone(),
+            line: self.line + line_delta,
+            column,
+        }
     }
 }
 
@@ -121,7 +129,10 @@ impl Diagnostic {
 
     #[must_use]
     pub fn with_label(mut self, location: Location, message: impl Into<String>) -> Self {
-        self.labels.push(Label { location, message: message.into() });
+        self.labels.push(Label {
+            location,
+            message: message.into(),
+        });
         self
     }
 

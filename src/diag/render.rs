@@ -53,14 +53,22 @@ pub fn render_text(diag: &Diagnostic, sources: &SourceMap, color: bool) -> Strin
     if let Some(loc) = &diag.location {
         let _ = write!(out, "{bold}{loc}:{off} ");
     }
-    let _ = writeln!(out, "{sev_on}{}[{}]{off} {bold}{}{off}", diag.severity, diag.code, diag.message);
+    let _ = writeln!(
+        out,
+        "{sev_on}{}[{}]{off} {bold}{}{off}",
+        diag.severity, diag.code, diag.message
+    );
     if let Some(loc) = &diag.location {
         if let Some(src) = sources.line(&loc.file, loc.line) {
             snippet(&mut out, loc.line, loc.column, src, (sev_on, dim, off));
         }
     }
     for label in &diag.labels {
-        let _ = writeln!(out, "   {dim}= note:{off} {}: {}", label.location, label.message);
+        let _ = writeln!(
+            out,
+            "   {dim}= note:{off} {}: {}",
+            label.location, label.message
+        );
     }
     for note in &diag.notes {
         let _ = writeln!(out, "   {dim}= note:{off} {note}");
@@ -71,7 +79,13 @@ pub fn render_text(diag: &Diagnostic, sources: &SourceMap, color: bool) -> Strin
     out
 }
 
-fn snippet(out: &mut String, line: u32, column: u32, src: &str, (sev, dim, off): (&str, &str, &str)) {
+fn snippet(
+    out: &mut String,
+    line: u32,
+    column: u32,
+    src: &str,
+    (sev, dim, off): (&str, &str, &str),
+) {
     let gutter = line.to_string();
     let pad = " ".repeat(gutter.len());
     let shown = src.trim_end();

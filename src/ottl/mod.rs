@@ -5,3 +5,4 @@ pub mod ast;
 pub mod contexts;
 
 pub use contexts::{Context, PathMode};
+pub mod runtime;
