@@ -2,3 +2,4 @@
 //! model and the wiring checks `otelcol validate` does.
 
 pub mod node;
+pub mod settings;
