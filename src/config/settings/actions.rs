@@ -50,17 +50,34 @@ pub struct Action {
     pub node: Node,
 }
 
-pub const KEYS: &[&str] = &["key", "value", "default_value", "pattern", "from_attribute", "from_context", "converted_type", "action"];
+pub const KEYS: &[&str] = &[
+    "key",
+    "value",
+    "default_value",
+    "pattern",
+    "from_attribute",
+    "from_context",
+    "converted_type",
+    "action",
+];
 
 /// Decode a list of action entries under `path` (`actions` or `attributes`).
 pub fn decode_list(d: &mut Decoder, node: &Node, path: &str) -> Vec<Action> {
     let items = d.seq(node, path).unwrap_or_default();
-    items.iter().enumerate().filter_map(|(i, item)| decode_one(d, item, &format!("{path}[{i}]"))).collect()
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| decode_one(d, item, &format!("{path}[{i}]")))
+        .collect()
 }
 
 fn decode_one(d: &mut Decoder, node: &Node, path: &str) -> Option<Action> {
     let f = d.fields(node, path, KEYS)?;
-    let s = |d: &mut Decoder, key: &str| f.get(key).and_then(|n| d.string(n, &f.child(key))).unwrap_or_default();
+    let s = |d: &mut Decoder, key: &str| {
+        f.get(key)
+            .and_then(|n| d.string(n, &f.child(key)))
+            .unwrap_or_default()
+    };
     Some(Action {
         action: None,
         action_text: s(d, "action").to_lowercase(),
@@ -104,12 +121,20 @@ fn check(a: &mut Action, i: usize) -> Result<(), Problem> {
     if !needs_key_or_pattern && a.key.is_empty() {
         return Err((format!("error creating AttrProc due to missing required field \"key\" at the {i}-th action"), "add `key`".to_owned()));
     }
-    let head = format!("error with key {:?} ({i}-th action): error creating AttrProc", a.key);
-    let sources = usize::from(a.value.is_some()) + usize::from(!a.from_attribute.is_empty()) + usize::from(!a.from_context.is_empty());
+    let head = format!(
+        "error with key {:?} ({i}-th action): error creating AttrProc",
+        a.key
+    );
+    let sources = usize::from(a.value.is_some())
+        + usize::from(!a.from_attribute.is_empty())
+        + usize::from(!a.from_context.is_empty());
     let text = a.action_text.clone();
     let Some(kind) = kind else {
         let msg = format!("{head} due to unsupported action {text:?}");
-        return Err((msg, "use one of: insert, update, upsert, delete, hash, extract, convert".to_owned()));
+        return Err((
+            msg,
+            "use one of: insert, update, upsert, delete, hash, extract, convert".to_owned(),
+        ));
     };
     a.action = Some(kind);
     let no_converted = |a: &Action| -> Result<(), Problem> {
@@ -126,7 +151,10 @@ fn check(a: &mut Action, i: usize) -> Result<(), Problem> {
                 return Err((msg, "give the action a value source".to_owned()));
             }
             if sources > 1 {
-                return Err((format!("{head} due to multiple value sources being set"), "keep only one of value, from_attribute, from_context".to_owned()));
+                return Err((
+                    format!("{head} due to multiple value sources being set"),
+                    "keep only one of value, from_attribute, from_context".to_owned(),
+                ));
             }
             if !a.pattern.is_empty() {
                 let msg = format!("{head}. Action \"{text}\" does not use the \"pattern\" field. This must not be specified");
@@ -152,11 +180,17 @@ fn check(a: &mut Action, i: usize) -> Result<(), Problem> {
 fn check_extract(a: &mut Action, head: &str, text: &str, sources: usize) -> Result<(), Problem> {
     if sources > 0 {
         let msg = format!("{head}. Action \"{text}\" does not use a value source field. These must not be specified");
-        return Err((msg, "remove `value`/`from_attribute`/`from_context`".to_owned()));
+        return Err((
+            msg,
+            "remove `value`/`from_attribute`/`from_context`".to_owned(),
+        ));
     }
     if a.pattern.is_empty() {
         let msg = format!("{head} due to missing required field \"pattern\" for action \"{text}\"");
-        return Err((msg, "add a `pattern` with named groups, e.g. (?P<name>...)".to_owned()));
+        return Err((
+            msg,
+            "add a `pattern` with named groups, e.g. (?P<name>...)".to_owned(),
+        ));
     }
     if !a.converted_type_text.is_empty() {
         let msg = format!("{head}. Action \"{text}\" does not use the \"converted_type\" field. This must not be specified");
@@ -170,7 +204,10 @@ fn check_extract(a: &mut Action, head: &str, text: &str, sources: usize) -> Resu
     }
     if names.iter().any(Option::is_none) {
         let msg = format!("{head}. Field \"pattern\" contains at least one unnamed matcher group");
-        return Err((msg, "name every group, or make it non-capturing with (?:...)".to_owned()));
+        return Err((
+            msg,
+            "name every group, or make it non-capturing with (?:...)".to_owned(),
+        ));
     }
     a.regex = Some(re);
     Ok(())
@@ -186,7 +223,9 @@ fn check_convert(a: &mut Action, head: &str, text: &str, sources: usize) -> Resu
         "double" => Some(ConvertedType::Double),
         "string" => Some(ConvertedType::String),
         "" => {
-            let msg = format!("{head} due to missing required field \"converted_type\" for action \"{text}\"");
+            let msg = format!(
+                "{head} due to missing required field \"converted_type\" for action \"{text}\""
+            );
             return Err((msg, "add `converted_type: int|double|string`".to_owned()));
         }
         other => {
@@ -199,7 +238,10 @@ fn check_convert(a: &mut Action, head: &str, text: &str, sources: usize) -> Resu
 
 fn compile(a: &Action, head: &str) -> Result<regex::Regex, Problem> {
     regex::Regex::new(&a.pattern).map_err(|_| {
-        let msg = format!("{head}. Field \"pattern\" has invalid pattern: \"{}\"", a.pattern);
+        let msg = format!(
+            "{head}. Field \"pattern\" has invalid pattern: \"{}\"",
+            a.pattern
+        );
         (msg, "fix the regular expression (Go RE2 syntax)".to_owned())
     })
 }
@@ -219,5 +261,7 @@ fn parse_kind(text: &str) -> Option<ActionKind> {
 
 /// Where the action list starts, for "missing required field" errors.
 pub fn list_location(node: &Node, key: &str) -> Location {
-    node.get_entry(key).map(|(k, _)| k.loc.clone()).unwrap_or_else(|| node.loc.clone())
+    node.get_entry(key)
+        .map(|(k, _)| k.loc.clone())
+        .unwrap_or_else(|| node.loc.clone())
 }

@@ -20,21 +20,29 @@ const KEYS: &[&str] = &["include", "exclude", "actions"];
 
 pub fn decode(d: &mut Decoder, node: &Node, built_for: &[Signal]) -> Option<AttributesSettings> {
     let f = d.fields(node, "", KEYS)?;
-    let mut actions = f.get("actions").map(|n| actions::decode_list(d, n, "actions")).unwrap_or_default();
+    let mut actions = f
+        .get("actions")
+        .map(|n| actions::decode_list(d, n, "actions"))
+        .unwrap_or_default();
     let mut matching = LegacyMatch::decode(d, &f);
     if d.failed_since(0) {
         return None;
     }
     if actions.is_empty() {
         let loc = actions::list_location(node, "actions");
-        d.error(&loc, "missing required field \"actions\"", "add at least one entry under `actions:`");
+        d.error(
+            &loc,
+            "missing required field \"actions\"",
+            "add at least one entry under `actions:`",
+        );
         return None;
     }
     for &signal in built_for {
         if signal == Signal::Profiles {
             continue; // the attributes processor has no profiles support
         }
-        let note = "the collector checks this when it builds the processor for a pipeline that uses it";
+        let note =
+            "the collector checks this when it builds the processor for a pipeline that uses it";
         if !actions::build(d, &mut actions, note) {
             return None;
         }

@@ -34,7 +34,10 @@ impl<'a> Fields<'a> {
 
     /// The key and value under `key`, even when the value is `null`.
     pub fn entry(&self, key: &str) -> Option<(&'a Key, &'a Node)> {
-        self.entries.iter().find(|(k, _)| k.name == key).map(|(k, v)| (k, v))
+        self.entries
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(k, v)| (k, v))
     }
 
     /// The path of a field of this mapping, as mapstructure prints it.
@@ -72,19 +75,26 @@ impl Decoder {
 
     /// Record an `invalid-setting` error at `loc` with a hint.
     pub fn error(&mut self, loc: &Location, message: impl Into<String>, help: impl Into<String>) {
-        let d = Diagnostic::error(codes::INVALID_SETTING, message).at(loc.clone()).with_help(help);
+        let d = Diagnostic::error(codes::INVALID_SETTING, message)
+            .at(loc.clone())
+            .with_help(help);
         self.diags.push(d);
     }
 
     /// Record an `invalid-setting` warning (a problem the collector only finds at start).
     pub fn warning(&mut self, loc: &Location, message: impl Into<String>, help: impl Into<String>) {
-        let d = Diagnostic::warning(codes::INVALID_SETTING, message).at(loc.clone()).with_help(help);
+        let d = Diagnostic::warning(codes::INVALID_SETTING, message)
+            .at(loc.clone())
+            .with_help(help);
         self.diags.push(d);
     }
 
     /// True when an error has been recorded since `mark` (a previous `diags.len()`).
     pub fn failed_since(&self, mark: usize) -> bool {
-        self.diags.iter().skip(mark).any(|d| d.severity == crate::diag::Severity::Error)
+        self.diags
+            .iter()
+            .skip(mark)
+            .any(|d| d.severity == crate::diag::Severity::Error)
     }
 
     /// Check that `node` is a mapping (or `null`, an empty one) with only `known` keys.
@@ -94,19 +104,35 @@ impl Decoder {
             NodeKind::Null => &[],
             _ => {
                 let msg = format!("'{path}' expected a map, got '{}'", go_kind(node));
-                self.error(&node.loc, msg, format!("write `{}` as a mapping of keys to values", leaf(path)));
+                self.error(
+                    &node.loc,
+                    msg,
+                    format!("write `{}` as a mapping of keys to values", leaf(path)),
+                );
                 return None;
             }
         };
-        let unknown: Vec<&Key> = entries.iter().map(|(k, _)| k).filter(|k| !known.contains(&k.name.as_str())).collect();
+        let unknown: Vec<&Key> = entries
+            .iter()
+            .map(|(k, _)| k)
+            .filter(|k| !known.contains(&k.name.as_str()))
+            .collect();
         if !unknown.is_empty() {
             let names: Vec<&str> = unknown.iter().map(|k| k.name.as_str()).collect();
-            let msg = format!("'{path}' has invalid keys: {}", names.join(", "));
+            let msg = if path.is_empty() {
+                format!("has invalid keys: {}", names.join(", "))
+            } else {
+                format!("'{path}' has invalid keys: {}", names.join(", "))
+            };
             for k in unknown {
                 self.error(&k.loc, msg.clone(), unknown_key_help(&k.name, known));
             }
         }
-        Some(Fields { entries, path: path.to_owned(), loc: node.loc.clone() })
+        Some(Fields {
+            entries,
+            path: path.to_owned(),
+            loc: node.loc.clone(),
+        })
     }
 
     /// A string field. Like mapstructure without weak typing, a number or bool is refused.
@@ -151,7 +177,11 @@ impl Decoder {
             Ok(u) if u <= max => Some(u),
             _ => {
                 let msg = format!("cannot parse '{path}', {i} overflows uint");
-                self.error(&node.loc, msg, format!("`{}` must be a whole number from 0 to {max}", leaf(path)));
+                self.error(
+                    &node.loc,
+                    msg,
+                    format!("`{}` must be a whole number from 0 to {max}", leaf(path)),
+                );
                 None
             }
         }
@@ -176,8 +206,19 @@ impl Decoder {
             NodeKind::Seq(items) => Some(items),
             NodeKind::Null => Some(&[]),
             _ => {
-                let msg = format!("'{path}': source data must be an array or slice, got {}", go_kind(node));
-                self.error(&node.loc, msg, format!("expected a list, found {}: write `{}` as a YAML list", node.type_name(), leaf(path)));
+                let msg = format!(
+                    "'{path}': source data must be an array or slice, got {}",
+                    go_kind(node)
+                );
+                self.error(
+                    &node.loc,
+                    msg,
+                    format!(
+                        "expected a list, found {}: write `{}` as a YAML list",
+                        node.type_name(),
+                        leaf(path)
+                    ),
+                );
                 None
             }
         }
@@ -207,16 +248,30 @@ impl Decoder {
     /// A list of OTTL strings, kept with their nodes for the OTTL stage.
     pub fn ottl_list(&mut self, node: &Node, path: &str) -> Option<Vec<OttlSource>> {
         let items = self.strings(node, path)?;
-        Some(items.into_iter().map(|(text, node)| OttlSource { text, node }).collect())
+        Some(
+            items
+                .into_iter()
+                .map(|(text, node)| OttlSource { text, node })
+                .collect(),
+        )
     }
 
     /// Compile a Go RE2 pattern with the `regex` crate (the syntaxes agree on what configs use).
-    pub fn regex(&mut self, pattern: &str, node: &Node, message: impl FnOnce(&str) -> String) -> Option<regex::Regex> {
+    pub fn regex(
+        &mut self,
+        pattern: &str,
+        node: &Node,
+        message: impl FnOnce(&str) -> String,
+    ) -> Option<regex::Regex> {
         match regex::Regex::new(pattern) {
             Ok(re) => Some(re),
             Err(e) => {
-                let reason = first_line(&e.to_string());
-                self.error(&node.loc, message(&reason), "fix the regular expression (Go RE2 syntax)");
+                let reason = super::matching::go_regex_error(pattern, &e);
+                self.error(
+                    &node.loc,
+                    message(&reason),
+                    "fix the regular expression (Go RE2 syntax)",
+                );
                 None
             }
         }
@@ -224,11 +279,22 @@ impl Decoder {
 
     fn type_error(&mut self, node: &Node, path: &str, want: &str) {
         let shown = scalar_text(node);
-        let msg = format!("'{path}' expected type '{want}', got unconvertible type '{}', value: '{shown}'", go_kind(node));
+        let msg = format!(
+            "'{path}' expected type '{want}', got unconvertible type '{}', value: '{shown}'",
+            go_kind(node)
+        );
         let help = match want {
-            "string" => format!("quote the value of `{}` so YAML reads it as a string", leaf(path)),
+            "string" => format!(
+                "quote the value of `{}` so YAML reads it as a string",
+                leaf(path)
+            ),
             "[]string" => format!("expected a list, found {}", node.type_name()),
-            _ => format!("`{}` must be {}, found {}", leaf(path), article(want), node.type_name()),
+            _ => format!(
+                "`{}` must be {}, found {}",
+                leaf(path),
+                article(want),
+                node.type_name()
+            ),
         };
         self.error(&node.loc, msg, help);
     }
@@ -243,9 +309,12 @@ pub fn any_value(node: &Node) -> AnyValue {
         NodeKind::Float(f) => AnyValue::Double(*f),
         NodeKind::Str(s) => AnyValue::Str(s.clone()),
         NodeKind::Seq(items) => AnyValue::Slice(items.iter().map(any_value).collect()),
-        NodeKind::Map(entries) => {
-            AnyValue::Map(Attributes(entries.iter().map(|(k, v)| (k.name.clone(), any_value(v))).collect()))
-        }
+        NodeKind::Map(entries) => AnyValue::Map(Attributes(
+            entries
+                .iter()
+                .map(|(k, v)| (k.name.clone(), any_value(v)))
+                .collect(),
+        )),
     }
 }
 
@@ -302,10 +371,6 @@ fn scalar_text(node: &Node) -> String {
     }
 }
 
-fn first_line(s: &str) -> String {
-    s.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or(s).trim().to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,8 +389,15 @@ mod tests {
         d.fields(&n, "include", &["match_type", "services"]);
         assert_eq!(d.diags.len(), 1);
         assert_eq!(d.diags[0].message, "'include' has invalid keys: matchtype");
-        assert!(d.diags[0].help.as_deref().unwrap().starts_with("did you mean \"match_type\"?"));
-        assert_eq!(d.diags[0].location.as_ref().map(|l| (l.line, l.column)), Some((1, 1)));
+        assert!(d.diags[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .starts_with("did you mean \"match_type\"?"));
+        assert_eq!(
+            d.diags[0].location.as_ref().map(|l| (l.line, l.column)),
+            Some((1, 1))
+        );
     }
 
     #[test]
@@ -333,10 +405,19 @@ mod tests {
         let n = yaml("a: x,y\nb: 5\nc: {k: v}\n");
         let mut d = Decoder::new();
         let a = d.strings(n.get("a").unwrap(), "a").unwrap();
-        assert_eq!(a.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), ["x", "y"]);
+        assert_eq!(
+            a.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(),
+            ["x", "y"]
+        );
         assert!(d.string(n.get("b").unwrap(), "b").is_none());
-        assert!(d.diags[0].message.contains("expected type 'string', got unconvertible type 'int'"));
+        assert!(d.diags[0]
+            .message
+            .contains("expected type 'string', got unconvertible type 'int'"));
         assert!(d.strings(n.get("c").unwrap(), "c").is_none());
-        assert!(d.diags[1].help.as_deref().unwrap().starts_with("expected a list, found a mapping"));
+        assert!(d.diags[1]
+            .help
+            .as_deref()
+            .unwrap()
+            .starts_with("expected a list, found a mapping"));
     }
 }

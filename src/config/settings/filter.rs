@@ -56,9 +56,27 @@ pub struct LogFilters {
 }
 
 const KEYS: &[&str] = &[
-    "error_mode", "spans", "metrics", "logs", "traces", "profiles", "metric_conditions", "log_conditions", "trace_conditions", "profile_conditions",
+    "error_mode",
+    "spans",
+    "metrics",
+    "logs",
+    "traces",
+    "profiles",
+    "metric_conditions",
+    "log_conditions",
+    "trace_conditions",
+    "profile_conditions",
 ];
-const ALL_CONTEXTS: &[&str] = &["resource", "scope", "span", "spanevent", "metric", "datapoint", "log", "profile"];
+const ALL_CONTEXTS: &[&str] = &[
+    "resource",
+    "scope",
+    "span",
+    "spanevent",
+    "metric",
+    "datapoint",
+    "log",
+    "profile",
+];
 
 /// Which OTTL lists were written (`!= nil` in upstream's checks: present and not `null`).
 #[derive(Default)]
@@ -74,14 +92,29 @@ struct Written {
 pub fn decode(d: &mut Decoder, node: &Node, built_for: &[Signal]) -> Option<FilterSettings> {
     let f = d.fields(node, "", KEYS)?;
     let mut w = Written::default();
-    let error_mode = f.get("error_mode").and_then(|n| decode_error_mode(d, n, "error_mode")).unwrap_or(DEFAULT_ERROR_MODE);
-    let lists = |d: &mut Decoder, block: &str, keys: &[&str]| -> Option<(Vec<Vec<OttlSource>>, bool, Option<Fields>)> {
-        let Some(n) = f.get(block) else { return Some((vec![Vec::new(); keys.len()], false, None)) };
+    let error_mode = f
+        .get("error_mode")
+        .and_then(|n| decode_error_mode(d, n, "error_mode"))
+        .unwrap_or(DEFAULT_ERROR_MODE);
+    let lists = |d: &mut Decoder,
+                 block: &str,
+                 keys: &[&str]|
+     -> Option<(Vec<Vec<OttlSource>>, bool, Option<Fields>)> {
+        let Some(n) = f.get(block) else {
+            return Some((vec![Vec::new(); keys.len()], false, None));
+        };
         let all: Vec<&str> = keys.to_vec();
         let known = legacy_keys(block, &all);
         let g = d.fields(n, block, &known)?;
         let written = keys.iter().any(|k| g.get(k).is_some());
-        let out = keys.iter().map(|k| g.get(k).and_then(|v| d.ottl_list(v, &g.child(k))).unwrap_or_default()).collect();
+        let out = keys
+            .iter()
+            .map(|k| {
+                g.get(k)
+                    .and_then(|v| d.ottl_list(v, &g.child(k)))
+                    .unwrap_or_default()
+            })
+            .collect();
         Some((out, written, Some(g)))
     };
     let (t, wt, _) = lists(d, "traces", &["resource", "span", "spanevent"]).unwrap_or_default();
@@ -92,18 +125,31 @@ pub fn decode(d: &mut Decoder, node: &Node, built_for: &[Signal]) -> Option<Filt
     w.logs_ottl = wl;
     let (p, wp, _) = lists(d, "profiles", &["resource", "profile"]).unwrap_or_default();
     w.profiles = wp;
-    let spans = f.get("spans").and_then(|n| d.fields(n, "spans", &["include", "exclude"])).map(|g| LegacyMatch::decode(d, &g));
+    let spans = f
+        .get("spans")
+        .and_then(|n| d.fields(n, "spans", &["include", "exclude"]))
+        .map(|g| LegacyMatch::decode(d, &g));
     let mut metrics = MetricFilters::default();
     if let Some(g) = &mf {
-        metrics.include = g.get("include").and_then(|n| super::filter_legacy::decode_metric(d, n, "metrics.include"));
-        metrics.exclude = g.get("exclude").and_then(|n| super::filter_legacy::decode_metric(d, n, "metrics.exclude"));
-        metrics.regexp = g.get("regexp").and_then(|n| matching::decode_regexp_config(d, n, "metrics.regexp"));
+        metrics.include = g
+            .get("include")
+            .and_then(|n| super::filter_legacy::decode_metric(d, n, "metrics.include"));
+        metrics.exclude = g
+            .get("exclude")
+            .and_then(|n| super::filter_legacy::decode_metric(d, n, "metrics.exclude"));
+        metrics.regexp = g
+            .get("regexp")
+            .and_then(|n| matching::decode_regexp_config(d, n, "metrics.regexp"));
         w.metrics_legacy = g.get("include").is_some() || g.get("exclude").is_some();
     }
     let mut logs = LogFilters::default();
     if let Some(g) = &lf {
-        logs.include = g.get("include").and_then(|n| super::filter_legacy::decode_log(d, n, "logs.include"));
-        logs.exclude = g.get("exclude").and_then(|n| super::filter_legacy::decode_log(d, n, "logs.exclude"));
+        logs.include = g
+            .get("include")
+            .and_then(|n| super::filter_legacy::decode_log(d, n, "logs.include"));
+        logs.exclude = g
+            .get("exclude")
+            .and_then(|n| super::filter_legacy::decode_log(d, n, "logs.exclude"));
         w.logs_legacy = g.get("include").is_some() || g.get("exclude").is_some();
     }
     let take = |v: Vec<Vec<OttlSource>>| v.into_iter();
@@ -115,26 +161,64 @@ pub fn decode(d: &mut Decoder, node: &Node, built_for: &[Signal]) -> Option<Filt
         traces_spanevent: ti.next().unwrap_or_default(),
         trace_conditions: Vec::new(),
         spans,
-        metrics: MetricFilters { resource: mi.next().unwrap_or_default(), metric: mi.next().unwrap_or_default(), datapoint: mi.next().unwrap_or_default(), ..metrics },
+        metrics: MetricFilters {
+            resource: mi.next().unwrap_or_default(),
+            metric: mi.next().unwrap_or_default(),
+            datapoint: mi.next().unwrap_or_default(),
+            ..metrics
+        },
         metric_conditions: Vec::new(),
-        logs: LogFilters { resource: li.next().unwrap_or_default(), log_record: li.next().unwrap_or_default(), ..logs },
+        logs: LogFilters {
+            resource: li.next().unwrap_or_default(),
+            log_record: li.next().unwrap_or_default(),
+            ..logs
+        },
         log_conditions: Vec::new(),
         profiles_resource: pi.next().unwrap_or_default(),
         profiles_profile: pi.next().unwrap_or_default(),
         profile_conditions: Vec::new(),
     };
-    let cond = |d: &mut Decoder, key: &str, signal_contexts: &[&str]| -> (Vec<ConditionGroup>, Option<Location>) {
-        let Some((k, n)) = f.entry(key).filter(|(_, n)| !n.is_null()) else { return (Vec::new(), None) };
-        let spec = ListSpec { style: Style::Filter, known_contexts: ALL_CONTEXTS, signal_contexts };
+    let cond = |d: &mut Decoder,
+                key: &str,
+                signal_contexts: &[&str]|
+     -> (Vec<ConditionGroup>, Option<Location>) {
+        let Some((k, n)) = f.entry(key).filter(|(_, n)| !n.is_null()) else {
+            return (Vec::new(), None);
+        };
+        let spec = ListSpec {
+            style: Style::Filter,
+            known_contexts: ALL_CONTEXTS,
+            signal_contexts,
+        };
         let groups = decode_groups(d, n, key, &spec).unwrap_or_default();
-        let groups = groups.into_iter().map(|g| ConditionGroup { context: g.context, error_mode: g.error_mode, conditions: g.conditions }).collect();
+        let groups = groups
+            .into_iter()
+            .map(|g| ConditionGroup {
+                context: g.context,
+                error_mode: g.error_mode,
+                conditions: g.conditions,
+            })
+            .collect();
         (groups, Some(k.loc.clone()))
     };
-    let (tc, tc_at) = cond(d, "trace_conditions", &["resource", "scope", "span", "spanevent"]);
-    let (mc, mc_at) = cond(d, "metric_conditions", &["resource", "scope", "metric", "datapoint"]);
+    let (tc, tc_at) = cond(
+        d,
+        "trace_conditions",
+        &["resource", "scope", "span", "spanevent"],
+    );
+    let (mc, mc_at) = cond(
+        d,
+        "metric_conditions",
+        &["resource", "scope", "metric", "datapoint"],
+    );
     let (lc, lc_at) = cond(d, "log_conditions", &["resource", "scope", "log"]);
     let (pc, pc_at) = cond(d, "profile_conditions", &["resource", "scope", "profile"]);
-    (s.trace_conditions, s.metric_conditions, s.log_conditions, s.profile_conditions) = (tc, mc, lc, pc);
+    (
+        s.trace_conditions,
+        s.metric_conditions,
+        s.log_conditions,
+        s.profile_conditions,
+    ) = (tc, mc, lc, pc);
     if d.failed_since(0) {
         return None;
     }
@@ -164,48 +248,103 @@ fn legacy_keys<'k>(block: &str, ottl: &[&'k str]) -> Vec<&'k str> {
 
 /// `validateInferredContextConfig` then `validateExplicitContextConfig`: first problem wins.
 fn validate_mixing(d: &mut Decoder, w: &Written, inferred: [Option<Location>; 4], f: &Fields) {
-    let at = |key: &str| f.entry(key).map(|(k, _)| k.loc.clone()).unwrap_or_else(|| f.loc.clone());
+    let at = |key: &str| {
+        f.entry(key)
+            .map(|(k, _)| k.loc.clone())
+            .unwrap_or_else(|| f.loc.clone())
+    };
     let [tc, mc, lc, pc] = inferred;
     let checks: [(Option<Location>, bool, &str); 4] = [
-        (tc, w.traces, r#"cannot use context inferred trace conditions "trace_conditions" and the settings "traces.resource", "traces.span", "traces.spanevent" at the same time"#),
-        (mc, w.metrics_ottl || w.metrics_legacy, r#"cannot use context inferred metric conditions "metric_conditions" and the settings "metrics.resource", "metrics.metric", "metrics.datapoint", "metrics.include", "metrics.exclude" at the same time"#),
-        (lc, w.logs_ottl || w.logs_legacy, r#"cannot use context inferred log conditions "log_conditions" and the settings "logs.resource", "logs.log", "logs.include", "logs.exclude" at the same time"#),
-        (pc, w.profiles, r#"cannot use context inferred profile conditions "profile_conditions" and the settings "profiles.resource", "profiles.profile" at the same time"#),
+        (
+            tc,
+            w.traces,
+            r#"cannot use context inferred trace conditions "trace_conditions" and the settings "traces.resource", "traces.span", "traces.spanevent" at the same time"#,
+        ),
+        (
+            mc,
+            w.metrics_ottl || w.metrics_legacy,
+            r#"cannot use context inferred metric conditions "metric_conditions" and the settings "metrics.resource", "metrics.metric", "metrics.datapoint", "metrics.include", "metrics.exclude" at the same time"#,
+        ),
+        (
+            lc,
+            w.logs_ottl || w.logs_legacy,
+            r#"cannot use context inferred log conditions "log_conditions" and the settings "logs.resource", "logs.log", "logs.include", "logs.exclude" at the same time"#,
+        ),
+        (
+            pc,
+            w.profiles,
+            r#"cannot use context inferred profile conditions "profile_conditions" and the settings "profiles.resource", "profiles.profile" at the same time"#,
+        ),
     ];
     for (loc, other, msg) in checks {
         if let (Some(loc), true) = (loc, other) {
-            d.error(&loc, msg, "keep either the context-inferred list or the older per-signal settings, not both");
+            d.error(
+                &loc,
+                msg,
+                "keep either the context-inferred list or the older per-signal settings, not both",
+            );
             return;
         }
     }
-    let spans_legacy = f.get("spans").is_some_and(|s| s.get("include").is_some_and(|n| !n.is_null()) || s.get("exclude").is_some_and(|n| !n.is_null()));
+    let spans_legacy = f.get("spans").is_some_and(|s| {
+        s.get("include").is_some_and(|n| !n.is_null())
+            || s.get("exclude").is_some_and(|n| !n.is_null())
+    });
     let explicit: [(bool, &str, &str); 3] = [
-        (w.traces && spans_legacy, "spans", r#"cannot use "traces.resource", "traces.span", "traces.spanevent" and the span settings "spans.include", "spans.exclude" at the same time"#),
-        (w.metrics_ottl && w.metrics_legacy, "metrics", r#"cannot use "metrics.resource", "metrics.metric", "metrics.datapoint" and the settings "metrics.include", "metrics.exclude" at the same time"#),
-        (w.logs_ottl && w.logs_legacy, "logs", r#"cannot use "logs.resource", "logs.log" and the settings "logs.include", "logs.exclude" at the same time"#),
+        (
+            w.traces && spans_legacy,
+            "spans",
+            r#"cannot use "traces.resource", "traces.span", "traces.spanevent" and the span settings "spans.include", "spans.exclude" at the same time"#,
+        ),
+        (
+            w.metrics_ottl && w.metrics_legacy,
+            "metrics",
+            r#"cannot use "metrics.resource", "metrics.metric", "metrics.datapoint" and the settings "metrics.include", "metrics.exclude" at the same time"#,
+        ),
+        (
+            w.logs_ottl && w.logs_legacy,
+            "logs",
+            r#"cannot use "logs.resource", "logs.log" and the settings "logs.include", "logs.exclude" at the same time"#,
+        ),
     ];
     if let Some((_, key, msg)) = explicit.iter().find(|(bad, _, _)| *bad) {
-        d.error(&at(key), *msg, "move the include/exclude rules into OTTL conditions, or drop the OTTL lists");
+        d.error(
+            &at(key),
+            *msg,
+            "move the include/exclude rules into OTTL conditions, or drop the OTTL lists",
+        );
     }
 }
 
 /// What the traces/metrics/logs factory builds besides OTTL (which the OTTL stage checks).
 fn build(d: &mut Decoder, s: &mut FilterSettings, signal: Signal) {
     match signal {
-        Signal::Traces if s.trace_conditions.is_empty() && !has_any(&[&s.traces_resource, &s.traces_span, &s.traces_spanevent]) => {
+        Signal::Traces
+            if s.trace_conditions.is_empty()
+                && !has_any(&[&s.traces_resource, &s.traces_span, &s.traces_spanevent]) =>
+        {
             if let Some(spans) = &mut s.spans {
                 spans.build(d, Signal::Traces);
             }
         }
-        Signal::Metrics if s.metric_conditions.is_empty() && !has_any(&[&s.metrics.resource, &s.metrics.metric, &s.metrics.datapoint]) => {
+        Signal::Metrics
+            if s.metric_conditions.is_empty()
+                && !has_any(&[&s.metrics.resource, &s.metrics.metric, &s.metrics.datapoint]) =>
+        {
             let mark = d.diags.len();
-            for mp in [&mut s.metrics.include, &mut s.metrics.exclude].into_iter().flatten() {
+            for mp in [&mut s.metrics.include, &mut s.metrics.exclude]
+                .into_iter()
+                .flatten()
+            {
                 if !mp.build_resources(d) {
                     break;
                 }
             }
             if !d.failed_since(mark) {
-                for mp in [&mut s.metrics.include, &mut s.metrics.exclude].into_iter().flatten() {
+                for mp in [&mut s.metrics.include, &mut s.metrics.exclude]
+                    .into_iter()
+                    .flatten()
+                {
                     if !mp.build_names(d) {
                         break;
                     }
@@ -213,7 +352,9 @@ fn build(d: &mut Decoder, s: &mut FilterSettings, signal: Signal) {
             }
             note(d, mark, "metrics");
         }
-        Signal::Logs if s.log_conditions.is_empty() && !has_any(&[&s.logs.resource, &s.logs.log_record]) => {
+        Signal::Logs
+            if s.log_conditions.is_empty() && !has_any(&[&s.logs.resource, &s.logs.log_record]) =>
+        {
             let mark = d.diags.len();
             for lp in [&s.logs.include, &s.logs.exclude].into_iter().flatten() {
                 if let Some(mut mp) = lp.match_properties() {
@@ -236,17 +377,30 @@ fn has_any(lists: &[&Vec<OttlSource>]) -> bool {
 
 fn note(d: &mut Decoder, mark: usize, signal: &str) {
     for diag in d.diags.iter_mut().skip(mark) {
-        diag.notes.push(format!("the collector checks this when it builds the processor for a {signal} pipeline"));
+        diag.notes.push(format!(
+            "the collector checks this when it builds the processor for a {signal} pipeline"
+        ));
     }
 }
 
 /// Shared with [`super::filter_legacy`]: a name list plus attribute matchers.
 pub(crate) fn patterns(items: Vec<(String, Node)>) -> Vec<Pattern> {
-    items.into_iter().map(|(text, node)| Pattern { text, node, regex: None }).collect()
+    items
+        .into_iter()
+        .map(|(text, node)| Pattern {
+            text,
+            node,
+            regex: None,
+        })
+        .collect()
 }
 
 /// Shared with [`super::filter_legacy`].
-pub(crate) fn empty_match(loc: Location, match_type: &str, resources: Vec<AttributeMatch>) -> MatchProperties {
+pub(crate) fn empty_match(
+    loc: Location,
+    match_type: &str,
+    resources: Vec<AttributeMatch>,
+) -> MatchProperties {
     MatchProperties {
         match_type: matching::MatchType::parse(match_type),
         match_type_text: match_type.to_owned(),

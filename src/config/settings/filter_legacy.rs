@@ -7,7 +7,9 @@
 
 use super::decode::Decoder;
 use super::filter::{empty_match, patterns};
-use super::matching::{self, AttributeMatch, MatchProperties, Pattern, RegexpConfig, SeverityNumberMatch};
+use super::matching::{
+    self, AttributeMatch, MatchProperties, Pattern, RegexpConfig, SeverityNumberMatch,
+};
 use crate::config::node::Node;
 use crate::diag::Location;
 
@@ -43,41 +45,92 @@ pub struct SeverityMin {
     pub loc: Location,
 }
 
-const METRIC_KEYS: &[&str] = &["match_type", "regexp", "metric_names", "expressions", "resource_attributes"];
-const LOG_KEYS: &[&str] = &["match_type", "resource_attributes", "record_attributes", "severity_texts", "severity_number", "bodies"];
+const METRIC_KEYS: &[&str] = &[
+    "match_type",
+    "regexp",
+    "metric_names",
+    "expressions",
+    "resource_attributes",
+];
+const LOG_KEYS: &[&str] = &[
+    "match_type",
+    "resource_attributes",
+    "record_attributes",
+    "severity_texts",
+    "severity_number",
+    "bodies",
+];
 
 fn match_type(d: &mut Decoder, node: &Node, path: &str) -> (String, Location) {
-    let text = node.get("match_type").filter(|n| !n.is_null()).and_then(|n| d.string(n, &format!("{path}.match_type"))).unwrap_or_default();
-    let loc = node.get("match_type").map(|n| n.loc.clone()).unwrap_or_else(|| node.loc.clone());
+    let text = node
+        .get("match_type")
+        .filter(|n| !n.is_null())
+        .and_then(|n| d.string(n, &format!("{path}.match_type")))
+        .unwrap_or_default();
+    let loc = node
+        .get("match_type")
+        .map(|n| n.loc.clone())
+        .unwrap_or_else(|| node.loc.clone());
     (text, loc)
 }
 
 pub fn decode_metric(d: &mut Decoder, node: &Node, path: &str) -> Option<MetricMatchProperties> {
     let f = d.fields(node, path, METRIC_KEYS)?;
     let (match_type, loc) = match_type(d, node, path);
-    let strings = |d: &mut Decoder, k: &str| f.get(k).and_then(|n| d.strings(n, &f.child(k))).unwrap_or_default();
+    let strings = |d: &mut Decoder, k: &str| {
+        f.get(k)
+            .and_then(|n| d.strings(n, &f.child(k)))
+            .unwrap_or_default()
+    };
     Some(MetricMatchProperties {
         match_type,
         loc,
-        regexp: f.get("regexp").and_then(|n| matching::decode_regexp_config(d, n, &f.child("regexp"))),
+        regexp: f
+            .get("regexp")
+            .and_then(|n| matching::decode_regexp_config(d, n, &f.child("regexp"))),
         metric_names: patterns(strings(d, "metric_names")),
         expressions: strings(d, "expressions"),
-        resource_attributes: f.get("resource_attributes").map(|n| matching::decode_attributes(d, n, &f.child("resource_attributes"))).unwrap_or_default(),
+        resource_attributes: f
+            .get("resource_attributes")
+            .map(|n| matching::decode_attributes(d, n, &f.child("resource_attributes")))
+            .unwrap_or_default(),
     })
 }
 
 pub fn decode_log(d: &mut Decoder, node: &Node, path: &str) -> Option<LogMatchProperties> {
     let f = d.fields(node, path, LOG_KEYS)?;
     let (match_type, loc) = match_type(d, node, path);
-    let strings = |d: &mut Decoder, k: &str| f.get(k).and_then(|n| d.strings(n, &f.child(k))).unwrap_or_default();
-    let attrs = |d: &mut Decoder, k: &str| f.get(k).map(|n| matching::decode_attributes(d, n, &f.child(k))).unwrap_or_default();
+    let strings = |d: &mut Decoder, k: &str| {
+        f.get(k)
+            .and_then(|n| d.strings(n, &f.child(k)))
+            .unwrap_or_default()
+    };
+    let attrs = |d: &mut Decoder, k: &str| {
+        f.get(k)
+            .map(|n| matching::decode_attributes(d, n, &f.child(k)))
+            .unwrap_or_default()
+    };
     let severity_number = f.get("severity_number").and_then(|n| {
         let p = f.child("severity_number");
         let g = d.fields(n, &p, &["min", "match_undefined"])?;
-        let min = g.get("min").and_then(|m| d.string(m, &g.child("min"))).unwrap_or_default();
-        let match_undefined = g.get("match_undefined").and_then(|m| d.boolean(m, &g.child("match_undefined"))).unwrap_or(false);
-        let loc = g.get("min").map(|m| m.loc.clone()).unwrap_or_else(|| n.loc.clone());
-        Some(SeverityMin { number: severity_number(&min).unwrap_or(0), min, match_undefined, loc })
+        let min = g
+            .get("min")
+            .and_then(|m| d.string(m, &g.child("min")))
+            .unwrap_or_default();
+        let match_undefined = g
+            .get("match_undefined")
+            .and_then(|m| d.boolean(m, &g.child("match_undefined")))
+            .unwrap_or(false);
+        let loc = g
+            .get("min")
+            .map(|m| m.loc.clone())
+            .unwrap_or_else(|| n.loc.clone());
+        Some(SeverityMin {
+            number: severity_number(&min).unwrap_or(0),
+            min,
+            match_undefined,
+            loc,
+        })
     });
     Some(LogMatchProperties {
         match_type,
@@ -95,7 +148,10 @@ pub fn severity_number(text: &str) -> Option<i64> {
     const NAMES: [&str; 6] = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
     let upper = text.to_uppercase();
     if let Ok(n) = upper.parse::<i64>() {
-        return (1..=24).contains(&n).then_some(n).filter(|_| !upper.starts_with('+') && !upper.starts_with('0'));
+        return (1..=24)
+            .contains(&n)
+            .then_some(n)
+            .filter(|_| !upper.starts_with('+') && !upper.starts_with('0'));
     }
     NAMES.iter().enumerate().find_map(|(i, name)| {
         let rest = upper.strip_prefix(name)?;
@@ -113,24 +169,44 @@ pub fn severity_number(text: &str) -> Option<i64> {
 impl LogMatchProperties {
     /// `LogMatchProperties.validate` (part of `Config.Validate`).
     pub fn validate(&self, d: &mut Decoder) {
-        let Some(sev) = &self.severity_number else { return };
+        let Some(sev) = &self.severity_number else {
+            return;
+        };
         if !sev.min.is_empty() && severity_number(&sev.min).is_none() {
-            let msg = format!("'{}' is not a valid severity: not a valid severity", sev.min);
-            d.error(&sev.loc, msg, "use a severity name (TRACE..FATAL4, e.g. INFO or WARN2) or a number from 1 to 24");
+            let msg = format!(
+                "'{}' is not a valid severity: not a valid severity",
+                sev.min
+            );
+            d.error(
+                &sev.loc,
+                msg,
+                "use a severity name (TRACE..FATAL4, e.g. INFO or WARN2) or a number from 1 to 24",
+            );
         }
     }
 
     /// `matchProperties()`, or `None` when the block matches on nothing (`isEmpty`).
     pub fn match_properties(&self) -> Option<MatchProperties> {
-        let empty = self.resource_attributes.is_empty() && self.record_attributes.is_empty() && self.severity_texts.is_empty() && self.bodies.is_empty() && self.severity_number.is_none();
+        let empty = self.resource_attributes.is_empty()
+            && self.record_attributes.is_empty()
+            && self.severity_texts.is_empty()
+            && self.bodies.is_empty()
+            && self.severity_number.is_none();
         if empty {
             return None;
         }
-        let mut mp = empty_match(self.loc.clone(), &self.match_type, self.resource_attributes.clone());
+        let mut mp = empty_match(
+            self.loc.clone(),
+            &self.match_type,
+            self.resource_attributes.clone(),
+        );
         mp.attributes = self.record_attributes.clone();
         mp.log_severity_texts = self.severity_texts.clone();
         mp.log_bodies = self.bodies.clone();
-        mp.log_severity_number = self.severity_number.as_ref().map(|s| SeverityNumberMatch { min: s.number, match_undefined: s.match_undefined });
+        mp.log_severity_number = self.severity_number.as_ref().map(|s| SeverityNumberMatch {
+            min: s.number,
+            match_undefined: s.match_undefined,
+        });
         Some(mp)
     }
 }
@@ -138,7 +214,13 @@ impl LogMatchProperties {
 impl MetricMatchProperties {
     /// `newResExpr`: the resource attribute matcher.
     pub fn build_resources(&mut self, d: &mut Decoder) -> bool {
-        matching::build_attributes(d, &self.match_type, &self.loc, &mut self.resource_attributes, None)
+        matching::build_attributes(
+            d,
+            &self.match_type,
+            &self.loc,
+            &mut self.resource_attributes,
+            None,
+        )
     }
 
     /// `filtermetric.newExpr`: expressions (kept as text) or the metric name filter set.

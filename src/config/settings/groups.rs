@@ -49,16 +49,35 @@ pub(crate) const MIXED_STYLES: &str =
     "configuring multiple configuration styles is not supported, please use only Basic configuration or only Advanced configuration";
 
 const FILTER_GROUP_KEYS: &[&str] = &["context", "conditions", "error_mode"];
-const TRANSFORM_GROUP_KEYS: &[&str] = &["context", "conditions", "statements", "error_mode", "shared_cache", "flatten"];
+const TRANSFORM_GROUP_KEYS: &[&str] = &[
+    "context",
+    "conditions",
+    "statements",
+    "error_mode",
+    "shared_cache",
+    "flatten",
+];
 
 /// Decode a list of groups under `path` (e.g. `trace_conditions`). `None` on any error.
-pub(crate) fn decode_groups(d: &mut Decoder, node: &Node, path: &str, spec: &ListSpec) -> Option<Vec<StatementGroup>> {
+pub(crate) fn decode_groups(
+    d: &mut Decoder,
+    node: &Node,
+    path: &str,
+    spec: &ListSpec,
+) -> Option<Vec<StatementGroup>> {
     let Some(items) = node.as_seq() else {
         if node.is_null() {
             return Some(Vec::new());
         }
-        let msg = format!("invalid {path} type, expected: array, got: {}", node.type_name());
-        d.error(&node.loc, msg, format!("expected a list, found {}", node.type_name()));
+        let msg = format!(
+            "invalid {path} type, expected: array, got: {}",
+            node.type_name()
+        );
+        d.error(
+            &node.loc,
+            msg,
+            format!("expected a list, found {}", node.type_name()),
+        );
         return None;
     };
     let mark = d.diags.len();
@@ -69,19 +88,38 @@ pub(crate) fn decode_groups(d: &mut Decoder, node: &Node, path: &str, spec: &Lis
         match &item.kind {
             NodeKind::Str(text) => {
                 if spec.style == Style::Filter && !groups.is_empty() {
-                    d.error(&item.loc, MIXED_STYLES, "write every entry as a string, or every entry as a group");
+                    d.error(
+                        &item.loc,
+                        MIXED_STYLES,
+                        "write every entry as a string, or every entry as a group",
+                    );
                     return None;
                 }
-                basic.push(OttlSource { text: text.clone(), node: item.clone() });
+                basic.push(OttlSource {
+                    text: text.clone(),
+                    node: item.clone(),
+                });
             }
             NodeKind::Null => {
-                let what = if spec.style == Style::Filter { "condition" } else { "statement" };
-                d.error(&item.loc, format!("{what} cannot be empty"), format!("remove the empty list item or write a {what}"));
+                let what = if spec.style == Style::Filter {
+                    "condition"
+                } else {
+                    "statement"
+                };
+                d.error(
+                    &item.loc,
+                    format!("{what} cannot be empty"),
+                    format!("remove the empty list item or write a {what}"),
+                );
                 return None;
             }
             _ => {
                 if !basic.is_empty() {
-                    d.error(&item.loc, MIXED_STYLES, "write every entry as a string, or every entry as a group");
+                    d.error(
+                        &item.loc,
+                        MIXED_STYLES,
+                        "write every entry as a string, or every entry as a group",
+                    );
                     return None;
                 }
                 if let Some(g) = decode_group(d, item, &item_path, spec) {
@@ -91,7 +129,12 @@ pub(crate) fn decode_groups(d: &mut Decoder, node: &Node, path: &str, spec: &Lis
         }
     }
     if !basic.is_empty() {
-        let mut g = StatementGroup { context: None, error_mode: None, conditions: Vec::new(), statements: Vec::new() };
+        let mut g = StatementGroup {
+            context: None,
+            error_mode: None,
+            conditions: Vec::new(),
+            statements: Vec::new(),
+        };
         if spec.style == Style::Filter {
             g.conditions = basic;
         } else {
@@ -102,11 +145,24 @@ pub(crate) fn decode_groups(d: &mut Decoder, node: &Node, path: &str, spec: &Lis
     (!d.failed_since(mark)).then_some(groups)
 }
 
-fn decode_group(d: &mut Decoder, node: &Node, path: &str, spec: &ListSpec) -> Option<StatementGroup> {
-    let keys = if spec.style == Style::Filter { FILTER_GROUP_KEYS } else { TRANSFORM_GROUP_KEYS };
+fn decode_group(
+    d: &mut Decoder,
+    node: &Node,
+    path: &str,
+    spec: &ListSpec,
+) -> Option<StatementGroup> {
+    let keys = if spec.style == Style::Filter {
+        FILTER_GROUP_KEYS
+    } else {
+        TRANSFORM_GROUP_KEYS
+    };
     let f = d.fields(node, path, keys)?;
-    let context = f.get("context").and_then(|n| decode_context(d, n, &f.child("context"), spec));
-    let error_mode = f.get("error_mode").and_then(|n| decode_error_mode(d, n, &f.child("error_mode")));
+    let context = f
+        .get("context")
+        .and_then(|n| decode_context(d, n, &f.child("context"), spec));
+    let error_mode = f
+        .get("error_mode")
+        .and_then(|n| decode_error_mode(d, n, &f.child("error_mode")));
     let conditions = list(d, &f, "conditions");
     let statements = list(d, &f, "statements");
     if spec.style == Style::Transform {
@@ -116,25 +172,46 @@ fn decode_group(d: &mut Decoder, node: &Node, path: &str, spec: &ListSpec) -> Op
             }
         }
     }
-    let group = StatementGroup { context, error_mode, conditions, statements };
+    let group = StatementGroup {
+        context,
+        error_mode,
+        conditions,
+        statements,
+    };
     check_signal_context(d, &group, spec);
     Some(group)
 }
 
 fn list(d: &mut Decoder, f: &Fields, key: &str) -> Vec<OttlSource> {
-    f.get(key).and_then(|n| d.ottl_list(n, &f.child(key))).unwrap_or_default()
+    f.get(key)
+        .and_then(|n| d.ottl_list(n, &f.child(key)))
+        .unwrap_or_default()
 }
 
-fn decode_context(d: &mut Decoder, node: &Node, path: &str, spec: &ListSpec) -> Option<ContextName> {
+fn decode_context(
+    d: &mut Decoder,
+    node: &Node,
+    path: &str,
+    spec: &ListSpec,
+) -> Option<ContextName> {
     let text = d.string(node, path)?.to_lowercase();
     if spec.known_contexts.contains(&text.as_str()) {
-        return Some(ContextName { name: text, loc: node.loc.clone() });
+        return Some(ContextName {
+            name: text,
+            loc: node.loc.clone(),
+        });
     }
     let msg = format!("'{path}' unknown context {text}");
-    let help = match spec.signal_contexts.iter().max_by(|a, b| strsim::jaro_winkler(&text, a).total_cmp(&strsim::jaro_winkler(&text, b))) {
-        Some(best) if strsim::jaro_winkler(&text, best) >= 0.8 => format!("did you mean \"{best}\"? valid contexts here: {}", spec.signal_contexts.join(", ")),
-        _ => format!("valid contexts here: {}", spec.signal_contexts.join(", ")),
-    };
+    let help =
+        match spec.signal_contexts.iter().max_by(|a, b| {
+            strsim::jaro_winkler(&text, a).total_cmp(&strsim::jaro_winkler(&text, b))
+        }) {
+            Some(best) if strsim::jaro_winkler(&text, best) >= 0.8 => format!(
+                "did you mean \"{best}\"? valid contexts here: {}",
+                spec.signal_contexts.join(", ")
+            ),
+            _ => format!("valid contexts here: {}", spec.signal_contexts.join(", ")),
+        };
     d.error(&node.loc, msg, help);
     None
 }
@@ -146,8 +223,23 @@ fn check_signal_context(d: &mut Decoder, g: &StatementGroup, spec: &ListSpec) {
     if spec.signal_contexts.contains(&ctx.name.as_str()) {
         return;
     }
-    let (what, texts) = if spec.style == Style::Filter { ("conditions", &g.conditions) } else { ("statements", &g.statements) };
+    let (what, texts) = if spec.style == Style::Filter {
+        ("conditions", &g.conditions)
+    } else {
+        ("statements", &g.statements)
+    };
     let shown: Vec<&str> = texts.iter().map(|s| s.text.as_str()).collect();
-    let msg = format!("unknown context \"{}\" for {what}: [{}]", ctx.name, shown.join(" "));
-    d.error(&ctx.loc, msg, format!("this list accepts the contexts {}", spec.signal_contexts.join(", ")));
+    let msg = format!(
+        "unknown context \"{}\" for {what}: [{}]",
+        ctx.name,
+        shown.join(" ")
+    );
+    d.error(
+        &ctx.loc,
+        msg,
+        format!(
+            "this list accepts the contexts {}",
+            spec.signal_contexts.join(", ")
+        ),
+    );
 }

@@ -93,13 +93,25 @@ impl ContextName {
     /// The OTTL context this name selects (`None` for `exemplar`, which otelcheck does not model).
     pub fn context(&self) -> Option<crate::ottl::contexts::Context> {
         use crate::ottl::contexts::Context as C;
-        [C::Resource, C::Scope, C::Span, C::SpanEvent, C::Log, C::Metric, C::DataPoint, C::Profile]
-            .into_iter()
-            .find(|c| c.as_str() == self.name)
+        [
+            C::Resource,
+            C::Scope,
+            C::Span,
+            C::SpanEvent,
+            C::Log,
+            C::Metric,
+            C::DataPoint,
+            C::Profile,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == self.name)
     }
 }
 
 /// The decoded settings of one processor.
+// One value per configured processor, built once: boxing the large filter variant would only
+// change the agreed shape of this enum.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum ProcessorSettings {
     Filter(filter::FilterSettings),
@@ -120,17 +132,28 @@ pub enum ProcessorSettings {
 ///
 /// `ty` is the component type (`filter`, not `filter/mine`). Unknown types give `(None, [])`:
 /// reporting them is the config loader's job. The settings are `None` when an error was found.
-pub fn decode_processor(ty: &str, settings: &Node, built_for: &[Signal]) -> (Option<ProcessorSettings>, Vec<Diagnostic>) {
+pub fn decode_processor(
+    ty: &str,
+    settings: &Node,
+    built_for: &[Signal],
+) -> (Option<ProcessorSettings>, Vec<Diagnostic>) {
     let mut d = Decoder::new();
     let decoded = match ty {
         "filter" => filter::decode(&mut d, settings, built_for).map(ProcessorSettings::Filter),
         "transform" => transform::decode(&mut d, settings).map(ProcessorSettings::Transform),
-        "attributes" => attributes::decode(&mut d, settings, built_for).map(ProcessorSettings::Attributes),
-        "resource" => resource::decode(&mut d, settings, built_for).map(ProcessorSettings::Resource),
+        "attributes" => {
+            attributes::decode(&mut d, settings, built_for).map(ProcessorSettings::Attributes)
+        }
+        "resource" => {
+            resource::decode(&mut d, settings, built_for).map(ProcessorSettings::Resource)
+        }
         "span" => span::decode(&mut d, settings, built_for).map(ProcessorSettings::Span),
         "redaction" => redaction::decode(&mut d, settings).map(ProcessorSettings::Redaction),
-        "probabilistic_sampler" => probabilistic_sampler::decode(&mut d, settings).map(ProcessorSettings::ProbabilisticSampler),
-        "tail_sampling" => tail_sampling::decode(&mut d, settings).map(ProcessorSettings::TailSampling),
+        "probabilistic_sampler" => probabilistic_sampler::decode(&mut d, settings)
+            .map(ProcessorSettings::ProbabilisticSampler),
+        "tail_sampling" => {
+            tail_sampling::decode(&mut d, settings).map(ProcessorSettings::TailSampling)
+        }
         other if passthrough::is_passthrough(other) => {
             passthrough::decode(&mut d, other, settings);
             Some(ProcessorSettings::PassThrough)

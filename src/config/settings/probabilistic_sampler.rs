@@ -37,7 +37,14 @@ impl Settings {
 }
 
 const KEYS: &[&str] = &[
-    "sampling_percentage", "hash_seed", "mode", "fail_closed", "sampling_precision", "attribute_source", "from_attribute", "sampling_priority",
+    "sampling_percentage",
+    "hash_seed",
+    "mode",
+    "fail_closed",
+    "sampling_precision",
+    "attribute_source",
+    "from_attribute",
+    "sampling_priority",
 ];
 
 /// 2^-56, `sampling.MinSamplingProbability`.
@@ -59,7 +66,10 @@ pub fn decode(d: &mut Decoder, node: &Node) -> Option<Settings> {
         s.sampling_percentage = d.float(n, "sampling_percentage").unwrap_or(0.0) as f32;
     }
     if let Some(n) = f.get("hash_seed") {
-        s.hash_seed = d.uint(n, "hash_seed", u64::from(u32::MAX)).and_then(|v| u32::try_from(v).ok()).unwrap_or(0);
+        s.hash_seed = d
+            .uint(n, "hash_seed", u64::from(u32::MAX))
+            .and_then(|v| u32::try_from(v).ok())
+            .unwrap_or(0);
     }
     if let Some(n) = f.get("mode") {
         s.mode = decode_mode(d, n);
@@ -70,7 +80,11 @@ pub fn decode(d: &mut Decoder, node: &Node) -> Option<Settings> {
     if let Some(n) = f.get("sampling_precision") {
         s.sampling_precision = d.int(n, "sampling_precision").unwrap_or(4);
     }
-    for (key, slot) in [("attribute_source", &mut s.attribute_source), ("from_attribute", &mut s.from_attribute), ("sampling_priority", &mut s.sampling_priority)] {
+    for (key, slot) in [
+        ("attribute_source", &mut s.attribute_source),
+        ("from_attribute", &mut s.from_attribute),
+        ("sampling_priority", &mut s.sampling_priority),
+    ] {
         if let Some(v) = f.get(key).and_then(|n| d.string(n, key)) {
             *slot = v;
         }
@@ -90,7 +104,11 @@ fn decode_mode(d: &mut Decoder, n: &Node) -> Option<SamplerMode> {
         "proportional" => Some(SamplerMode::Proportional),
         "equalizing" => Some(SamplerMode::Equalizing),
         _ => {
-            d.error(&n.loc, format!("'mode' unsupported sampler mode {text:?}"), "use hash_seed, proportional or equalizing (case-sensitive)");
+            d.error(
+                &n.loc,
+                format!("'mode' unsupported sampler mode {text:?}"),
+                "use hash_seed, proportional or equalizing (case-sensitive)",
+            );
             None
         }
     }
@@ -98,27 +116,66 @@ fn decode_mode(d: &mut Decoder, n: &Node) -> Option<SamplerMode> {
 
 /// `Config.Validate()`, first error only, as upstream.
 fn validate(d: &mut Decoder, s: &Settings, node: &Node) {
-    let loc_of = |key: &str| node.get(key).map(|n| n.loc.clone()).unwrap_or_else(|| node.loc.clone());
+    let loc_of = |key: &str| {
+        node.get(key)
+            .map(|n| n.loc.clone())
+            .unwrap_or_else(|| node.loc.clone())
+    };
     let pct = f64::from(s.sampling_percentage);
     let ratio = pct / 100.0;
     let problem = if pct.is_infinite() || pct.is_nan() {
-        Some((format!("sampling rate is invalid: {}%", go_f(s.sampling_percentage)), "sampling_percentage"))
+        Some((
+            format!("sampling rate is invalid: {}%", go_f(s.sampling_percentage)),
+            "sampling_percentage",
+        ))
     } else if ratio < 0.0 {
-        Some((format!("sampling rate is negative: {}%", go_f(s.sampling_percentage)), "sampling_percentage"))
+        Some((
+            format!(
+                "sampling rate is negative: {}%",
+                go_f(s.sampling_percentage)
+            ),
+            "sampling_percentage",
+        ))
     } else if ratio > 0.0 && ratio < MIN_PROBABILITY {
-        Some((format!("sampling rate is too small: {}%", go_g(s.sampling_percentage)), "sampling_percentage"))
-    } else if !s.attribute_source.is_empty() && s.attribute_source != "traceID" && s.attribute_source != "record" {
-        Some((format!("invalid attribute source: {}. Expected: traceID or record", s.attribute_source), "attribute_source"))
+        Some((
+            format!(
+                "sampling rate is too small: {}%",
+                go_g(s.sampling_percentage)
+            ),
+            "sampling_percentage",
+        ))
+    } else if !s.attribute_source.is_empty()
+        && s.attribute_source != "traceID"
+        && s.attribute_source != "record"
+    {
+        Some((
+            format!(
+                "invalid attribute source: {}. Expected: traceID or record",
+                s.attribute_source
+            ),
+            "attribute_source",
+        ))
     } else if s.sampling_precision == 0 {
-        Some(("invalid sampling precision: 0".to_owned(), "sampling_precision"))
+        Some((
+            "invalid sampling precision: 0".to_owned(),
+            "sampling_precision",
+        ))
     } else if s.sampling_precision > 14 {
-        Some((format!("sampling precision is too great, should be <= 14: {}", s.sampling_precision), "sampling_precision"))
+        Some((
+            format!(
+                "sampling precision is too great, should be <= 14: {}",
+                s.sampling_precision
+            ),
+            "sampling_precision",
+        ))
     } else {
         None
     };
     if let Some((msg, key)) = problem {
         let help = match key {
-            "sampling_percentage" => "use a percentage from 0 to 100 (values above 100 sample everything)",
+            "sampling_percentage" => {
+                "use a percentage from 0 to 100 (values above 100 sample everything)"
+            }
             "sampling_precision" => "use a precision from 1 to 14 hex digits (default 4)",
             _ => "use traceID or record",
         };

@@ -48,17 +48,47 @@ pub struct Sanitizer {
 }
 
 const KEYS: &[&str] = &[
-    "allow_all_keys", "allowed_keys", "ignored_keys", "ignored_key_patterns", "blocked_key_patterns", "blocked_values", "allowed_values",
-    "hash_function", "hmac_key", "redact_all_types", "summary", "url_sanitizer", "db_sanitizer", "skip_conditions",
+    "allow_all_keys",
+    "allowed_keys",
+    "ignored_keys",
+    "ignored_key_patterns",
+    "blocked_key_patterns",
+    "blocked_values",
+    "allowed_values",
+    "hash_function",
+    "hmac_key",
+    "redact_all_types",
+    "summary",
+    "url_sanitizer",
+    "db_sanitizer",
+    "skip_conditions",
 ];
-const DB_KINDS: &[&str] = &["sql", "redis", "valkey", "memcached", "mongo", "opensearch", "es"];
+const DB_KINDS: &[&str] = &[
+    "sql",
+    "redis",
+    "valkey",
+    "memcached",
+    "mongo",
+    "opensearch",
+    "es",
+];
 
 pub fn decode(d: &mut Decoder, node: &Node) -> Option<RedactionSettings> {
     let f = d.fields(node, "", KEYS)?;
     let flag = |d: &mut Decoder, k: &str| f.get(k).and_then(|n| d.boolean(n, k)).unwrap_or(false);
     let text = |d: &mut Decoder, k: &str| f.get(k).and_then(|n| d.string(n, k)).unwrap_or_default();
-    let strings = |d: &mut Decoder, k: &str| f.get(k).and_then(|n| d.strings(n, k)).unwrap_or_default().into_iter().map(|(s, _)| s).collect();
-    let hash_function = f.get("hash_function").and_then(|n| decode_hash(d, n)).unwrap_or(HashFunction::None);
+    let strings = |d: &mut Decoder, k: &str| {
+        f.get(k)
+            .and_then(|n| d.strings(n, k))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect()
+    };
+    let hash_function = f
+        .get("hash_function")
+        .and_then(|n| decode_hash(d, n))
+        .unwrap_or(HashFunction::None);
     let mut s = RedactionSettings {
         allow_all_keys: flag(d, "allow_all_keys"),
         allowed_keys: strings(d, "allowed_keys"),
@@ -71,27 +101,47 @@ pub fn decode(d: &mut Decoder, node: &Node) -> Option<RedactionSettings> {
         hmac_key: text(d, "hmac_key"),
         redact_all_types: flag(d, "redact_all_types"),
         summary: text(d, "summary"),
-        url_sanitizer: f.get("url_sanitizer").and_then(|n| sanitizer(d, n, "url_sanitizer", true)),
+        url_sanitizer: f
+            .get("url_sanitizer")
+            .and_then(|n| sanitizer(d, n, "url_sanitizer", true)),
         db_sanitizer: Vec::new(),
         db_sanitize_span_name: None,
-        skip_conditions: f.get("skip_conditions").and_then(|n| d.ottl_list(n, "skip_conditions")).unwrap_or_default(),
+        skip_conditions: f
+            .get("skip_conditions")
+            .and_then(|n| d.ottl_list(n, "skip_conditions"))
+            .unwrap_or_default(),
     };
     if let Some(n) = f.get("db_sanitizer") {
         let mut keys = DB_KINDS.to_vec();
         keys.push("sanitize_span_name");
         if let Some(g) = d.fields(n, "db_sanitizer", &keys) {
-            s.db_sanitize_span_name = g.get("sanitize_span_name").and_then(|v| d.boolean(v, "db_sanitizer.sanitize_span_name"));
+            s.db_sanitize_span_name = g
+                .get("sanitize_span_name")
+                .and_then(|v| d.boolean(v, "db_sanitizer.sanitize_span_name"));
             for kind in DB_KINDS {
-                if let Some(cfg) = g.get(kind).and_then(|v| sanitizer(d, v, &g.child(kind), false)) {
+                if let Some(cfg) = g
+                    .get(kind)
+                    .and_then(|v| sanitizer(d, v, &g.child(kind), false))
+                {
                     s.db_sanitizer.push(((*kind).to_owned(), cfg));
                 }
             }
         }
     }
-    let hmac = matches!(s.hash_function, HashFunction::HmacSha256 | HashFunction::HmacSha512);
+    let hmac = matches!(
+        s.hash_function,
+        HashFunction::HmacSha256 | HashFunction::HmacSha512
+    );
     if hmac && s.hmac_key.is_empty() {
-        let loc = f.get("hash_function").map(|n| n.loc.clone()).unwrap_or_else(|| f.loc.clone());
-        d.error(&loc, "hmac_key must be set when using an HMAC hash function", "add `hmac_key`, or choose md5/sha1/sha3");
+        let loc = f
+            .get("hash_function")
+            .map(|n| n.loc.clone())
+            .unwrap_or_else(|| f.loc.clone());
+        d.error(
+            &loc,
+            "hmac_key must be set when using an HMAC hash function",
+            "add `hmac_key`, or choose md5/sha1/sha3",
+        );
     }
     (!d.failed_since(0)).then_some(s)
 }
@@ -107,26 +157,48 @@ fn decode_hash(d: &mut Decoder, n: &Node) -> Option<HashFunction> {
         "hmac-sha512" => HashFunction::HmacSha512,
         _ => {
             let msg = format!("'hash_function' unknown HashFunction {text}, allowed functions are sha1, sha3, md5, hmac-sha256 and hmac-sha512");
-            d.error(&n.loc, msg, "use one of: md5, sha1, sha3, hmac-sha256, hmac-sha512");
+            d.error(
+                &n.loc,
+                msg,
+                "use one of: md5, sha1, sha3, hmac-sha256, hmac-sha512",
+            );
             return None;
         }
     })
 }
 
 fn regexes(d: &mut Decoder, f: &Fields, key: &str) -> Vec<regex::Regex> {
-    let items = f.get(key).and_then(|n| d.strings(n, key)).unwrap_or_default();
+    let items = f
+        .get(key)
+        .and_then(|n| d.strings(n, key))
+        .unwrap_or_default();
     items
         .into_iter()
-        .filter_map(|(text, node)| d.regex(&text, &node, |why| format!("error compiling regex in {key}: {why}")))
+        .filter_map(|(text, node)| d.regex(&text, &node, |why| format!("{key}: {why}")))
         .collect()
 }
 
 fn sanitizer(d: &mut Decoder, n: &Node, path: &str, span_name: bool) -> Option<Sanitizer> {
-    let keys: &[&str] = if span_name { &["enabled", "attributes", "sanitize_span_name"] } else { &["enabled", "attributes"] };
+    let keys: &[&str] = if span_name {
+        &["enabled", "attributes", "sanitize_span_name"]
+    } else {
+        &["enabled", "attributes"]
+    };
     let g = d.fields(n, path, keys)?;
     Some(Sanitizer {
-        enabled: g.get("enabled").and_then(|v| d.boolean(v, &g.child("enabled"))).unwrap_or(false),
-        attributes: g.get("attributes").and_then(|v| d.strings(v, &g.child("attributes"))).unwrap_or_default().into_iter().map(|(s, _)| s).collect(),
-        sanitize_span_name: g.get("sanitize_span_name").and_then(|v| d.boolean(v, &g.child("sanitize_span_name"))),
+        enabled: g
+            .get("enabled")
+            .and_then(|v| d.boolean(v, &g.child("enabled")))
+            .unwrap_or(false),
+        attributes: g
+            .get("attributes")
+            .and_then(|v| d.strings(v, &g.child("attributes")))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect(),
+        sanitize_span_name: g
+            .get("sanitize_span_name")
+            .and_then(|v| d.boolean(v, &g.child("sanitize_span_name"))),
     })
 }

@@ -43,26 +43,67 @@ pub struct Policy {
 }
 
 const KEYS: &[&str] = &[
-    "decision_wait", "decision_wait_after_root_received", "num_traces", "block_on_overflow", "expected_new_traces_per_sec", "policies",
-    "decision_cache", "tail_storage", "sample_on_first_match", "sampling_strategy", "drop_pending_traces_on_shutdown", "maximum_trace_size_bytes",
+    "decision_wait",
+    "decision_wait_after_root_received",
+    "num_traces",
+    "block_on_overflow",
+    "expected_new_traces_per_sec",
+    "policies",
+    "decision_cache",
+    "tail_storage",
+    "sample_on_first_match",
+    "sampling_strategy",
+    "drop_pending_traces_on_shutdown",
+    "maximum_trace_size_bytes",
 ];
 const LEAF_TYPES: &[&str] = &[
-    "always_sample", "latency", "numeric_attribute", "probabilistic", "status_code", "string_attribute", "rate_limiting", "span_count",
-    "trace_state", "boolean_attribute", "ottl_condition", "bytes_limiting", "trace_flags",
+    "always_sample",
+    "latency",
+    "numeric_attribute",
+    "probabilistic",
+    "status_code",
+    "string_attribute",
+    "rate_limiting",
+    "span_count",
+    "trace_state",
+    "boolean_attribute",
+    "ottl_condition",
+    "bytes_limiting",
+    "trace_flags",
 ];
 const SUB_KEYS: &[(&str, &[&str])] = &[
     ("latency", &["threshold_ms", "upper_threshold_ms"]),
-    ("numeric_attribute", &["key", "min_value", "max_value", "invert_match"]),
+    (
+        "numeric_attribute",
+        &["key", "min_value", "max_value", "invert_match"],
+    ),
     ("probabilistic", &["hash_salt", "sampling_percentage"]),
     ("status_code", &["status_codes"]),
-    ("string_attribute", &["key", "values", "enabled_regex_matching", "cache_max_size", "invert_match"]),
+    (
+        "string_attribute",
+        &[
+            "key",
+            "values",
+            "enabled_regex_matching",
+            "cache_max_size",
+            "invert_match",
+        ],
+    ),
     ("rate_limiting", &["spans_per_second", "burst_capacity"]),
     ("bytes_limiting", &["bytes_per_second", "burst_capacity"]),
     ("span_count", &["min_spans", "max_spans"]),
     ("trace_state", &["key", "values"]),
     ("boolean_attribute", &["key", "value", "invert_match"]),
     ("ottl_condition", &["error_mode", "span", "spanevent"]),
-    ("composite", &["max_total_spans_per_second", "policy_order", "composite_sub_policy", "rate_allocation"]),
+    (
+        "composite",
+        &[
+            "max_total_spans_per_second",
+            "policy_order",
+            "composite_sub_policy",
+            "rate_allocation",
+        ],
+    ),
     ("and", &["and_sub_policy"]),
     ("not", &["not_sub_policy"]),
     ("drop", &["drop_sub_policy"]),
@@ -79,8 +120,16 @@ enum Level {
 
 pub fn decode(d: &mut Decoder, node: &Node) -> Option<Settings> {
     let f = d.fields(node, "", KEYS)?;
-    let text = |d: &mut Decoder, k: &str, dflt: &str| f.get(k).and_then(|n| d.string(n, k)).unwrap_or_else(|| dflt.to_owned());
-    let uint = |d: &mut Decoder, k: &str, dflt: u64| f.get(k).and_then(|n| d.uint(n, k, u64::MAX)).unwrap_or(dflt);
+    let text = |d: &mut Decoder, k: &str, dflt: &str| {
+        f.get(k)
+            .and_then(|n| d.string(n, k))
+            .unwrap_or_else(|| dflt.to_owned())
+    };
+    let uint = |d: &mut Decoder, k: &str, dflt: u64| {
+        f.get(k)
+            .and_then(|n| d.uint(n, k, u64::MAX))
+            .unwrap_or(dflt)
+    };
     let flag = |d: &mut Decoder, k: &str| f.get(k).and_then(|n| d.boolean(n, k)).unwrap_or(false);
     let mut s = Settings {
         decision_wait: text(d, "decision_wait", "30s"),
@@ -91,15 +140,29 @@ pub fn decode(d: &mut Decoder, node: &Node) -> Option<Settings> {
         policies: Vec::new(),
         sampled_cache_size: 0,
         non_sampled_cache_size: 0,
-        tail_storage: f.get("tail_storage").and_then(|n| d.string(n, "tail_storage")),
+        tail_storage: f
+            .get("tail_storage")
+            .and_then(|n| d.string(n, "tail_storage")),
         sample_on_first_match: flag(d, "sample_on_first_match"),
         sampling_strategy: text(d, "sampling_strategy", "trace-complete"),
         drop_pending_traces_on_shutdown: flag(d, "drop_pending_traces_on_shutdown"),
         maximum_trace_size_bytes: uint(d, "maximum_trace_size_bytes", 0),
     };
-    if let Some(g) = f.get("decision_cache").and_then(|n| d.fields(n, "decision_cache", &["sampled_cache_size", "non_sampled_cache_size"])) {
-        s.sampled_cache_size = g.get("sampled_cache_size").and_then(|n| d.int(n, "decision_cache.sampled_cache_size")).unwrap_or(0);
-        s.non_sampled_cache_size = g.get("non_sampled_cache_size").and_then(|n| d.int(n, "decision_cache.non_sampled_cache_size")).unwrap_or(0);
+    if let Some(g) = f.get("decision_cache").and_then(|n| {
+        d.fields(
+            n,
+            "decision_cache",
+            &["sampled_cache_size", "non_sampled_cache_size"],
+        )
+    }) {
+        s.sampled_cache_size = g
+            .get("sampled_cache_size")
+            .and_then(|n| d.int(n, "decision_cache.sampled_cache_size"))
+            .unwrap_or(0);
+        s.non_sampled_cache_size = g
+            .get("non_sampled_cache_size")
+            .and_then(|n| d.int(n, "decision_cache.non_sampled_cache_size"))
+            .unwrap_or(0);
     }
     if let Some(n) = f.get("policies") {
         s.policies = policy_list(d, n, "policies", Level::Top);
@@ -117,7 +180,11 @@ pub fn decode(d: &mut Decoder, node: &Node) -> Option<Settings> {
 
 fn policy_list(d: &mut Decoder, node: &Node, path: &str, level: Level) -> Vec<Policy> {
     let items = d.seq(node, path).unwrap_or_default();
-    items.iter().enumerate().filter_map(|(i, item)| policy(d, item, &format!("{path}[{i}]"), level)).collect()
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| policy(d, item, &format!("{path}[{i}]"), level))
+        .collect()
 }
 
 fn policy(d: &mut Decoder, node: &Node, path: &str, level: Level) -> Option<Policy> {
@@ -130,17 +197,48 @@ fn policy(d: &mut Decoder, node: &Node, path: &str, level: Level) -> Option<Poli
     let map = node.as_map().unwrap_or_default();
     // `,remain` keeps unknown keys whose value is a map; anything else is an unmarshal error.
     let mut known: Vec<&str> = vec!["name", "type"];
-    known.extend(LEAF_TYPES.iter().copied().filter(|t| SUB_KEYS.iter().any(|(k, _)| k == t)));
+    known.extend(
+        LEAF_TYPES
+            .iter()
+            .copied()
+            .filter(|t| SUB_KEYS.iter().any(|(k, _)| k == t)),
+    );
     known.extend(nested.iter().copied());
-    let extension: Vec<&str> = map.iter().filter(|(k, v)| matches!(v.kind, NodeKind::Map(_)) && !known.contains(&k.name.as_str())).map(|(k, _)| k.name.as_str()).collect();
+    let extension: Vec<&str> = map
+        .iter()
+        .filter(|(k, v)| matches!(v.kind, NodeKind::Map(_)) && !known.contains(&k.name.as_str()))
+        .map(|(k, _)| k.name.as_str())
+        .collect();
     known.extend(extension);
     let f = d.fields(node, path, &known)?;
-    let name = f.get("name").and_then(|n| d.string(n, &f.child("name"))).unwrap_or_default();
-    let policy_type = f.get("type").and_then(|n| d.string(n, &f.child("type"))).unwrap_or_default();
-    let mut p = Policy { name, policy_type, loc: node.loc.clone(), config: Vec::new(), subs: Vec::new(), ottl_error_mode: None, ottl_span: Vec::new(), ottl_spanevent: Vec::new() };
+    let name = f
+        .get("name")
+        .and_then(|n| d.string(n, &f.child("name")))
+        .unwrap_or_default();
+    let policy_type = f
+        .get("type")
+        .and_then(|n| d.string(n, &f.child("type")))
+        .unwrap_or_default();
+    let mut p = Policy {
+        name,
+        policy_type,
+        loc: node.loc.clone(),
+        config: Vec::new(),
+        subs: Vec::new(),
+        ottl_error_mode: None,
+        ottl_span: Vec::new(),
+        ottl_spanevent: Vec::new(),
+    };
     for (key, keys) in SUB_KEYS {
-        let Some(sub) = f.get(key).filter(|_| LEAF_TYPES.contains(key) || nested.contains(key)) else { continue };
-        let Some(g) = d.fields(sub, &f.child(key), keys) else { continue };
+        let Some(sub) = f
+            .get(key)
+            .filter(|_| LEAF_TYPES.contains(key) || nested.contains(key))
+        else {
+            continue;
+        };
+        let Some(g) = d.fields(sub, &f.child(key), keys) else {
+            continue;
+        };
         sub_config(d, &mut p, key, &g, level);
     }
     Some(p)
@@ -149,13 +247,25 @@ fn policy(d: &mut Decoder, node: &Node, path: &str, level: Level) -> Option<Poli
 fn sub_config(d: &mut Decoder, p: &mut Policy, key: &str, g: &Fields, level: Level) {
     match key {
         "ottl_condition" => {
-            p.ottl_error_mode = g.get("error_mode").and_then(|n| decode_error_mode(d, n, &g.child("error_mode")));
-            p.ottl_span = g.get("span").and_then(|n| d.ottl_list(n, &g.child("span"))).unwrap_or_default();
-            p.ottl_spanevent = g.get("spanevent").and_then(|n| d.ottl_list(n, &g.child("spanevent"))).unwrap_or_default();
+            p.ottl_error_mode = g
+                .get("error_mode")
+                .and_then(|n| decode_error_mode(d, n, &g.child("error_mode")));
+            p.ottl_span = g
+                .get("span")
+                .and_then(|n| d.ottl_list(n, &g.child("span")))
+                .unwrap_or_default();
+            p.ottl_spanevent = g
+                .get("spanevent")
+                .and_then(|n| d.ottl_list(n, &g.child("spanevent")))
+                .unwrap_or_default();
         }
         "and" | "drop" | "composite" => {
             let list_key = format!("{key}_sub_policy");
-            let sub_level = if key == "composite" { Level::CompositeSub } else { Level::AndSub };
+            let sub_level = if key == "composite" {
+                Level::CompositeSub
+            } else {
+                Level::AndSub
+            };
             if let Some(n) = g.get(&list_key) {
                 p.subs = policy_list(d, n, &g.child(&list_key), sub_level);
             }
@@ -163,7 +273,9 @@ fn sub_config(d: &mut Decoder, p: &mut Policy, key: &str, g: &Fields, level: Lev
         }
         "not" => {
             if let Some(n) = g.get("not_sub_policy") {
-                p.subs = policy(d, n, &g.child("not_sub_policy"), Level::NotSub).into_iter().collect();
+                p.subs = policy(d, n, &g.child("not_sub_policy"), Level::NotSub)
+                    .into_iter()
+                    .collect();
             }
         }
         _ => {}
@@ -174,15 +286,47 @@ fn sub_config(d: &mut Decoder, p: &mut Policy, key: &str, g: &Fields, level: Lev
 }
 
 fn g_entries(g: &Fields) -> Option<Vec<(String, Node)>> {
-    let keys = ["threshold_ms", "upper_threshold_ms", "key", "min_value", "max_value", "invert_match", "hash_salt", "sampling_percentage", "status_codes", "values", "enabled_regex_matching", "cache_max_size", "spans_per_second", "burst_capacity", "bytes_per_second", "min_spans", "max_spans", "value", "max_total_spans_per_second", "policy_order", "rate_allocation"];
-    Some(keys.iter().filter_map(|k| g.get(k).map(|n| ((*k).to_owned(), n.clone()))).collect())
+    let keys = [
+        "threshold_ms",
+        "upper_threshold_ms",
+        "key",
+        "min_value",
+        "max_value",
+        "invert_match",
+        "hash_salt",
+        "sampling_percentage",
+        "status_codes",
+        "values",
+        "enabled_regex_matching",
+        "cache_max_size",
+        "spans_per_second",
+        "burst_capacity",
+        "bytes_per_second",
+        "min_spans",
+        "max_spans",
+        "value",
+        "max_total_spans_per_second",
+        "policy_order",
+        "rate_allocation",
+    ];
+    Some(
+        keys.iter()
+            .filter_map(|k| g.get(k).map(|n| ((*k).to_owned(), n.clone())))
+            .collect(),
+    )
 }
 
 /// `Config.Validate()`.
 fn validate(d: &mut Decoder, s: &Settings, f: &Fields) {
     if s.sampling_strategy != "trace-complete" && s.sampling_strategy != "span-ingest" {
-        let loc = f.get("sampling_strategy").map(|n| n.loc.clone()).unwrap_or_else(|| f.loc.clone());
-        let msg = format!("invalid sampling_strategy {:?}, expected one of \"trace-complete\" or \"span-ingest\"", s.sampling_strategy);
+        let loc = f
+            .get("sampling_strategy")
+            .map(|n| n.loc.clone())
+            .unwrap_or_else(|| f.loc.clone());
+        let msg = format!(
+            "invalid sampling_strategy {:?}, expected one of \"trace-complete\" or \"span-ingest\"",
+            s.sampling_strategy
+        );
         d.error(&loc, msg, "use trace-complete or span-ingest");
     } else if let (Some(_), Some(n)) = (&s.tail_storage, f.get("tail_storage")) {
         let gate = "processor.tailsamplingprocessor.tailstorageextension";
@@ -195,16 +339,28 @@ fn start_checks(d: &mut Decoder, policies: &[Policy]) {
     let mut seen: Vec<&str> = Vec::new();
     for p in policies {
         if p.name.is_empty() {
-            d.warning(&p.loc, "policy name cannot be empty", "give every policy a unique `name`; the collector refuses to start");
+            d.warning(
+                &p.loc,
+                "policy name cannot be empty",
+                "give every policy a unique `name`; the collector refuses to start",
+            );
             return;
         }
         if seen.contains(&p.name.as_str()) {
-            d.warning(&p.loc, format!("duplicate policy name {:?}", p.name), "rename one of the policies; the collector refuses to start");
+            d.warning(
+                &p.loc,
+                format!("duplicate policy name {:?}", p.name),
+                "rename one of the policies; the collector refuses to start",
+            );
             return;
         }
         seen.push(&p.name);
         if let Some(why) = evaluator_problem(p) {
-            d.warning(&p.loc, format!("failed to create policy evaluator for {:?}: {why}", p.name), "fix the policy; the collector validates this only when it starts");
+            d.warning(
+                &p.loc,
+                format!("failed to create policy evaluator for {:?}: {why}", p.name),
+                "fix the policy; the collector validates this only when it starts",
+            );
             return;
         }
     }
@@ -214,17 +370,38 @@ fn evaluator_problem(p: &Policy) -> Option<String> {
     let get = |k: &str| p.config.iter().find(|(n, _)| n == k).map(|(_, v)| v);
     match p.policy_type.as_str() {
         "status_code" => {
-            let codes: Vec<&str> = get("status_codes").and_then(|n| n.as_seq()).unwrap_or_default().iter().filter_map(Node::as_str).collect();
+            let codes: Vec<&str> = get("status_codes")
+                .and_then(|n| n.as_seq())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Node::as_str)
+                .collect();
             if codes.is_empty() {
                 return Some("expected at least one status code to filter on".to_owned());
             }
-            codes.iter().find(|c| !["OK", "ERROR", "UNSET"].contains(c)).map(|c| format!("unknown status code {c:?}, supported: OK, ERROR, UNSET"))
+            codes
+                .iter()
+                .find(|c| !["OK", "ERROR", "UNSET"].contains(c))
+                .map(|c| format!("unknown status code {c:?}, supported: OK, ERROR, UNSET"))
         }
-        "string_attribute" if get("enabled_regex_matching").is_some_and(|n| matches!(n.kind, NodeKind::Bool(true))) => {
-            let values: Vec<&str> = get("values").and_then(|n| n.as_seq()).unwrap_or_default().iter().filter_map(Node::as_str).collect();
-            values.iter().find(|v| regex::Regex::new(v).is_err()).map(|v| format!("invalid regex `{v}`"))
+        "string_attribute"
+            if get("enabled_regex_matching")
+                .is_some_and(|n| matches!(n.kind, NodeKind::Bool(true))) =>
+        {
+            let values: Vec<&str> = get("values")
+                .and_then(|n| n.as_seq())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Node::as_str)
+                .collect();
+            values
+                .iter()
+                .find(|v| regex::Regex::new(v).is_err())
+                .map(|v| format!("invalid regex `{v}`"))
         }
-        "ottl_condition" if p.ottl_span.is_empty() && p.ottl_spanevent.is_empty() => Some("expected at least one OTTL condition to filter on".to_owned()),
+        "ottl_condition" if p.ottl_span.is_empty() && p.ottl_spanevent.is_empty() => {
+            Some("expected at least one OTTL condition to filter on".to_owned())
+        }
         "and" | "drop" | "composite" | "not" => p.subs.iter().find_map(evaluator_problem),
         t if LEAF_TYPES.contains(&t) => None,
         t => Some(format!("unknown sampling policy type {t}")),

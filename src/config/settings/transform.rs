@@ -28,25 +28,68 @@ pub struct TransformSettings {
     pub flatten_data: bool,
 }
 
-const KEYS: &[&str] = &["error_mode", "trace_statements", "metric_statements", "log_statements", "profile_statements", "flatten_data"];
-const ALL_CONTEXTS: &[&str] = &["resource", "scope", "span", "spanevent", "metric", "datapoint", "exemplar", "log", "profile"];
+const KEYS: &[&str] = &[
+    "error_mode",
+    "trace_statements",
+    "metric_statements",
+    "log_statements",
+    "profile_statements",
+    "flatten_data",
+];
+const ALL_CONTEXTS: &[&str] = &[
+    "resource",
+    "scope",
+    "span",
+    "spanevent",
+    "metric",
+    "datapoint",
+    "exemplar",
+    "log",
+    "profile",
+];
 
 pub fn decode(d: &mut Decoder, node: &Node) -> Option<TransformSettings> {
     let f = d.fields(node, "", KEYS)?;
-    let explicit = f.get("error_mode").and_then(|n| decode_error_mode(d, n, "error_mode"));
+    let explicit = f
+        .get("error_mode")
+        .and_then(|n| decode_error_mode(d, n, "error_mode"));
     let list = |d: &mut Decoder, key: &str, signal_contexts: &[&str]| -> Vec<StatementGroup> {
-        let Some(n) = f.get(key) else { return Vec::new() };
-        let spec = ListSpec { style: Style::Transform, known_contexts: ALL_CONTEXTS, signal_contexts };
+        let Some(n) = f.get(key) else {
+            return Vec::new();
+        };
+        let spec = ListSpec {
+            style: Style::Transform,
+            known_contexts: ALL_CONTEXTS,
+            signal_contexts,
+        };
         decode_groups(d, n, key, &spec).unwrap_or_default()
     };
-    let trace_statements = list(d, "trace_statements", &["resource", "scope", "span", "spanevent"]);
-    let metric_statements = list(d, "metric_statements", &["resource", "scope", "metric", "datapoint"]);
+    let trace_statements = list(
+        d,
+        "trace_statements",
+        &["resource", "scope", "span", "spanevent"],
+    );
+    let metric_statements = list(
+        d,
+        "metric_statements",
+        &["resource", "scope", "metric", "datapoint"],
+    );
     let log_statements = list(d, "log_statements", &["resource", "scope", "log"]);
     let profile_statements = list(d, "profile_statements", &["resource", "scope", "profile"]);
-    let flatten_data = f.get("flatten_data").and_then(|n| d.boolean(n, "flatten_data")).unwrap_or(false);
+    let flatten_data = f
+        .get("flatten_data")
+        .and_then(|n| d.boolean(n, "flatten_data"))
+        .unwrap_or(false);
     if flatten_data {
-        let loc = f.get("flatten_data").map(|n| n.loc.clone()).unwrap_or_else(|| f.loc.clone());
-        d.error(&loc, "'flatten_data' requires the 'transform.flatten.logs' feature gate to be enabled", "remove `flatten_data`; otelcheck runs with default feature gates");
+        let loc = f
+            .get("flatten_data")
+            .map(|n| n.loc.clone())
+            .unwrap_or_else(|| f.loc.clone());
+        d.error(
+            &loc,
+            "'flatten_data' requires the 'transform.flatten.logs' feature gate to be enabled",
+            "remove `flatten_data`; otelcheck runs with default feature gates",
+        );
     }
     if d.failed_since(0) {
         return None;
