@@ -13,6 +13,7 @@ pub mod node;
 pub mod registry;
 pub mod scalar;
 mod service;
+pub mod settings;
 pub mod strpos;
 pub mod wiring;
 
