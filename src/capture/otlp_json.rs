@@ -119,6 +119,14 @@ fn request(v: &Value) -> R<Batch> {
     if !v.is_object() {
         return Err(format!("expected an object with `resourceSpans`, found {}", kind(v)));
     }
+    // `{}` is a valid empty request, but an object with other keys and no `resourceSpans` is
+    // some other JSON document (a headers sidecar, a config): say so instead of reading 0 spans.
+    if let Some(obj) = v.as_object() {
+        if !obj.is_empty() && field(v, "resourceSpans", "resource_spans").is_none() {
+            let keys: Vec<&str> = obj.keys().map(String::as_str).take(5).collect();
+            return Err(format!("expected `resourceSpans`, found only the keys {}", keys.join(", ")));
+        }
+    }
     let resource_spans = array(v, "resourceSpans", "resource_spans")?.iter().map(resource_spans).collect::<R<_>>()?;
     Ok(Batch { resource_spans })
 }
