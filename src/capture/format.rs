@@ -97,6 +97,12 @@ pub fn sniff(bytes: &[u8]) -> Result<CaptureFormat, String> {
             if let Some(dd) = sniff_datadog(bytes) {
                 return Ok(dd);
             }
+            // A msgpack array header whose content did not sniff cleanly is still most likely a
+            // DataDog payload: let the v0.4 decoder report exactly where it breaks. (A proto
+            // stream cannot start with these bytes: its length would exceed 2 GB.)
+            if matches!(bytes.first(), Some(0x90..=0x9f | 0xdc | 0xdd)) {
+                return Ok(CaptureFormat::DatadogV04);
+            }
             if looks_like_proto_stream(bytes) {
                 return Ok(CaptureFormat::OtlpProtoStream);
             }
