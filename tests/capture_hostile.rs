@@ -7,19 +7,31 @@ use otelcheck::capture::model::AnyValue;
 use otelcheck::capture::{decode_capture, CaptureFormat};
 
 fn fixture_bytes(name: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/captures").join(name)).unwrap_or_default()
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/captures")
+            .join(name),
+    )
+    .unwrap_or_default()
 }
 
 #[test]
 fn every_truncation_of_a_real_payload_is_an_error_with_an_offset() {
-    for name in ["orders-ddtrace-py-v04.first-payload.msgpack", "orders-ddtrace-py-v05.first-payload.msgpack"] {
+    for name in [
+        "orders-ddtrace-py-v04.first-payload.msgpack",
+        "orders-ddtrace-py-v05.first-payload.msgpack",
+    ] {
         let bytes = fixture_bytes(name);
         assert!(bytes.len() > 600, "{name} fixture present");
         assert!(decode_capture(name, &bytes, None).is_ok());
         for cut in 1..bytes.len() {
-            let err = decode_capture(name, &bytes[..cut], None).expect_err("truncated payload must fail");
+            let err =
+                decode_capture(name, &bytes[..cut], None).expect_err("truncated payload must fail");
             let offset = err.offset.expect("an offset");
-            assert!(offset <= cut as u64, "{name} cut {cut}: offset {offset} beyond the data");
+            assert!(
+                offset <= cut as u64,
+                "{name} cut {cut}: offset {offset} beyond the data"
+            );
         }
     }
 }
@@ -47,7 +59,9 @@ fn garbage_and_empty_inputs_are_errors() {
         for _ in 0..50 {
             let data: Vec<u8> = (0..len)
                 .map(|_| {
-                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
                     (seed >> 56) as u8
                 })
                 .collect();
@@ -66,16 +80,27 @@ fn garbage_and_empty_inputs_are_errors() {
 
 #[test]
 fn json_forced_as_msgpack_says_what_it_expected() {
-    let err = decode_capture("spans.json", br#"{"resourceSpans":[]}"#, Some(CaptureFormat::DatadogV04)).expect_err("json is not msgpack");
+    let err = decode_capture(
+        "spans.json",
+        br#"{"resourceSpans":[]}"#,
+        Some(CaptureFormat::DatadogV04),
+    )
+    .expect_err("json is not msgpack");
     assert_eq!(err.offset, Some(0));
     assert!(err.message.contains("expected an array"), "{}", err.message);
     let text = err.to_string();
-    assert!(text.contains("spans.json") && text.contains("byte offset 0") && text.contains("--capture-format"), "{text}");
+    assert!(
+        text.contains("spans.json")
+            && text.contains("byte offset 0")
+            && text.contains("--capture-format"),
+        "{text}"
+    );
 }
 
 #[test]
 fn a_non_otlp_json_object_is_rejected_not_read_as_empty() {
-    let err = decode_capture("h.json", br#"{"file":"x","payloads":[]}"#, None).expect_err("not OTLP");
+    let err =
+        decode_capture("h.json", br#"{"file":"x","payloads":[]}"#, None).expect_err("not OTLP");
     assert!(err.message.contains("resourceSpans"), "{}", err.message);
     let ok = decode_capture("e.json", b"{}", None).expect("an empty request is valid");
     assert_eq!(ok.spans, 0);
@@ -131,50 +156,84 @@ fn lenient_scalars_follow_the_agent() {
     });
     let c = decode_capture("lenient", &bytes, None).unwrap_or_else(|e| panic!("{e}"));
     let rs = &c.payloads[0].resource_spans[0];
-    assert_eq!(rs.resource.attributes.get("service.name"), Some(&AnyValue::Str("svc\u{fffd}".into())));
+    assert_eq!(
+        rs.resource.attributes.get("service.name"),
+        Some(&AnyValue::Str("svc\u{fffd}".into()))
+    );
     let span = &rs.scope_spans[0].spans[0];
     assert_eq!(span.trace_id[8..], [0xff; 8]);
     assert_eq!(span.span_id, 7u64.to_be_bytes());
     assert!(span.is_root());
-    assert_eq!((span.start_time_unix_nano, span.end_time_unix_nano), (1000, 1005));
-    assert_eq!(span.attributes.get("sampling.priority"), Some(&AnyValue::Str("2.000000".into())));
-    assert_eq!(span.attributes.get("process.pid"), Some(&AnyValue::Double(42.0)));
-    assert_eq!(span.attributes.get("http.request.method"), Some(&AnyValue::Str("GET".into())));
+    assert_eq!(
+        (span.start_time_unix_nano, span.end_time_unix_nano),
+        (1000, 1005)
+    );
+    assert_eq!(
+        span.attributes.get("sampling.priority"),
+        Some(&AnyValue::Str("2.000000".into()))
+    );
+    assert_eq!(
+        span.attributes.get("process.pid"),
+        Some(&AnyValue::Double(42.0))
+    );
+    assert_eq!(
+        span.attributes.get("http.request.method"),
+        Some(&AnyValue::Str("GET".into()))
+    );
 }
 
 fn expect_err(bytes: &[u8], needle: &str) {
     let err = decode_capture("hostile", bytes, None).expect_err(needle);
-    assert!(err.message.contains(needle), "expected `{needle}` in: {}", err.message);
+    assert!(
+        err.message.contains(needle),
+        "expected `{needle}` in: {}",
+        err.message
+    );
     assert!(err.offset.is_some());
 }
 
 #[test]
 fn strict_rules_reject_what_the_agent_rejects() {
-    expect_err(&v04(1, |b| {
-        str(b, "start");
-        rmp::encode::write_u64(b, u64::MAX).ok();
-    }), "overflows int64");
-    expect_err(&v04(1, |b| {
-        str(b, "error");
-        rmp::encode::write_u32(b, u32::MAX).ok();
-    }), "overflows int32");
-    expect_err(&v04(1, |b| {
-        str(b, "metrics");
-        rmp::encode::write_map_len(b, 1).ok();
-        str(b, "m");
-        rmp::encode::write_f32(b, 1.5).ok();
-    }), "float32");
-    expect_err(&v04(1, |b| {
-        str(b, "service");
-        rmp::encode::write_u8(b, 1).ok();
-    }), "expected a string");
+    expect_err(
+        &v04(1, |b| {
+            str(b, "start");
+            rmp::encode::write_u64(b, u64::MAX).ok();
+        }),
+        "overflows int64",
+    );
+    expect_err(
+        &v04(1, |b| {
+            str(b, "error");
+            rmp::encode::write_u32(b, u32::MAX).ok();
+        }),
+        "overflows int32",
+    );
+    expect_err(
+        &v04(1, |b| {
+            str(b, "metrics");
+            rmp::encode::write_map_len(b, 1).ok();
+            str(b, "m");
+            rmp::encode::write_f32(b, 1.5).ok();
+        }),
+        "float32",
+    );
+    expect_err(
+        &v04(1, |b| {
+            str(b, "service");
+            rmp::encode::write_u8(b, 1).ok();
+        }),
+        "expected a string",
+    );
 }
 
 #[test]
 fn declared_sizes_beyond_the_data_are_rejected_before_allocating() {
     expect_err(&[0xdd, 0xff, 0xff, 0xff, 0xff], "25000000");
     expect_err(&[0xdd, 0x00, 0x10, 0x00, 0x00, 0x90], "bytes are left");
-    expect_err(&[0x91, 0x91, 0xdf, 0x00, 0x10, 0x00, 0x00], "bytes are left");
+    expect_err(
+        &[0x91, 0x91, 0xdf, 0x00, 0x10, 0x00, 0x00],
+        "bytes are left",
+    );
     expect_err(&[0x91, 0x91, 0x81, 0xdb, 0xff, 0xff, 0xff, 0xff], "needed");
 }
 
@@ -210,12 +269,21 @@ fn v05_span_arrays_and_string_indexes_are_checked() {
     let ok = v05(&["", "svc", "op"], |b| v05_span(b, 12, 1));
     let c = decode_capture("v05", &ok, None).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((c.format, c.spans), (CaptureFormat::DatadogV05, 1));
-    expect_err(&v05(&["", "svc", "op"], |b| v05_span(b, 11, 1)), "exactly 12 elements");
-    expect_err(&v05(&["", "svc", "op"], |b| v05_span(b, 12, 9)), "dictionary index 9 out of range");
+    expect_err(
+        &v05(&["", "svc", "op"], |b| v05_span(b, 11, 1)),
+        "exactly 12 elements",
+    );
+    expect_err(
+        &v05(&["", "svc", "op"], |b| v05_span(b, 12, 9)),
+        "dictionary index 9 out of range",
+    );
 }
 
 #[test]
 fn an_empty_array_is_a_v04_payload_without_traces() {
     let c = decode_capture("empty-array", &[0x90], None).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((c.format, c.payloads.len(), c.spans, c.traces), (CaptureFormat::DatadogV04, 1, 0, 0));
+    assert_eq!(
+        (c.format, c.payloads.len(), c.spans, c.traces),
+        (CaptureFormat::DatadogV04, 1, 0, 0)
+    );
 }

@@ -81,9 +81,18 @@ mod tests {
     #[test]
     fn renames_case_insensitively_but_header_prefixes_exactly() {
         assert_eq!(translate_key("HTTP.Method"), "http.request.method");
-        assert_eq!(translate_key("http.status_code"), "http.response.status_code");
-        assert_eq!(translate_key("http.request.headers.x-id"), "http.request.header.x-id");
-        assert_eq!(translate_key("HTTP.request.headers.x-id"), "HTTP.request.headers.x-id");
+        assert_eq!(
+            translate_key("http.status_code"),
+            "http.response.status_code"
+        );
+        assert_eq!(
+            translate_key("http.request.headers.x-id"),
+            "http.request.header.x-id"
+        );
+        assert_eq!(
+            translate_key("HTTP.request.headers.x-id"),
+            "HTTP.request.headers.x-id"
+        );
         assert_eq!(translate_key("_dd.p.tid"), "_dd.p.tid");
         assert_eq!(translate_key("error.message"), "error.message");
     }

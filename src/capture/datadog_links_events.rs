@@ -46,7 +46,9 @@ pub fn trace_id(high: u64, low: u64) -> [u8; 16] {
 }
 
 fn meta_links_into(raw: &str, out: &mut Vec<Link>) {
-    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(raw) else { return };
+    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(raw) else {
+        return;
+    };
     // Go's json.Unmarshal into the link struct fails as a whole on a type mismatch.
     if !items.iter().all(link_shape_ok) {
         return;
@@ -61,17 +63,27 @@ fn meta_links_into(raw: &str, out: &mut Vec<Link>) {
 }
 
 fn link_shape_ok(v: &Value) -> bool {
-    let Some(obj) = v.as_object() else { return v.is_null() };
+    let Some(obj) = v.as_object() else {
+        return v.is_null();
+    };
     let str_or_null = |k: &str| obj.get(k).is_none_or(|x| x.is_string() || x.is_null());
-    let flags_ok = obj.get("flags").is_none_or(|f| f.is_null() || f.as_u64().is_some_and(|n| n <= u64::from(u32::MAX)));
-    let attrs_ok = obj.get("attributes").is_none_or(|a| a.is_object() || a.is_null());
+    let flags_ok = obj
+        .get("flags")
+        .is_none_or(|f| f.is_null() || f.as_u64().is_some_and(|n| n <= u64::from(u32::MAX)));
+    let attrs_ok = obj
+        .get("attributes")
+        .is_none_or(|a| a.is_object() || a.is_null());
     str_or_null("tracestate") && flags_ok && attrs_ok
 }
 
 fn fill_link(v: &Value, link: &mut Link) -> Option<()> {
     link.trace_id = link_trace_id(v.get("trace_id"), v.get("trace_id_high"))?;
     link.span_id = link_span_id(v.get("span_id"))?;
-    link.trace_state = v.get("tracestate").and_then(Value::as_str).unwrap_or_default().to_string();
+    link.trace_state = v
+        .get("tracestate")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     link.flags = v.get("flags").and_then(Value::as_u64).unwrap_or(0) as u32;
     if let Some(Value::Object(attrs)) = v.get("attributes") {
         for (k, val) in attrs {
@@ -107,7 +119,11 @@ fn link_span_id(v: Option<&Value>) -> Option<[u8; 8]> {
 
 /// otel-go `TraceIDFromHex`/`SpanIDFromHex`: exact length, lowercase hex, not all zero.
 fn hex_id<const N: usize>(s: &str) -> Option<[u8; N]> {
-    if s.len() != 2 * N || !s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if s.len() != 2 * N
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         return None;
     }
     let mut out = [0u8; N];
@@ -117,8 +133,12 @@ fn hex_id<const N: usize>(s: &str) -> Option<[u8; N]> {
 
 /// Events from the `events` meta JSON: `[{time_unix_nano, name, attributes}]`.
 pub fn events(meta_events: Option<&str>) -> Vec<Event> {
-    let Some(raw) = meta_events else { return Vec::new() };
-    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(raw) else { return Vec::new() };
+    let Some(raw) = meta_events else {
+        return Vec::new();
+    };
+    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(raw) else {
+        return Vec::new();
+    };
     let mut out = Vec::with_capacity(items.len());
     for item in &items {
         match event(item) {
@@ -135,7 +155,8 @@ fn event(v: &Value) -> Option<Event> {
     }
     let obj = v.as_object()?;
     let mut e = Event {
-        time_unix_nano: raw_u64(obj.get("time_unix_nano")).or(obj.get("time_unix_nano").is_none().then_some(0))?,
+        time_unix_nano: raw_u64(obj.get("time_unix_nano"))
+            .or(obj.get("time_unix_nano").is_none().then_some(0))?,
         name: match obj.get("name") {
             None | Some(Value::Null) => String::new(),
             Some(Value::String(s)) => s.clone(),

@@ -38,7 +38,10 @@ pub struct DdSpanLink {
 
 impl DdSpan {
     pub fn meta(&self, key: &str) -> Option<&str> {
-        self.meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.meta
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn metric(&self, key: &str) -> Option<f64> {
@@ -72,7 +75,11 @@ pub fn decode_all(bytes: &[u8], version: DdVersion) -> Result<Vec<DdPayload>> {
             DdVersion::V05 => decode_v05(&mut r)?,
         };
         let end = r.pos();
-        payloads.push(DdPayload { offset: start as u64, length: (end - start) as u64, traces });
+        payloads.push(DdPayload {
+            offset: start as u64,
+            length: (end - start) as u64,
+            traces,
+        });
         if r.is_at_end() {
             return Ok(payloads);
         }
@@ -93,7 +100,8 @@ fn dedupe<V>(entries: Vec<(String, V)>) -> Vec<(String, V)> {
         }
         return out;
     }
-    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::with_capacity(entries.len());
+    let mut index: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::with_capacity(entries.len());
     for (k, v) in entries {
         match index.get(&k) {
             Some(&i) => {
@@ -122,7 +130,9 @@ fn decode_v04(r: &mut Reader) -> Result<Vec<Vec<DdSpan>>> {
             if r.peek_is_nil() {
                 // The agent keeps a nil span pointer; the collector receiver then dereferences it
                 // and the request dies. Nothing of this payload would reach a pipeline.
-                return Err(r.error("found a nil span: the datadog receiver cannot translate this payload"));
+                return Err(r.error(
+                    "found a nil span: the datadog receiver cannot translate this payload",
+                ));
             }
             spans.push(decode_span_map(r)?);
         }
@@ -135,7 +145,10 @@ fn decode_span_map(r: &mut Reader) -> Result<DdSpan> {
     let n = r.map_len()?;
     let mut s = DdSpan::default();
     for _ in 0..n {
-        let key = r.str_or_bin().map_err(|e| DecodeError { message: format!("span map key: {}", e.message), ..e })?;
+        let key = r.str_or_bin().map_err(|e| DecodeError {
+            message: format!("span map key: {}", e.message),
+            ..e
+        })?;
         match key {
             b"service" => s.service = r.dd_string()?,
             b"name" => s.name = r.dd_string()?,
@@ -201,7 +214,9 @@ fn span_links(r: &mut Reader) -> Result<Vec<DdSpanLink>> {
     for _ in 0..n {
         if r.peek_is_nil() {
             // Same as a nil span: the receiver would dereference the nil link and fail.
-            return Err(r.error("found a nil span link: the datadog receiver cannot translate this payload"));
+            return Err(r.error(
+                "found a nil span link: the datadog receiver cannot translate this payload",
+            ));
         }
         links.push(span_link(r)?);
     }
@@ -239,7 +254,10 @@ fn decode_v05(r: &mut Reader) -> Result<Vec<Vec<DdSpan>>> {
     let at = r.pos();
     let n = r.array_len()?;
     if n != 2 {
-        return Err(r.error_at(at, format!("a v0.5 payload is an array of 2 elements (string table, traces), found {n}")));
+        return Err(r.error_at(
+            at,
+            format!("a v0.5 payload is an array of 2 elements (string table, traces), found {n}"),
+        ));
     }
     let n_strings = r.array_len()?;
     let mut dict = Vec::with_capacity(n_strings as usize);
@@ -263,7 +281,13 @@ fn dict_str(r: &mut Reader, dict: &[String]) -> Result<String> {
     let at = r.pos();
     let idx = r.strict_u32()? as usize;
     dict.get(idx).cloned().ok_or_else(|| {
-        r.error_at(at, format!("dictionary index {idx} out of range (the string table has {} entries)", dict.len()))
+        r.error_at(
+            at,
+            format!(
+                "dictionary index {idx} out of range (the string table has {} entries)",
+                dict.len()
+            ),
+        )
     })
 }
 
@@ -271,7 +295,10 @@ fn decode_span_array(r: &mut Reader, dict: &[String]) -> Result<DdSpan> {
     let at = r.pos();
     let n = r.array_len()?;
     if n != 12 {
-        return Err(r.error_at(at, format!("encoded span needs exactly 12 elements in array, found {n}")));
+        return Err(r.error_at(
+            at,
+            format!("encoded span needs exactly 12 elements in array, found {n}"),
+        ));
     }
     let mut s = DdSpan {
         service: dict_str(r, dict)?,

@@ -32,7 +32,10 @@ fn db(dd: &DdSpan, span: &mut Span) {
     if let Some(summary) = dd.meta("db.query.summary") {
         span.name = summary.to_string();
     } else if let Some(op) = dd.meta("db.operation") {
-        let suffix = ["db.instance", "db.namespace", "peer.hostname"].iter().filter_map(|k| dd.meta(k)).find(|v| !v.is_empty());
+        let suffix = ["db.instance", "db.namespace", "peer.hostname"]
+            .iter()
+            .filter_map(|k| dd.meta(k))
+            .find(|v| !v.is_empty());
         span.name = match suffix {
             Some(s) => format!("{op} {s}"),
             None => op.to_string(),
@@ -54,9 +57,15 @@ fn split_full_method(s: &str) -> (String, String) {
 fn grpc(dd: &DdSpan, span: &mut Span) {
     let attrs = &mut span.attributes;
     attrs.upsert("rpc.system.name", AnyValue::Str("grpc".into()));
-    attrs.upsert("rpc.response.status_code", AnyValue::Str(dd.error.to_string()));
+    attrs.upsert(
+        "rpc.response.status_code",
+        AnyValue::Str(dd.error.to_string()),
+    );
     let (service, method) = if let Some(m) = dd.meta("rpc.method") {
-        (dd.meta("rpc.service").unwrap_or("").to_string(), m.to_string())
+        (
+            dd.meta("rpc.service").unwrap_or("").to_string(),
+            m.to_string(),
+        )
     } else if let Some(full) = dd.meta("rpc.grpc.full_method") {
         match split_full_method(full) {
             (svc, m) if full.strip_prefix('/').unwrap_or(full).contains('/') => (svc, m),
@@ -66,7 +75,15 @@ fn grpc(dd: &DdSpan, span: &mut Span) {
         split_full_method(full)
     } else {
         match split_full_method(&dd.resource) {
-            (svc, m) if dd.resource.strip_prefix('/').unwrap_or(&dd.resource).contains('/') => (svc, m),
+            (svc, m)
+                if dd
+                    .resource
+                    .strip_prefix('/')
+                    .unwrap_or(&dd.resource)
+                    .contains('/') =>
+            {
+                (svc, m)
+            }
             _ => (String::new(), String::new()),
         }
     };
@@ -86,7 +103,8 @@ fn grpc(dd: &DdSpan, span: &mut Span) {
 }
 
 fn aws(dd: &DdSpan, span: &mut Span) {
-    span.attributes.upsert("rpc.system.name", AnyValue::Str("aws-api".into()));
+    span.attributes
+        .upsert("rpc.system.name", AnyValue::Str("aws-api".into()));
     if let Some(service) = dd.meta("aws.service") {
         span.name = match dd.meta("aws.operation") {
             Some(op) => format!("{service}/{op}"),

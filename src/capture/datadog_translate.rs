@@ -17,7 +17,10 @@ use super::datadog_keys::translate_key;
 use super::datadog_links_events::{events, links, trace_id};
 use super::datadog_msgpack::{DdPayload, DdSpan, DdVersion};
 use super::headers::PayloadHeaders;
-use super::model::{span_kind, status_code, AnyValue, Attributes, Batch, Resource, ResourceSpans, Scope, ScopeSpans, Span, Status};
+use super::model::{
+    span_kind, status_code, AnyValue, Attributes, Batch, Resource, ResourceSpans, Scope,
+    ScopeSpans, Span, Status,
+};
 
 /// semconv 1.40 schema URL, as the receiver sets on every ResourceSpans.
 pub const SCHEMA_URL: &str = "https://opentelemetry.io/schemas/1.40.0";
@@ -41,7 +44,10 @@ impl Default for TraceIdCache {
 
 impl TraceIdCache {
     pub fn new(capacity: usize) -> Self {
-        Self { capacity: capacity.max(1), entries: Vec::new() }
+        Self {
+            capacity: capacity.max(1),
+            entries: Vec::new(),
+        }
     }
 
     fn get(&mut self, low: u64) -> Option<[u8; 16]> {
@@ -93,13 +99,21 @@ impl TracerInfo {
             lang: h.get("Datadog-Meta-Lang").to_string(),
             lang_version: h.get("Datadog-Meta-Lang-Version").to_string(),
             tracer_version: h.get("Datadog-Meta-Tracer-Version").to_string(),
-            container_id: if version == DdVersion::V05 { h.get("Datadog-Container-ID").to_string() } else { String::new() },
+            container_id: if version == DdVersion::V05 {
+                h.get("Datadog-Container-ID").to_string()
+            } else {
+                String::new()
+            },
         }
     }
 }
 
 /// Translate one payload into the batch the receiver hands to the pipeline.
-pub fn translate_payload(payload: &DdPayload, info: &TracerInfo, cache: &mut TraceIdCache) -> Batch {
+pub fn translate_payload(
+    payload: &DdPayload,
+    info: &TracerInfo,
+    cache: &mut TraceIdCache,
+) -> Batch {
     let shared = shared_resource_attributes(payload, info);
     let mut groups: Vec<(String, Vec<Span>)> = Vec::new();
     let mut group_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -127,9 +141,16 @@ pub fn translate_payload(payload: &DdPayload, info: &TracerInfo, cache: &mut Tra
             let mut attributes = shared.clone();
             attributes.upsert("service.name", AnyValue::Str(service));
             ResourceSpans {
-                resource: Resource { attributes, dropped_attributes_count: 0 },
+                resource: Resource {
+                    attributes,
+                    dropped_attributes_count: 0,
+                },
                 scope_spans: vec![ScopeSpans {
-                    scope: Scope { name: "Datadog".into(), version: info.tracer_version.clone(), ..Scope::default() },
+                    scope: Scope {
+                        name: "Datadog".into(),
+                        version: info.tracer_version.clone(),
+                        ..Scope::default()
+                    },
                     spans,
                     schema_url: String::new(),
                 }],
@@ -148,7 +169,11 @@ fn set_meta(dd: &mut DdSpan, key: &str, value: String) {
 }
 
 fn shared_resource_attributes(payload: &DdPayload, info: &TracerInfo) -> Attributes {
-    let app_version = payload.traces.iter().flatten().find_map(|s| s.meta("version").filter(|v| !v.is_empty()));
+    let app_version = payload
+        .traces
+        .iter()
+        .flatten()
+        .find_map(|s| s.meta("version").filter(|v| !v.is_empty()));
     let mut attrs = Attributes::new();
     let candidates = [
         ("container.id", info.container_id.as_str()),
@@ -165,10 +190,17 @@ fn shared_resource_attributes(payload: &DdPayload, info: &TracerInfo) -> Attribu
     }
     // upsertHeadersAttributes: the header values win over the payload's.
     if !info.tracer_version.is_empty() {
-        attrs.upsert("telemetry.sdk.version", AnyValue::Str(format!("Datadog-{}", info.tracer_version)));
+        attrs.upsert(
+            "telemetry.sdk.version",
+            AnyValue::Str(format!("Datadog-{}", info.tracer_version)),
+        );
     }
     if !info.lang.is_empty() {
-        let lang = if info.lang == ".NET" { "dotnet" } else { info.lang.as_str() };
+        let lang = if info.lang == ".NET" {
+            "dotnet"
+        } else {
+            info.lang.as_str()
+        };
         attrs.upsert("telemetry.sdk.language", AnyValue::Str(lang.to_string()));
     }
     attrs
@@ -179,7 +211,11 @@ pub fn go_percent_f(v: f64) -> String {
     if v.is_nan() {
         "NaN".into()
     } else if v.is_infinite() {
-        if v > 0.0 { "+Inf".into() } else { "-Inf".into() }
+        if v > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        }
     } else {
         format!("{v:.6}")
     }
@@ -192,13 +228,22 @@ fn translate_span(dd: &mut DdSpan, priority: Option<f64>, cache: &mut TraceIdCac
     let mut span = Span {
         links: links(dd, meta_links.as_deref()),
         events: events(meta_events.as_deref()),
-        trace_id: cache.full_id(dd).unwrap_or_else(|| trace_id(0, dd.trace_id)),
+        trace_id: cache
+            .full_id(dd)
+            .unwrap_or_else(|| trace_id(0, dd.trace_id)),
         span_id: dd.span_id.to_be_bytes(),
         parent_span_id: dd.parent_id.to_be_bytes(),
         start_time_unix_nano: dd.start as u64,
         end_time_unix_nano: dd.start.wrapping_add(dd.duration) as u64,
         name: dd.name.clone(),
-        status: Status { code: if dd.error > 0 { status_code::ERROR } else { status_code::OK }, message: String::new() },
+        status: Status {
+            code: if dd.error > 0 {
+                status_code::ERROR
+            } else {
+                status_code::OK
+            },
+            message: String::new(),
+        },
         ..Span::default()
     };
     let attrs = &mut span.attributes;
@@ -215,9 +260,14 @@ fn translate_span(dd: &mut DdSpan, priority: Option<f64>, cache: &mut TraceIdCac
         attrs.upsert(translate_key(k), AnyValue::Double(*v));
     }
     span.kind = kind(dd);
-    if matches!(span.kind, span_kind::CLIENT | span_kind::PRODUCER | span_kind::CONSUMER) && !span.attributes.contains_key("server.address") {
+    if matches!(
+        span.kind,
+        span_kind::CLIENT | span_kind::PRODUCER | span_kind::CONSUMER
+    ) && !span.attributes.contains_key("server.address")
+    {
         if let Some(host) = dd.meta("peer.hostname") {
-            span.attributes.upsert("server.address", AnyValue::Str(host.to_string()));
+            span.attributes
+                .upsert("server.address", AnyValue::Str(host.to_string()));
         }
     }
     super::datadog_names::apply(dd, &mut span);

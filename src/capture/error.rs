@@ -19,7 +19,11 @@ pub struct CaptureError {
 
 impl CaptureError {
     pub fn new(path: impl Into<String>, offset: Option<u64>, message: impl Into<String>) -> Self {
-        Self { path: path.into(), offset, message: message.into() }
+        Self {
+            path: path.into(),
+            offset,
+            message: message.into(),
+        }
     }
 
     /// The same error with its offset shifted by `base` (a payload's start inside a stream).

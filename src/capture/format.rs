@@ -73,14 +73,19 @@ impl FromStr for CaptureFormat {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let lower = s.trim().to_ascii_lowercase();
         let found = match lower.as_str() {
-            "datadog-v0.4" | "datadog-v0.3" | "v0.4" | "v0.3" | "datadog" => CaptureFormat::DatadogV04,
+            "datadog-v0.4" | "datadog-v0.3" | "v0.4" | "v0.3" | "datadog" => {
+                CaptureFormat::DatadogV04
+            }
             "datadog-v0.5" | "v0.5" => CaptureFormat::DatadogV05,
             "otlp-proto" | "otlp" | "otlp-pb" => CaptureFormat::OtlpProto,
             "otlp-proto-stream" | "otlp-pbstream" => CaptureFormat::OtlpProtoStream,
             "otlp-json" | "otlp-jsonl" => CaptureFormat::OtlpJson,
             _ => {
                 let names: Vec<&str> = Self::ALL.iter().map(|f| f.as_str()).collect();
-                return Err(format!("unknown capture format `{s}` (expected one of: {})", names.join(", ")));
+                return Err(format!(
+                    "unknown capture format `{s}` (expected one of: {})",
+                    names.join(", ")
+                ));
             }
         };
         Ok(found)
@@ -91,7 +96,9 @@ impl FromStr for CaptureFormat {
 pub fn sniff(bytes: &[u8]) -> Result<CaptureFormat, String> {
     let first = bytes.iter().copied().find(|b| !b.is_ascii_whitespace());
     match first {
-        None => Err("the file is empty (or only whitespace): expected a DataDog or OTLP payload".into()),
+        None => {
+            Err("the file is empty (or only whitespace): expected a DataDog or OTLP payload".into())
+        }
         Some(b'{') => Ok(CaptureFormat::OtlpJson),
         Some(_) => {
             if let Some(dd) = sniff_datadog(bytes) {
@@ -138,9 +145,16 @@ fn sniff_datadog(bytes: &[u8]) -> Option<CaptureFormat> {
 
 /// A 4-byte big-endian length that fits the file and frames a decodable request.
 fn looks_like_proto_stream(bytes: &[u8]) -> bool {
-    let Some(head) = bytes.get(..4) else { return false };
+    let Some(head) = bytes.get(..4) else {
+        return false;
+    };
     let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
-    let Some(end) = len.checked_add(4) else { return false };
-    let Some(body) = bytes.get(4..end) else { return false };
-    opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest::decode(body).is_ok()
+    let Some(end) = len.checked_add(4) else {
+        return false;
+    };
+    let Some(body) = bytes.get(4..end) else {
+        return false;
+    };
+    opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest::decode(body)
+        .is_ok()
 }

@@ -51,7 +51,12 @@ impl CaptureHeaders {
 
     pub fn parse(text: &str) -> Option<Self> {
         let root: serde_json::Value = serde_json::from_str(text).ok()?;
-        let payloads = root.get("payloads")?.as_array()?.iter().filter_map(parse_payload).collect();
+        let payloads = root
+            .get("payloads")?
+            .as_array()?
+            .iter()
+            .filter_map(parse_payload)
+            .collect();
         Some(Self { payloads })
     }
 }
@@ -74,7 +79,11 @@ fn parse_payload(v: &serde_json::Value) -> Option<PayloadHeaders> {
     Some(PayloadHeaders {
         offset: v.get("offset")?.as_u64()?,
         length: v.get("length").and_then(|l| l.as_u64()).unwrap_or(0),
-        path: v.get("path").and_then(|p| p.as_str()).unwrap_or_default().to_string(),
+        path: v
+            .get("path")
+            .and_then(|p| p.as_str())
+            .unwrap_or_default()
+            .to_string(),
         headers,
     })
 }

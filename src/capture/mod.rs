@@ -48,13 +48,18 @@ pub struct Capture {
 /// Read, detect (unless `forced`) and decode the capture at `path`.
 pub fn load_capture(path: &Path, forced: Option<CaptureFormat>) -> Result<Capture, CaptureError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| CaptureError::new(&name, None, format!("cannot read the file: {e}")))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| CaptureError::new(&name, None, format!("cannot read the file: {e}")))?;
     let headers = CaptureHeaders::for_capture(path);
     decode_capture_with_headers(&name, &bytes, forced, headers.as_ref())
 }
 
 /// Decode capture bytes with no header sidecar (DataDog headers count as absent).
-pub fn decode_capture(name: &str, bytes: &[u8], forced: Option<CaptureFormat>) -> Result<Capture, CaptureError> {
+pub fn decode_capture(
+    name: &str,
+    bytes: &[u8],
+    forced: Option<CaptureFormat>,
+) -> Result<Capture, CaptureError> {
     decode_capture_with_headers(name, bytes, forced, None)
 }
 
@@ -66,7 +71,11 @@ pub fn decode_capture_with_headers(
     headers: Option<&CaptureHeaders>,
 ) -> Result<Capture, CaptureError> {
     if bytes.is_empty() {
-        return Err(CaptureError::new(name, None, "the file is empty: expected a DataDog or OTLP payload"));
+        return Err(CaptureError::new(
+            name,
+            None,
+            "the file is empty: expected a DataDog or OTLP payload",
+        ));
     }
     let format = match forced {
         Some(f) => f,
@@ -75,7 +84,8 @@ pub fn decode_capture_with_headers(
     let payloads = match format {
         CaptureFormat::DatadogV04 => datadog(name, bytes, DdVersion::V04, headers)?,
         CaptureFormat::DatadogV05 => datadog(name, bytes, DdVersion::V05, headers)?,
-        CaptureFormat::OtlpProto => vec![otlp_proto::decode_single(bytes).map_err(|(o, m)| CaptureError::new(name, Some(o), m))?],
+        CaptureFormat::OtlpProto => vec![otlp_proto::decode_single(bytes)
+            .map_err(|(o, m)| CaptureError::new(name, Some(o), m))?],
         CaptureFormat::OtlpProtoStream => otlp_proto::decode_stream(bytes)
             .map_err(|(o, m)| CaptureError::new(name, Some(o), m))?
             .into_iter()
@@ -90,17 +100,31 @@ pub fn decode_capture_with_headers(
     Ok(capture(name, format, payloads))
 }
 
-fn datadog(name: &str, bytes: &[u8], version: DdVersion, headers: Option<&CaptureHeaders>) -> Result<Vec<model::Batch>, CaptureError> {
+fn datadog(
+    name: &str,
+    bytes: &[u8],
+    version: DdVersion,
+    headers: Option<&CaptureHeaders>,
+) -> Result<Vec<model::Batch>, CaptureError> {
     let decoded = datadog_msgpack::decode_all(bytes, version).map_err(|e| {
-        let what = if version == DdVersion::V04 { "DataDog v0.4" } else { "DataDog v0.5" };
-        CaptureError::new(name, Some(e.offset), format!("invalid {what} payload: {}", e.message))
+        let what = if version == DdVersion::V04 {
+            "DataDog v0.4"
+        } else {
+            "DataDog v0.5"
+        };
+        CaptureError::new(
+            name,
+            Some(e.offset),
+            format!("invalid {what} payload: {}", e.message),
+        )
     })?;
     // One cache for the whole capture, as one receiver instance would keep across requests.
     let mut cache = TraceIdCache::default();
     Ok(decoded
         .iter()
         .map(|p| {
-            let info = TracerInfo::from_headers(headers.and_then(|h| h.at_offset(p.offset)), version);
+            let info =
+                TracerInfo::from_headers(headers.and_then(|h| h.at_offset(p.offset)), version);
             translate_payload(p, &info, &mut cache)
         })
         .collect())
@@ -115,5 +139,11 @@ fn capture(name: &str, format: CaptureFormat, payloads: Vec<model::Batch>) -> Ca
         .flat_map(|ss| &ss.spans)
         .map(|s| s.trace_id)
         .collect();
-    Capture { path: name.to_string(), format, payloads, traces: traces.len(), spans }
+    Capture {
+        path: name.to_string(),
+        format,
+        payloads,
+        traces: traces.len(),
+        spans,
+    }
 }

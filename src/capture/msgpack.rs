@@ -53,7 +53,10 @@ impl<'a> Reader<'a> {
     }
 
     pub fn error_at(&self, pos: usize, message: impl Into<String>) -> DecodeError {
-        DecodeError { offset: pos as u64, message: message.into() }
+        DecodeError {
+            offset: pos as u64,
+            message: message.into(),
+        }
     }
 
     fn peek_byte(&self) -> Option<u8> {
@@ -74,12 +77,21 @@ impl<'a> Reader<'a> {
     pub fn peek_is_string(&self) -> bool {
         matches!(
             self.peek_marker(),
-            Ok(Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32 | Marker::Bin8 | Marker::Bin16 | Marker::Bin32)
+            Ok(Marker::FixStr(_)
+                | Marker::Str8
+                | Marker::Str16
+                | Marker::Str32
+                | Marker::Bin8
+                | Marker::Bin16
+                | Marker::Bin32)
         )
     }
 
     pub fn peek_is_map(&self) -> bool {
-        matches!(self.peek_marker(), Ok(Marker::FixMap(_) | Marker::Map16 | Marker::Map32))
+        matches!(
+            self.peek_marker(),
+            Ok(Marker::FixMap(_) | Marker::Map16 | Marker::Map32)
+        )
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8]> {
@@ -98,7 +110,10 @@ impl<'a> Reader<'a> {
     }
 
     fn be_uint(&mut self, n: usize) -> Result<u64> {
-        Ok(self.take(n)?.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b)))
+        Ok(self
+            .take(n)?
+            .iter()
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b)))
     }
 
     /// Consume a `nil` if one is next.
@@ -123,7 +138,10 @@ impl<'a> Reader<'a> {
     /// at least one byte, each map entry two), and counts above the agent's 25,000,000 cap.
     fn checked_count(&self, at: usize, what: &str, n: u64, per_item: u64) -> Result<u32> {
         if n > 25_000_000 {
-            return Err(self.error_at(at, format!("{what} declares {n} elements; the agent rejects headers above 25000000")));
+            return Err(self.error_at(
+                at,
+                format!("{what} declares {n} elements; the agent rejects headers above 25000000"),
+            ));
         }
         if n.saturating_mul(per_item) > self.remaining() as u64 {
             return Err(self.error_at(
@@ -140,7 +158,11 @@ impl<'a> Reader<'a> {
             Marker::FixArray(n) => u64::from(n),
             Marker::Array16 => self.be_uint(2)?,
             Marker::Array32 => self.be_uint(4)?,
-            other => return Err(self.error_at(at, format!("expected an array, found {}", describe(other)))),
+            other => {
+                return Err(
+                    self.error_at(at, format!("expected an array, found {}", describe(other)))
+                )
+            }
         };
         self.checked_count(at, "array", n, 1)
     }
@@ -151,7 +173,9 @@ impl<'a> Reader<'a> {
             Marker::FixMap(n) => u64::from(n),
             Marker::Map16 => self.be_uint(2)?,
             Marker::Map32 => self.be_uint(4)?,
-            other => return Err(self.error_at(at, format!("expected a map, found {}", describe(other)))),
+            other => {
+                return Err(self.error_at(at, format!("expected a map, found {}", describe(other))))
+            }
         };
         self.checked_count(at, "map", n, 2)
     }
@@ -164,7 +188,11 @@ impl<'a> Reader<'a> {
             Marker::Str8 | Marker::Bin8 => self.be_uint(1)?,
             Marker::Str16 | Marker::Bin16 => self.be_uint(2)?,
             Marker::Str32 | Marker::Bin32 => self.be_uint(4)?,
-            other => return Err(self.error_at(at, format!("expected a string, found {}", describe(other)))),
+            other => {
+                return Err(
+                    self.error_at(at, format!("expected a string, found {}", describe(other)))
+                )
+            }
         };
         self.take(n as usize)
     }
@@ -191,7 +219,12 @@ impl<'a> Reader<'a> {
             Marker::I16 => WireInt::Signed(i64::from(self.be_uint(2)? as u16 as i16)),
             Marker::I32 => WireInt::Signed(i64::from(self.be_uint(4)? as u32 as i32)),
             Marker::I64 => WireInt::Signed(self.be_uint(8)? as i64),
-            other => return Err(self.error_at(at, format!("expected an integer, found {}", describe(other)))),
+            other => {
+                return Err(self.error_at(
+                    at,
+                    format!("expected an integer, found {}", describe(other)),
+                ))
+            }
         })
     }
 
@@ -214,9 +247,8 @@ impl<'a> Reader<'a> {
         let at = self.pos;
         match self.int()? {
             WireInt::Signed(i) => Ok(i),
-            WireInt::Unsigned(u) => {
-                i64::try_from(u).map_err(|_| self.error_at(at, format!("found uint64 {u}, which overflows int64")))
-            }
+            WireInt::Unsigned(u) => i64::try_from(u)
+                .map_err(|_| self.error_at(at, format!("found uint64 {u}, which overflows int64"))),
         }
     }
 
@@ -238,7 +270,8 @@ impl<'a> Reader<'a> {
         let at = self.pos;
         match self.int()? {
             WireInt::Unsigned(u) => Ok(u),
-            WireInt::Signed(i) => u64::try_from(i).map_err(|_| self.error_at(at, format!("expected an unsigned integer, found {i}"))),
+            WireInt::Signed(i) => u64::try_from(i)
+                .map_err(|_| self.error_at(at, format!("expected an unsigned integer, found {i}"))),
         }
     }
 
@@ -260,11 +293,16 @@ impl<'a> Reader<'a> {
                 self.pos += 1;
                 Ok(f64::from_bits(self.be_uint(8)?))
             }
-            Marker::F32 => Err(self.error("expected float64 or integer, found float32 (the agent rejects float32 metrics)")),
+            Marker::F32 => Err(self.error(
+                "expected float64 or integer, found float32 (the agent rejects float32 metrics)",
+            )),
             _ => match self.int() {
                 Ok(WireInt::Signed(i)) => Ok(i as f64),
                 Ok(WireInt::Unsigned(u)) => Ok(u as f64),
-                Err(e) => Err(DecodeError { message: e.message.replace("an integer", "a float64 or integer"), ..e }),
+                Err(e) => Err(DecodeError {
+                    message: e.message.replace("an integer", "a float64 or integer"),
+                    ..e
+                }),
             },
         }
     }
@@ -276,7 +314,11 @@ impl<'a> Reader<'a> {
             pending -= 1;
             let (at, m) = self.marker()?;
             let data_len: u64 = match m {
-                Marker::FixPos(_) | Marker::FixNeg(_) | Marker::Null | Marker::True | Marker::False => 0,
+                Marker::FixPos(_)
+                | Marker::FixNeg(_)
+                | Marker::Null
+                | Marker::True
+                | Marker::False => 0,
                 Marker::U8 | Marker::I8 => 1,
                 Marker::U16 | Marker::I16 => 2,
                 Marker::U32 | Marker::I32 | Marker::F32 => 4,
@@ -303,7 +345,9 @@ impl<'a> Reader<'a> {
                     pending += 2 * u64::from(self.map_len()?);
                     0
                 }
-                Marker::Reserved => return Err(self.error_at(at, "found reserved msgpack byte 0xc1")),
+                Marker::Reserved => {
+                    return Err(self.error_at(at, "found reserved msgpack byte 0xc1"))
+                }
             };
             self.take(data_len as usize)?;
         }

@@ -8,7 +8,10 @@
 
 use serde_json::Value;
 
-use super::model::{AnyValue, Attributes, Batch, Event, Link, Resource, ResourceSpans, Scope, ScopeSpans, Span, Status};
+use super::model::{
+    AnyValue, Attributes, Batch, Event, Link, Resource, ResourceSpans, Scope, ScopeSpans, Span,
+    Status,
+};
 use super::otlp_proto::first_wins;
 
 pub use super::otlp_json_write::write_otlp_json_line;
@@ -25,16 +28,31 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<(u64, Batch)>, JsonError> {
         match stream.next() {
             None => break,
             Some(Err(e)) => {
-                return Err((start as u64, format!("expected an OTLP JSON object (line {}, column {}): {e}", e.line(), e.column())));
+                return Err((
+                    start as u64,
+                    format!(
+                        "expected an OTLP JSON object (line {}, column {}): {e}",
+                        e.line(),
+                        e.column()
+                    ),
+                ));
             }
             Some(Ok(v)) => {
-                let batch = request(&v).map_err(|m| (start as u64, format!("in the OTLP JSON object starting here: {m}")))?;
+                let batch = request(&v).map_err(|m| {
+                    (
+                        start as u64,
+                        format!("in the OTLP JSON object starting here: {m}"),
+                    )
+                })?;
                 out.push((start as u64, batch));
             }
         }
     }
     if out.is_empty() {
-        return Err((0, "expected at least one OTLP JSON object, found none".into()));
+        return Err((
+            0,
+            "expected at least one OTLP JSON object, found none".into(),
+        ));
     }
     Ok(out)
 }
@@ -50,7 +68,9 @@ type R<T> = Result<T, String>;
 
 /// A field under its camelCase or snake_case name (pdata accepts both).
 fn field<'v>(obj: &'v Value, camel: &str, snake: &str) -> Option<&'v Value> {
-    obj.get(camel).or_else(|| obj.get(snake)).filter(|v| !v.is_null())
+    obj.get(camel)
+        .or_else(|| obj.get(snake))
+        .filter(|v| !v.is_null())
 }
 
 fn array<'v>(obj: &'v Value, camel: &str, snake: &str) -> R<&'v [Value]> {
@@ -83,15 +103,21 @@ fn string(obj: &Value, camel: &str, snake: &str) -> R<String> {
 /// A protobuf-JSON integer: a number or a decimal string.
 fn int_of(v: &Value, name: &str) -> R<i128> {
     let parsed = match v {
-        Value::Number(n) => n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from)),
+        Value::Number(n) => n
+            .as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from)),
         Value::String(s) => s.trim().parse::<i128>().ok(),
         _ => None,
     };
-    parsed.ok_or_else(|| format!("`{name}` must be an integer (number or decimal string), found {v}"))
+    parsed
+        .ok_or_else(|| format!("`{name}` must be an integer (number or decimal string), found {v}"))
 }
 
 fn uint<T: TryFrom<i128>>(obj: &Value, camel: &str, snake: &str) -> R<T> {
-    let Some(v) = field(obj, camel, snake) else { return T::try_from(0).map_err(|_| String::new()) };
+    let Some(v) = field(obj, camel, snake) else {
+        return T::try_from(0).map_err(|_| String::new());
+    };
     let n = int_of(v, camel)?;
     T::try_from(n).map_err(|_| format!("`{camel}` value {n} is out of range"))
 }
@@ -100,8 +126,12 @@ fn uint<T: TryFrom<i128>>(obj: &Value, camel: &str, snake: &str) -> R<T> {
 fn enum_value(obj: &Value, camel: &str, names: &[&str]) -> R<i64> {
     match field(obj, camel, camel) {
         None => Ok(0),
-        Some(Value::String(s)) if names.contains(&s.as_str()) => Ok(names.iter().position(|n| n == s).unwrap_or(0) as i64),
-        Some(v) => i64::try_from(int_of(v, camel)?).map_err(|_| format!("`{camel}` is out of range")),
+        Some(Value::String(s)) if names.contains(&s.as_str()) => {
+            Ok(names.iter().position(|n| n == s).unwrap_or(0) as i64)
+        }
+        Some(v) => {
+            i64::try_from(int_of(v, camel)?).map_err(|_| format!("`{camel}` is out of range"))
+        }
     }
 }
 
@@ -111,23 +141,33 @@ fn hex_id<const N: usize>(obj: &Value, camel: &str, snake: &str) -> R<[u8; N]> {
         return Ok([0; N]);
     }
     let mut out = [0u8; N];
-    hex::decode_to_slice(&s, &mut out).map_err(|_| format!("`{camel}` must be {} hex digits, found \"{s}\"", 2 * N))?;
+    hex::decode_to_slice(&s, &mut out)
+        .map_err(|_| format!("`{camel}` must be {} hex digits, found \"{s}\"", 2 * N))?;
     Ok(out)
 }
 
 fn request(v: &Value) -> R<Batch> {
     if !v.is_object() {
-        return Err(format!("expected an object with `resourceSpans`, found {}", kind(v)));
+        return Err(format!(
+            "expected an object with `resourceSpans`, found {}",
+            kind(v)
+        ));
     }
     // `{}` is a valid empty request, but an object with other keys and no `resourceSpans` is
     // some other JSON document (a headers sidecar, a config): say so instead of reading 0 spans.
     if let Some(obj) = v.as_object() {
         if !obj.is_empty() && field(v, "resourceSpans", "resource_spans").is_none() {
             let keys: Vec<&str> = obj.keys().map(String::as_str).take(5).collect();
-            return Err(format!("expected `resourceSpans`, found only the keys {}", keys.join(", ")));
+            return Err(format!(
+                "expected `resourceSpans`, found only the keys {}",
+                keys.join(", ")
+            ));
         }
     }
-    let resource_spans = array(v, "resourceSpans", "resource_spans")?.iter().map(resource_spans).collect::<R<_>>()?;
+    let resource_spans = array(v, "resourceSpans", "resource_spans")?
+        .iter()
+        .map(resource_spans)
+        .collect::<R<_>>()?;
     Ok(Batch { resource_spans })
 }
 
@@ -136,11 +176,22 @@ fn resource_spans(v: &Value) -> R<ResourceSpans> {
         None => Resource::default(),
         Some(r) => Resource {
             attributes: attributes(r)?,
-            dropped_attributes_count: uint(r, "droppedAttributesCount", "dropped_attributes_count")?,
+            dropped_attributes_count: uint(
+                r,
+                "droppedAttributesCount",
+                "dropped_attributes_count",
+            )?,
         },
     };
-    let scope_spans = array(v, "scopeSpans", "scope_spans")?.iter().map(scope_spans).collect::<R<_>>()?;
-    Ok(ResourceSpans { resource, scope_spans, schema_url: string(v, "schemaUrl", "schema_url")? })
+    let scope_spans = array(v, "scopeSpans", "scope_spans")?
+        .iter()
+        .map(scope_spans)
+        .collect::<R<_>>()?;
+    Ok(ResourceSpans {
+        resource,
+        scope_spans,
+        schema_url: string(v, "schemaUrl", "schema_url")?,
+    })
 }
 
 fn scope_spans(v: &Value) -> R<ScopeSpans> {
@@ -150,20 +201,41 @@ fn scope_spans(v: &Value) -> R<ScopeSpans> {
             name: string(s, "name", "name")?,
             version: string(s, "version", "version")?,
             attributes: attributes(s)?,
-            dropped_attributes_count: uint(s, "droppedAttributesCount", "dropped_attributes_count")?,
+            dropped_attributes_count: uint(
+                s,
+                "droppedAttributesCount",
+                "dropped_attributes_count",
+            )?,
         },
     };
-    let spans = array(v, "spans", "spans")?.iter().map(span).collect::<R<_>>()?;
-    Ok(ScopeSpans { scope, spans, schema_url: string(v, "schemaUrl", "schema_url")? })
+    let spans = array(v, "spans", "spans")?
+        .iter()
+        .map(span)
+        .collect::<R<_>>()?;
+    Ok(ScopeSpans {
+        scope,
+        spans,
+        schema_url: string(v, "schemaUrl", "schema_url")?,
+    })
 }
 
-const KINDS: &[&str] = &["SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER", "SPAN_KIND_CLIENT", "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER"];
+const KINDS: &[&str] = &[
+    "SPAN_KIND_UNSPECIFIED",
+    "SPAN_KIND_INTERNAL",
+    "SPAN_KIND_SERVER",
+    "SPAN_KIND_CLIENT",
+    "SPAN_KIND_PRODUCER",
+    "SPAN_KIND_CONSUMER",
+];
 const CODES: &[&str] = &["STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"];
 
 fn span(v: &Value) -> R<Span> {
     let status = match field(v, "status", "status") {
         None => Status::default(),
-        Some(s) => Status { code: enum_value(s, "code", CODES)?, message: string(s, "message", "message")? },
+        Some(s) => Status {
+            code: enum_value(s, "code", CODES)?,
+            message: string(s, "message", "message")?,
+        },
     };
     Ok(Span {
         trace_id: hex_id(v, "traceId", "trace_id")?,
@@ -177,9 +249,15 @@ fn span(v: &Value) -> R<Span> {
         end_time_unix_nano: uint(v, "endTimeUnixNano", "end_time_unix_nano")?,
         attributes: attributes(v)?,
         dropped_attributes_count: uint(v, "droppedAttributesCount", "dropped_attributes_count")?,
-        events: array(v, "events", "events")?.iter().map(event).collect::<R<_>>()?,
+        events: array(v, "events", "events")?
+            .iter()
+            .map(event)
+            .collect::<R<_>>()?,
         dropped_events_count: uint(v, "droppedEventsCount", "dropped_events_count")?,
-        links: array(v, "links", "links")?.iter().map(link).collect::<R<_>>()?,
+        links: array(v, "links", "links")?
+            .iter()
+            .map(link)
+            .collect::<R<_>>()?,
         dropped_links_count: uint(v, "droppedLinksCount", "dropped_links_count")?,
         status,
     })
@@ -211,46 +289,76 @@ fn attributes(owner: &Value) -> R<Attributes> {
 }
 
 fn key_values(items: &[Value]) -> R<Attributes> {
-    let pairs = items.iter().map(|kv| Ok((string(kv, "key", "key")?, field(kv, "value", "value").map_or(Ok(AnyValue::Empty), any_value)?))).collect::<R<Vec<_>>>()?;
+    let pairs = items
+        .iter()
+        .map(|kv| {
+            Ok((
+                string(kv, "key", "key")?,
+                field(kv, "value", "value").map_or(Ok(AnyValue::Empty), any_value)?,
+            ))
+        })
+        .collect::<R<Vec<_>>>()?;
     Ok(first_wins(pairs.into_iter()))
 }
 
 fn any_value(v: &Value) -> R<AnyValue> {
     if let Some(s) = field(v, "stringValue", "string_value") {
-        return s.as_str().map(|s| AnyValue::Str(s.to_string())).ok_or_else(|| "`stringValue` must be a string".into());
+        return s
+            .as_str()
+            .map(|s| AnyValue::Str(s.to_string()))
+            .ok_or_else(|| "`stringValue` must be a string".into());
     }
     if let Some(b) = field(v, "boolValue", "bool_value") {
-        return b.as_bool().map(AnyValue::Bool).ok_or_else(|| "`boolValue` must be a boolean".into());
+        return b
+            .as_bool()
+            .map(AnyValue::Bool)
+            .ok_or_else(|| "`boolValue` must be a boolean".into());
     }
     if let Some(i) = field(v, "intValue", "int_value") {
         let n = int_of(i, "intValue")?;
-        return i64::try_from(n).map(AnyValue::Int).map_err(|_| format!("`intValue` {n} is out of int64 range"));
+        return i64::try_from(n)
+            .map(AnyValue::Int)
+            .map_err(|_| format!("`intValue` {n} is out of int64 range"));
     }
     if let Some(d) = field(v, "doubleValue", "double_value") {
         return double(d).map(AnyValue::Double);
     }
     if let Some(a) = field(v, "arrayValue", "array_value") {
-        return Ok(AnyValue::Slice(array(a, "values", "values")?.iter().map(any_value).collect::<R<_>>()?));
+        return Ok(AnyValue::Slice(
+            array(a, "values", "values")?
+                .iter()
+                .map(any_value)
+                .collect::<R<_>>()?,
+        ));
     }
     if let Some(m) = field(v, "kvlistValue", "kvlist_value") {
         return Ok(AnyValue::Map(key_values(array(m, "values", "values")?)?));
     }
     if let Some(b) = field(v, "bytesValue", "bytes_value") {
         let s = b.as_str().ok_or("`bytesValue` must be a base64 string")?;
-        return super::base64::decode(s).map(AnyValue::Bytes).ok_or_else(|| format!("`bytesValue` is not valid base64: \"{s}\""));
+        return super::base64::decode(s)
+            .map(AnyValue::Bytes)
+            .ok_or_else(|| format!("`bytesValue` is not valid base64: \"{s}\""));
     }
     Ok(AnyValue::Empty)
 }
 
 fn double(v: &Value) -> R<f64> {
     match v {
-        Value::Number(n) => n.as_f64().ok_or_else(|| "`doubleValue` is not a finite number".into()),
+        Value::Number(n) => n
+            .as_f64()
+            .ok_or_else(|| "`doubleValue` is not a finite number".into()),
         Value::String(s) => match s.as_str() {
             "NaN" => Ok(f64::NAN),
             "Infinity" => Ok(f64::INFINITY),
             "-Infinity" => Ok(f64::NEG_INFINITY),
-            other => other.parse().map_err(|_| format!("`doubleValue` must be a number, found \"{other}\"")),
+            other => other
+                .parse()
+                .map_err(|_| format!("`doubleValue` must be a number, found \"{other}\"")),
         },
-        other => Err(format!("`doubleValue` must be a number, found {}", kind(other))),
+        other => Err(format!(
+            "`doubleValue` must be a number, found {}",
+            kind(other)
+        )),
     }
 }

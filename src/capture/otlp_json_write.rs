@@ -20,7 +20,10 @@ pub fn write_otlp_json_line(batch: &Batch, out: &mut impl Write) -> io::Result<(
         let mut r = Obj::new();
         let mut res = Obj::new();
         res.list("attributes", &rs.resource.attributes.0, key_value);
-        res.uint("droppedAttributesCount", u64::from(rs.resource.dropped_attributes_count));
+        res.uint(
+            "droppedAttributesCount",
+            u64::from(rs.resource.dropped_attributes_count),
+        );
         r.raw("resource", &res.finish());
         r.list("scopeSpans", &rs.scope_spans, |ss| {
             let mut s = Obj::new();
@@ -28,7 +31,10 @@ pub fn write_otlp_json_line(batch: &Batch, out: &mut impl Write) -> io::Result<(
             scope.string("name", &ss.scope.name);
             scope.string("version", &ss.scope.version);
             scope.list("attributes", &ss.scope.attributes.0, key_value);
-            scope.uint("droppedAttributesCount", u64::from(ss.scope.dropped_attributes_count));
+            scope.uint(
+                "droppedAttributesCount",
+                u64::from(ss.scope.dropped_attributes_count),
+            );
             s.raw("scope", &scope.finish());
             s.list("spans", &ss.spans, span);
             s.string("schemaUrl", &ss.schema_url);
@@ -54,7 +60,10 @@ fn span(s: &Span) -> String {
     o.u64_string("startTimeUnixNano", s.start_time_unix_nano);
     o.u64_string("endTimeUnixNano", s.end_time_unix_nano);
     o.list("attributes", &s.attributes.0, key_value);
-    o.uint("droppedAttributesCount", u64::from(s.dropped_attributes_count));
+    o.uint(
+        "droppedAttributesCount",
+        u64::from(s.dropped_attributes_count),
+    );
     o.list("events", &s.events, event);
     o.uint("droppedEventsCount", u64::from(s.dropped_events_count));
     o.list("links", &s.links, link);
@@ -71,7 +80,10 @@ fn event(e: &Event) -> String {
     o.u64_string("timeUnixNano", e.time_unix_nano);
     o.string("name", &e.name);
     o.list("attributes", &e.attributes.0, key_value);
-    o.uint("droppedAttributesCount", u64::from(e.dropped_attributes_count));
+    o.uint(
+        "droppedAttributesCount",
+        u64::from(e.dropped_attributes_count),
+    );
     o.finish()
 }
 
@@ -81,7 +93,10 @@ fn link(l: &Link) -> String {
     o.id("spanId", &l.span_id);
     o.string("traceState", &l.trace_state);
     o.list("attributes", &l.attributes.0, key_value);
-    o.uint("droppedAttributesCount", u64::from(l.dropped_attributes_count));
+    o.uint(
+        "droppedAttributesCount",
+        u64::from(l.dropped_attributes_count),
+    );
     o.uint("flags", u64::from(l.flags));
     o.finish()
 }

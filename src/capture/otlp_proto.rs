@@ -11,15 +11,22 @@ use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue as PbAnyValue, 
 use opentelemetry_proto::tonic::trace::v1 as pb;
 use prost::Message;
 
-use super::model::{AnyValue, Attributes, Batch, Event, Link, Resource, ResourceSpans, Scope, ScopeSpans, Span, Status};
+use super::model::{
+    AnyValue, Attributes, Batch, Event, Link, Resource, ResourceSpans, Scope, ScopeSpans, Span,
+    Status,
+};
 
 /// A decode failure: byte offset (of the message that failed) and what went wrong.
 pub type ProtoError = (u64, String);
 
 /// Decode one request.
 pub fn decode_single(bytes: &[u8]) -> Result<Batch, ProtoError> {
-    let req = ExportTraceServiceRequest::decode(bytes)
-        .map_err(|e| (0, format!("expected an OTLP ExportTraceServiceRequest in protobuf: {e}")))?;
+    let req = ExportTraceServiceRequest::decode(bytes).map_err(|e| {
+        (
+            0,
+            format!("expected an OTLP ExportTraceServiceRequest in protobuf: {e}"),
+        )
+    })?;
     convert(req).map_err(|m| (0, m))
 }
 
@@ -29,23 +36,49 @@ pub fn decode_stream(bytes: &[u8]) -> Result<Vec<(u64, Batch)>, ProtoError> {
     let mut pos = 0usize;
     while pos < bytes.len() {
         let head = bytes.get(pos..pos + 4).ok_or_else(|| {
-            (pos as u64, format!("expected a 4-byte length prefix, found only {} bytes", bytes.len() - pos))
+            (
+                pos as u64,
+                format!(
+                    "expected a 4-byte length prefix, found only {} bytes",
+                    bytes.len() - pos
+                ),
+            )
         })?;
         let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
         let body_at = pos + 4;
-        let body = body_at.checked_add(len).and_then(|end| bytes.get(body_at..end)).ok_or_else(|| {
-            (pos as u64, format!("length prefix says {len} bytes but only {} are left (truncated stream?)", bytes.len() - body_at))
+        let body = body_at
+            .checked_add(len)
+            .and_then(|end| bytes.get(body_at..end))
+            .ok_or_else(|| {
+                (
+                    pos as u64,
+                    format!(
+                        "length prefix says {len} bytes but only {} are left (truncated stream?)",
+                        bytes.len() - body_at
+                    ),
+                )
+            })?;
+        let req = ExportTraceServiceRequest::decode(body).map_err(|e| {
+            (
+                body_at as u64,
+                format!("expected an OTLP ExportTraceServiceRequest in protobuf: {e}"),
+            )
         })?;
-        let req = ExportTraceServiceRequest::decode(body)
-            .map_err(|e| (body_at as u64, format!("expected an OTLP ExportTraceServiceRequest in protobuf: {e}")))?;
-        out.push((body_at as u64, convert(req).map_err(|m| (body_at as u64, m))?));
+        out.push((
+            body_at as u64,
+            convert(req).map_err(|m| (body_at as u64, m))?,
+        ));
         pos = body_at + len;
     }
     Ok(out)
 }
 
 fn convert(req: ExportTraceServiceRequest) -> Result<Batch, String> {
-    let resource_spans = req.resource_spans.into_iter().map(resource_spans).collect::<Result<_, _>>()?;
+    let resource_spans = req
+        .resource_spans
+        .into_iter()
+        .map(resource_spans)
+        .collect::<Result<_, _>>()?;
     Ok(Batch { resource_spans })
 }
 
@@ -54,8 +87,16 @@ fn resource_spans(rs: pb::ResourceSpans) -> Result<ResourceSpans, String> {
         attributes: attributes(r.attributes),
         dropped_attributes_count: r.dropped_attributes_count,
     });
-    let scope_spans = rs.scope_spans.into_iter().map(scope_spans).collect::<Result<_, _>>()?;
-    Ok(ResourceSpans { resource, scope_spans, schema_url: rs.schema_url })
+    let scope_spans = rs
+        .scope_spans
+        .into_iter()
+        .map(scope_spans)
+        .collect::<Result<_, _>>()?;
+    Ok(ResourceSpans {
+        resource,
+        scope_spans,
+        schema_url: rs.schema_url,
+    })
 }
 
 fn scope_spans(ss: pb::ScopeSpans) -> Result<ScopeSpans, String> {
@@ -66,7 +107,11 @@ fn scope_spans(ss: pb::ScopeSpans) -> Result<ScopeSpans, String> {
         dropped_attributes_count: s.dropped_attributes_count,
     });
     let spans = ss.spans.into_iter().map(span).collect::<Result<_, _>>()?;
-    Ok(ScopeSpans { scope, spans, schema_url: ss.schema_url })
+    Ok(ScopeSpans {
+        scope,
+        spans,
+        schema_url: ss.schema_url,
+    })
 }
 
 /// A pdata id: exactly N bytes, or empty (all zeros).
@@ -74,7 +119,12 @@ pub fn id<const N: usize>(bytes: &[u8], what: &str) -> Result<[u8; N], String> {
     if bytes.is_empty() {
         return Ok([0; N]);
     }
-    <[u8; N]>::try_from(bytes).map_err(|_| format!("{what} has {} bytes, expected {N} (the OTLP receiver rejects it)", bytes.len()))
+    <[u8; N]>::try_from(bytes).map_err(|_| {
+        format!(
+            "{what} has {} bytes, expected {N} (the OTLP receiver rejects it)",
+            bytes.len()
+        )
+    })
 }
 
 fn span(s: pb::Span) -> Result<Span, String> {
@@ -94,7 +144,10 @@ fn span(s: pb::Span) -> Result<Span, String> {
         dropped_events_count: s.dropped_events_count,
         links: s.links.into_iter().map(link).collect::<Result<_, _>>()?,
         dropped_links_count: s.dropped_links_count,
-        status: s.status.map_or_else(Status::default, |st| Status { code: i64::from(st.code), message: st.message }),
+        status: s.status.map_or_else(Status::default, |st| Status {
+            code: i64::from(st.code),
+            message: st.message,
+        }),
     })
 }
 
@@ -119,7 +172,10 @@ fn link(l: pb::span::Link) -> Result<Link, String> {
 }
 
 fn attributes(kvs: Vec<KeyValue>) -> Attributes {
-    first_wins(kvs.into_iter().map(|kv| (kv.key, kv.value.map_or(AnyValue::Empty, any_value))))
+    first_wins(
+        kvs.into_iter()
+            .map(|kv| (kv.key, kv.value.map_or(AnyValue::Empty, any_value))),
+    )
 }
 
 /// Build an attribute map keeping the first value of a repeated key, in linear time even for
@@ -143,7 +199,9 @@ fn any_value(v: PbAnyValue) -> AnyValue {
         Some(any_value::Value::IntValue(i)) => AnyValue::Int(i),
         Some(any_value::Value::DoubleValue(d)) => AnyValue::Double(d),
         Some(any_value::Value::BytesValue(b)) => AnyValue::Bytes(b),
-        Some(any_value::Value::ArrayValue(a)) => AnyValue::Slice(a.values.into_iter().map(any_value).collect()),
+        Some(any_value::Value::ArrayValue(a)) => {
+            AnyValue::Slice(a.values.into_iter().map(any_value).collect())
+        }
         Some(any_value::Value::KvlistValue(kv)) => AnyValue::Map(attributes(kv.values)),
     }
 }
