@@ -1,0 +1,99 @@
+//! DataDog tag key → OpenTelemetry attribute key, as the contrib datadog receiver renames them
+//! (`internal/translator/tags.go`, semconv 1.38–1.40 names).
+//!
+//! The fixed table is looked up with the key lower-cased; the two header prefixes are matched
+//! case-sensitively on the original key (that asymmetry is upstream's). Unknown keys pass
+//! through unchanged, `_dd.*` included.
+
+/// (DataDog key, OTel key); the DataDog side is lower case.
+const KNOWN: &[(&str, &str)] = &[
+    ("env", "deployment.environment.name"),
+    ("service", "service.name"),
+    ("version", "service.version"),
+    ("container_id", "container.id"),
+    ("container_name", "container.name"),
+    ("image_name", "container.image.name"),
+    ("image_tag", "container.image.tags"),
+    ("runtime", "container.runtime.name"),
+    ("cloud_provider", "cloud.provider"),
+    ("region", "cloud.region"),
+    ("zone", "cloud.availability_zone"),
+    ("task_family", "aws.ecs.task.family"),
+    ("task_arn", "aws.ecs.task.arn"),
+    ("ecs_cluster_name", "aws.ecs.cluster.arn"),
+    ("task_version", "aws.ecs.task.revision"),
+    ("ecs_container_name", "aws.ecs.container.arn"),
+    ("kube_container_name", "k8s.container.name"),
+    ("kube_cluster_name", "k8s.cluster.name"),
+    ("kube_deployment", "k8s.deployment.name"),
+    ("kube_replica_set", "k8s.replicaset.name"),
+    ("kube_stateful_set", "k8s.statefulset.name"),
+    ("kube_daemon_set", "k8s.daemonset.name"),
+    ("kube_job", "k8s.job.name"),
+    ("kube_cronjob", "k8s.cronjob.name"),
+    ("kube_namespace", "k8s.namespace.name"),
+    ("pod_name", "k8s.pod.name"),
+    ("http.client_ip", "client.address"),
+    ("http.response.content_length", "http.response.body.size"),
+    ("http.status_code", "http.response.status_code"),
+    ("http.request.content_length", "http.request.body.size"),
+    ("http.referer", "http.request.header.referer"),
+    ("http.method", "http.request.method"),
+    ("http.route", "http.route"),
+    ("http.version", "network.protocol.version"),
+    ("http.server_name", "server.address"),
+    ("http.url", "url.full"),
+    ("http.useragent", "user_agent.original"),
+    ("aws.s3.bucket_name", "aws.s3.bucket"),
+    ("aws.response.request_id", "aws.request_id"),
+    ("aws.service", "rpc.service"),
+    ("aws.operation", "rpc.method"),
+    ("db.type", "db.system.name"),
+    ("db.operation", "db.operation.name"),
+    ("db.instance", "db.namespace"),
+    ("db.sql.table", "db.collection.name"),
+    ("db.pool.name", "db.client.connection.pool.name"),
+    ("db.statement", "db.query.text"),
+    ("process_id", "process.pid"),
+    ("error.stacktrace", "exception.stacktrace"),
+    ("error.msg", "exception.message"),
+];
+
+/// The OTel attribute key the receiver writes for DataDog key `key`.
+pub fn translate_key(key: &str) -> String {
+    let lower = key.to_lowercase(); // Unicode-aware, as Go's strings.ToLower
+    if let Some((_, otel)) = KNOWN.iter().find(|(dd, _)| *dd == lower) {
+        return (*otel).to_string();
+    }
+    if let Some(h) = key.strip_prefix("http.response.headers.") {
+        return format!("http.response.header.{h}");
+    }
+    if let Some(h) = key.strip_prefix("http.request.headers.") {
+        return format!("http.request.header.{h}");
+    }
+    key.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::translate_key;
+
+    #[test]
+    fn renames_case_insensitively_but_header_prefixes_exactly() {
+        assert_eq!(translate_key("HTTP.Method"), "http.request.method");
+        assert_eq!(
+            translate_key("http.status_code"),
+            "http.response.status_code"
+        );
+        assert_eq!(
+            translate_key("http.request.headers.x-id"),
+            "http.request.header.x-id"
+        );
+        assert_eq!(
+            translate_key("HTTP.request.headers.x-id"),
+            "HTTP.request.headers.x-id"
+        );
+        assert_eq!(translate_key("_dd.p.tid"), "_dd.p.tid");
+        assert_eq!(translate_key("error.message"), "error.message");
+    }
+}

@@ -1,0 +1,331 @@
+//! DataDog trace intake decoders: v0.3/v0.4 (span maps) and v0.5 (string table + span arrays).
+//!
+//! They follow the agent's `pkg/proto/pbgo/trace` decoders field by field (see
+//! [`super::msgpack`] for the lenient scalar rules). Maps with repeated keys keep the last
+//! value, as a Go map does, but in first-seen position so output order stays stable.
+//! A payload file may hold several payloads back to back; [`decode_all`] reads them in turn.
+
+use super::msgpack::{DecodeError, Reader, Result};
+
+/// One DataDog span exactly as the agent decodes it (before any OTLP translation).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DdSpan {
+    pub service: String,
+    pub name: String,
+    pub resource: String,
+    pub trace_id: u64,
+    pub span_id: u64,
+    pub parent_id: u64,
+    pub start: i64,
+    pub duration: i64,
+    pub error: i32,
+    pub meta: Vec<(String, String)>,
+    pub metrics: Vec<(String, f64)>,
+    pub span_type: String,
+    pub span_links: Vec<DdSpanLink>,
+}
+
+/// A native v0.4 `span_links` entry.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DdSpanLink {
+    pub trace_id: u64,
+    pub trace_id_high: u64,
+    pub span_id: u64,
+    pub attributes: Vec<(String, String)>,
+    pub tracestate: String,
+    pub flags: u32,
+}
+
+impl DdSpan {
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.meta
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn metric(&self, key: &str) -> Option<f64> {
+        self.metrics.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+    }
+}
+
+/// One decoded payload: its traces (chunks), and where it sat in the file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DdPayload {
+    pub offset: u64,
+    pub length: u64,
+    pub traces: Vec<Vec<DdSpan>>,
+}
+
+/// Which body layout to decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DdVersion {
+    V04,
+    V05,
+}
+
+/// Decode every payload in `bytes` (one, or several concatenated with no separator).
+pub fn decode_all(bytes: &[u8], version: DdVersion) -> Result<Vec<DdPayload>> {
+    let mut r = Reader::new(bytes);
+    let mut payloads = Vec::new();
+    loop {
+        let start = r.pos();
+        let traces = match version {
+            DdVersion::V04 => decode_v04(&mut r)?,
+            DdVersion::V05 => decode_v05(&mut r)?,
+        };
+        let end = r.pos();
+        payloads.push(DdPayload {
+            offset: start as u64,
+            length: (end - start) as u64,
+            traces,
+        });
+        if r.is_at_end() {
+            return Ok(payloads);
+        }
+    }
+}
+
+/// Go-map semantics for a decoded map: a repeated key replaces the earlier value, which keeps
+/// its first-seen position. Small maps (every real one) use a linear scan; large ones an index,
+/// so a hostile map with millions of keys stays linear.
+fn dedupe<V>(entries: Vec<(String, V)>) -> Vec<(String, V)> {
+    let mut out: Vec<(String, V)> = Vec::with_capacity(entries.len());
+    if entries.len() <= 32 {
+        for (k, v) in entries {
+            match out.iter_mut().find(|(ok, _)| *ok == k) {
+                Some(slot) => slot.1 = v,
+                None => out.push((k, v)),
+            }
+        }
+        return out;
+    }
+    let mut index: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::with_capacity(entries.len());
+    for (k, v) in entries {
+        match index.get(&k) {
+            Some(&i) => {
+                if let Some(slot) = out.get_mut(i) {
+                    slot.1 = v;
+                }
+            }
+            None => {
+                index.insert(k.clone(), out.len());
+                out.push((k, v));
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- v0.4
+
+fn decode_v04(r: &mut Reader) -> Result<Vec<Vec<DdSpan>>> {
+    let n_traces = r.array_len()?;
+    let mut traces = Vec::with_capacity(n_traces as usize);
+    for _ in 0..n_traces {
+        let n_spans = r.array_len()?;
+        let mut spans = Vec::with_capacity(n_spans as usize);
+        for _ in 0..n_spans {
+            if r.peek_is_nil() {
+                // The agent keeps a nil span pointer; the collector receiver then dereferences it
+                // and the request dies. Nothing of this payload would reach a pipeline.
+                return Err(r.error(
+                    "found a nil span: the datadog receiver cannot translate this payload",
+                ));
+            }
+            spans.push(decode_span_map(r)?);
+        }
+        traces.push(spans);
+    }
+    Ok(traces)
+}
+
+fn decode_span_map(r: &mut Reader) -> Result<DdSpan> {
+    let n = r.map_len()?;
+    let mut s = DdSpan::default();
+    for _ in 0..n {
+        let key = r.str_or_bin().map_err(|e| DecodeError {
+            message: format!("span map key: {}", e.message),
+            ..e
+        })?;
+        match key {
+            b"service" => s.service = r.dd_string()?,
+            b"name" => s.name = r.dd_string()?,
+            b"resource" => s.resource = r.dd_string()?,
+            b"trace_id" => s.trace_id = r.dd_u64()?,
+            b"span_id" => s.span_id = r.dd_u64()?,
+            b"parent_id" => s.parent_id = r.dd_u64()?,
+            b"start" => s.start = r.dd_i64()?,
+            b"duration" => s.duration = r.dd_i64()?,
+            b"error" => s.error = r.dd_i32()?,
+            b"type" => s.span_type = r.dd_string()?,
+            b"meta" => s.meta = string_map(r)?,
+            b"metrics" => s.metrics = metrics_map(r)?,
+            b"meta_struct" => skip_meta_struct(r)?,
+            b"span_links" => s.span_links = span_links(r)?,
+            _ => r.skip()?,
+        }
+    }
+    Ok(s)
+}
+
+fn string_map(r: &mut Reader) -> Result<Vec<(String, String)>> {
+    if r.eat_nil() {
+        return Ok(Vec::new());
+    }
+    let n = r.map_len()?;
+    let mut out = Vec::with_capacity(n as usize);
+    for _ in 0..n {
+        let k = r.dd_string()?;
+        let v = r.dd_string()?;
+        out.push((k, v));
+    }
+    Ok(dedupe(out))
+}
+
+fn metrics_map(r: &mut Reader) -> Result<Vec<(String, f64)>> {
+    if r.eat_nil() {
+        return Ok(Vec::new());
+    }
+    let n = r.map_len()?;
+    let mut out = Vec::with_capacity(n as usize);
+    for _ in 0..n {
+        let k = r.dd_string()?;
+        let v = r.dd_f64()?;
+        out.push((k, v));
+    }
+    Ok(dedupe(out))
+}
+
+/// `meta_struct` (AppSec/IAST payloads) is validated and dropped: the receiver never reads it.
+fn skip_meta_struct(r: &mut Reader) -> Result<()> {
+    let n = r.map_len()?;
+    for _ in 0..n {
+        r.str_or_bin()?;
+        r.str_or_bin()?;
+    }
+    Ok(())
+}
+
+fn span_links(r: &mut Reader) -> Result<Vec<DdSpanLink>> {
+    let n = r.array_len()?;
+    let mut links = Vec::with_capacity(n as usize);
+    for _ in 0..n {
+        if r.peek_is_nil() {
+            // Same as a nil span: the receiver would dereference the nil link and fail.
+            return Err(r.error(
+                "found a nil span link: the datadog receiver cannot translate this payload",
+            ));
+        }
+        links.push(span_link(r)?);
+    }
+    Ok(links)
+}
+
+fn span_link(r: &mut Reader) -> Result<DdSpanLink> {
+    let n = r.map_len()?;
+    let mut l = DdSpanLink::default();
+    for _ in 0..n {
+        match r.str_or_bin()? {
+            b"trace_id" => l.trace_id = r.strict_u64()?,
+            b"trace_id_high" => l.trace_id_high = r.strict_u64()?,
+            b"span_id" => l.span_id = r.strict_u64()?,
+            b"tracestate" => l.tracestate = String::from_utf8_lossy(r.str_or_bin()?).into_owned(),
+            b"flags" => l.flags = r.strict_u32()?,
+            b"attributes" => {
+                let m = r.map_len()?;
+                for _ in 0..m {
+                    let k = String::from_utf8_lossy(r.str_or_bin()?).into_owned();
+                    let v = String::from_utf8_lossy(r.str_or_bin()?).into_owned();
+                    l.attributes.push((k, v));
+                }
+                l.attributes = dedupe(std::mem::take(&mut l.attributes));
+            }
+            _ => r.skip()?,
+        }
+    }
+    Ok(l)
+}
+
+// ---------------------------------------------------------------- v0.5
+
+fn decode_v05(r: &mut Reader) -> Result<Vec<Vec<DdSpan>>> {
+    let at = r.pos();
+    let n = r.array_len()?;
+    if n != 2 {
+        return Err(r.error_at(
+            at,
+            format!("a v0.5 payload is an array of 2 elements (string table, traces), found {n}"),
+        ));
+    }
+    let n_strings = r.array_len()?;
+    let mut dict = Vec::with_capacity(n_strings as usize);
+    for _ in 0..n_strings {
+        dict.push(r.dd_string()?);
+    }
+    let n_traces = r.array_len()?;
+    let mut traces = Vec::with_capacity(n_traces as usize);
+    for _ in 0..n_traces {
+        let n_spans = r.array_len()?;
+        let mut spans = Vec::with_capacity(n_spans as usize);
+        for _ in 0..n_spans {
+            spans.push(decode_span_array(r, &dict)?);
+        }
+        traces.push(spans);
+    }
+    Ok(traces)
+}
+
+fn dict_str(r: &mut Reader, dict: &[String]) -> Result<String> {
+    let at = r.pos();
+    let idx = r.strict_u32()? as usize;
+    dict.get(idx).cloned().ok_or_else(|| {
+        r.error_at(
+            at,
+            format!(
+                "dictionary index {idx} out of range (the string table has {} entries)",
+                dict.len()
+            ),
+        )
+    })
+}
+
+fn decode_span_array(r: &mut Reader, dict: &[String]) -> Result<DdSpan> {
+    let at = r.pos();
+    let n = r.array_len()?;
+    if n != 12 {
+        return Err(r.error_at(
+            at,
+            format!("encoded span needs exactly 12 elements in array, found {n}"),
+        ));
+    }
+    let mut s = DdSpan {
+        service: dict_str(r, dict)?,
+        name: dict_str(r, dict)?,
+        resource: dict_str(r, dict)?,
+        trace_id: r.dd_u64()?,
+        span_id: r.dd_u64()?,
+        parent_id: r.dd_u64()?,
+        start: r.dd_i64()?,
+        duration: r.dd_i64()?,
+        error: r.dd_i32()?,
+        ..DdSpan::default()
+    };
+    let n_meta = r.map_len()?;
+    for _ in 0..n_meta {
+        let k = dict_str(r, dict)?;
+        let v = dict_str(r, dict)?;
+        s.meta.push((k, v));
+    }
+    s.meta = dedupe(std::mem::take(&mut s.meta));
+    let n_metrics = r.map_len()?;
+    for _ in 0..n_metrics {
+        let k = dict_str(r, dict)?;
+        let v = r.dd_f64()?;
+        s.metrics.push((k, v));
+    }
+    s.metrics = dedupe(std::mem::take(&mut s.metrics));
+    s.span_type = dict_str(r, dict)?;
+    Ok(s)
+}
