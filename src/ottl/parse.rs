@@ -118,12 +118,14 @@ fn lex_check(text: &str, what: &str) -> Option<OttlError> {
         let word = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
         let step = match c {
             b'"' => string_len(&bytes[i..]),
-            b'!' if matches!(next, Some(b'=' | b'~')) => Some(2),
+            b'!' | b'=' if matches!(next, Some(b'=' | b'~')) => Some(2),
             b'_' if !word(next) => Some(1),
             b' ' | b'\t' | b'\n' | b'\r' | 0x0C => Some(1),
             b'=' | b'<' | b'>' | b'+' | b'-' | b'*' | b'/' | b'(' | b')' | b'{' | b'}' => Some(1),
             b':' | b',' | b'.' | b'[' | b']' => Some(1),
-            c if c.is_ascii_alphanumeric() => Some(1),
+            c if c.is_ascii_alphanumeric() => Some(
+                bytes[i..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_').count(),
+            ),
             _ => None,
         };
         match step {
