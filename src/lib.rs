@@ -1,9 +1,17 @@
 //! otelcheck: predict what an OpenTelemetry Collector (contrib v0.156.0) processor chain does
 //! to real traffic, before the config ships.
+//!
+//! Data flow: `config` (load, merge, expand, model, wiring, settings) → `ottl` (parse, check,
+//! compile) → `analyze` (everything `validate` reports) → `capture` (decode once) →
+//! `replay` through `processors` → `report`.
 
+pub mod analyze;
 pub mod capture;
+pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod lint;
-pub mod report;
 pub mod ottl;
+pub mod processors;
+pub mod replay;
+pub mod report;

@@ -78,7 +78,7 @@ pub fn plan_condition(
     }
     let (context, mode) = match ctx_hint {
         Some(c) => (c, PathMode::Explicit(c)),
-        None => match crate::ottl::infer_condition_context(&tree, allowed_inferred) {
+        None => match crate::ottl::infer_context(&crate::ottl::InferenceHints::from_condition(&tree), allowed_inferred, false) {
             Ok(c) => (c, PathMode::Inferred),
             Err(msg) => {
                 diags.push(
@@ -125,7 +125,7 @@ pub fn check_statement_text(
     }
     let (context, mode) = match ctx_hint {
         Some(c) => (c, PathMode::Explicit(c)),
-        None => match crate::ottl::infer_statement_context(&tree, allowed_inferred) {
+        None => match crate::ottl::infer_context(&crate::ottl::InferenceHints::from_statement(&tree), allowed_inferred, true) {
             Ok(c) => (c, PathMode::Inferred),
             Err(msg) => {
                 diags.push(
