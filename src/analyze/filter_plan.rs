@@ -21,11 +21,17 @@ const METRIC_CONTEXTS: &[Context] = &[Context::Resource, Context::Scope, Context
 const LOG_CONTEXTS: &[Context] = &[Context::Resource, Context::Scope, Context::Log];
 const PROFILE_CONTEXTS: &[Context] = &[Context::Resource, Context::Scope, Context::Profile];
 
-/// A rule ready to run: the plan plus its compiled form.
+/// A rule that parsed, checked and compiled. Each pipeline instance compiles its own copy
+/// (compiling is cheap; the collector also builds a processor per pipeline).
 #[derive(Clone)]
 struct ReadyRule {
     plan: RulePlan,
-    compiled: CompiledCondition,
+}
+
+impl ReadyRule {
+    fn compile(&self) -> Result<CompiledCondition, crate::ottl::runtime::CompileError> {
+        compile_condition(&self.plan.ast, &self.plan.text, self.plan.context, self.plan.mode)
+    }
 }
 
 #[derive(Clone, Default)]
@@ -96,15 +102,16 @@ fn ready(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ReadyRule> {
     let plan = plan_condition(&src.text, &src.node, sources, ctx, allowed, action, diags)?;
-    match compile_condition(&plan.ast, &plan.text, plan.context, plan.mode) {
-        Ok(compiled) => Some(ReadyRule { plan, compiled }),
+    let rule = ReadyRule { plan };
+    match rule.compile() {
+        Ok(_) => Some(rule),
         Err(e) => {
             diags.push(
                 Diagnostic::warning(
                     codes::UNSUPPORTED_COMPONENT,
-                    format!("otelcheck cannot evaluate `{}` yet ({}); the dry run treats it as never matching", plan.text, e.message),
+                    format!("otelcheck cannot evaluate `{}` yet ({}); the dry run treats it as never matching", rule.plan.text, e.message),
                 )
-                .at(plan.location.clone())
+                .at(rule.plan.location.clone())
                 .with_help("the collector accepts this condition; otelcheck's counts for this processor are a lower bound"),
             );
             None
@@ -169,9 +176,10 @@ impl FilterPlan {
         for sp in &self.stages {
             let mut idx = |list: &[ReadyRule]| -> Vec<usize> {
                 list.iter()
-                    .map(|r| {
-                        rules.push(Rule::new(r.plan.text.clone(), r.plan.location.clone(), r.plan.context, r.compiled.clone()));
-                        rules.len() - 1
+                    .filter_map(|r| {
+                        let compiled = r.compile().ok()?;
+                        rules.push(Rule::new(r.plan.text.clone(), r.plan.location.clone(), r.plan.context, compiled));
+                        Some(rules.len() - 1)
                     })
                     .collect()
             };

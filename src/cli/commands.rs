@@ -73,7 +73,7 @@ pub fn inspect(a: &InspectArgs) -> ExitStatus {
     let summary = crate::capture::summarize(&captures);
     match a.format {
         Format::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&summary).unwrap_or_default())),
-        Format::Text => emit(&summary.to_string()),
+        Format::Text => emit(&report::inspect::render(&summary)),
     }
     ExitStatus::Clean
 }

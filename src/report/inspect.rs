@@ -1,0 +1,41 @@
+//! Text rendering of `otelcheck inspect`: one block per capture with its counts and the
+//! services, kinds, span names and attribute keys the pipeline would see.
+
+use crate::capture::summary::Summary;
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+pub fn render(s: &Summary) -> String {
+    let mut out = String::new();
+    for c in &s.captures {
+        let _ = writeln!(
+            out,
+            "{}: {} (receiver `{}`), {} payload(s), {} trace(s), {} span(s)",
+            c.path, c.format, c.receiver, c.payloads, c.traces, c.spans
+        );
+        out.push_str(&counts("service", &c.services));
+        out.push_str(&counts("span kind", &c.span_kinds));
+        out.push_str(&counts("service :: span name", &c.span_names));
+        out.push_str(&counts("span attribute key", &c.attribute_keys));
+        out.push_str(&counts("resource attribute key", &c.resource_attribute_keys));
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "total: {} payload(s), {} trace(s), {} span(s)",
+        s.total_payloads, s.total_traces, s.total_spans
+    );
+    out
+}
+
+fn counts(what: &str, map: &BTreeMap<String, usize>) -> String {
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).force_no_tty();
+    table.set_header([what, "spans"]);
+    for (k, n) in map {
+        let k = if k.is_empty() { "(none)" } else { k.as_str() };
+        table.add_row(vec![Cell::new(k), Cell::new(n).set_alignment(CellAlignment::Right)]);
+    }
+    format!("{table}\n")
+}
