@@ -154,7 +154,7 @@ fn unsupported(proc: &ProcRun, p: &PipelineRun) -> Diagnostic {
         ),
     )
     .at(proc.location.clone())
-    .with_help("treat counts after this processor as upper bounds")
+    .with_help("its effect (edits, drops, sampling) is not in the counts or the --write-output of this run; check it in a staging collector")
 }
 
 fn pipeline_findings(p: &PipelineRun) -> Vec<Diagnostic> {

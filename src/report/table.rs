@@ -37,8 +37,8 @@ pub fn render_pipeline(p: &PipelineReport, color: bool) -> String {
 }
 
 fn rule_row(rule: &RuleReport) -> Vec<Cell> {
-    let text = if rule.text.chars().count() > 60 {
-        format!("  {}…", rule.text.chars().take(59).collect::<String>())
+    let text = if rule.text.chars().count() > 90 {
+        format!("  {}…", rule.text.chars().take(89).collect::<String>())
     } else {
         format!("  {}", rule.text)
     };
