@@ -21,9 +21,9 @@ impl Display for BoolExpr {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             BoolExpr::Or(items) => join(f, items, " or ", |e| matches!(e, BoolExpr::Or(_))),
-            BoolExpr::And(items) => {
-                join(f, items, " and ", |e| matches!(e, BoolExpr::Or(_) | BoolExpr::And(_)))
-            }
+            BoolExpr::And(items) => join(f, items, " and ", |e| {
+                matches!(e, BoolExpr::Or(_) | BoolExpr::And(_))
+            }),
             BoolExpr::Not(inner) => match &inner.node {
                 BoolExpr::Or(_) | BoolExpr::And(_) | BoolExpr::Not(_) => {
                     write!(f, "not ({})", inner.node)
@@ -35,7 +35,12 @@ impl Display for BoolExpr {
             }
             BoolExpr::Literal(b) => write!(f, "{b}"),
             BoolExpr::Converter(c) => write!(f, "{c}"),
-            BoolExpr::RegexMatch { target, pattern, negated, .. } => {
+            BoolExpr::RegexMatch {
+                target,
+                pattern,
+                negated,
+                ..
+            } => {
                 let op = if *negated { "!~" } else { "=~" };
                 write!(f, "{} {op} {}", target.node, pattern.node)
             }

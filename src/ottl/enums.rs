@@ -75,13 +75,25 @@ mod tests {
     #[test]
     fn symbols_resolve_per_context() {
         assert_eq!(resolve_enum("SPAN_KIND_SERVER", Context::Span), Some(2));
-        assert_eq!(resolve_enum("STATUS_CODE_ERROR", Context::SpanEvent), Some(2));
+        assert_eq!(
+            resolve_enum("STATUS_CODE_ERROR", Context::SpanEvent),
+            Some(2)
+        );
         assert_eq!(resolve_enum("SEVERITY_NUMBER_INFO", Context::Span), None);
         assert_eq!(resolve_enum("SEVERITY_NUMBER_INFO", Context::Log), Some(9));
         assert_eq!(resolve_enum("SEVERITY_NUMBER_TRACE", Context::Log), Some(1));
-        assert_eq!(resolve_enum("SEVERITY_NUMBER_FATAL4", Context::Log), Some(24));
-        assert_eq!(resolve_enum("SEVERITY_NUMBER_WARN2", Context::Log), Some(14));
-        assert_eq!(resolve_enum("FLAG_NO_RECORDED_VALUE", Context::DataPoint), Some(1));
+        assert_eq!(
+            resolve_enum("SEVERITY_NUMBER_FATAL4", Context::Log),
+            Some(24)
+        );
+        assert_eq!(
+            resolve_enum("SEVERITY_NUMBER_WARN2", Context::Log),
+            Some(14)
+        );
+        assert_eq!(
+            resolve_enum("FLAG_NO_RECORDED_VALUE", Context::DataPoint),
+            Some(1)
+        );
         assert_eq!(resolve_enum("SPAN_KIND_SERVER", Context::Resource), None);
     }
 }

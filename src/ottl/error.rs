@@ -28,7 +28,12 @@ pub struct OttlError {
 
 impl OttlError {
     pub fn new(kind: OttlErrorKind, message: impl Into<String>, span: Span) -> Self {
-        Self { kind, message: message.into(), span, help: None }
+        Self {
+            kind,
+            message: message.into(),
+            span,
+            help: None,
+        }
     }
 
     pub fn syntax(message: impl Into<String>, span: Span) -> Self {
@@ -56,7 +61,11 @@ impl OttlError {
 
 impl fmt::Display for OttlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}..{}: {}", self.span.start, self.span.end, self.message)?;
+        write!(
+            f,
+            "{}..{}: {}",
+            self.span.start, self.span.end, self.message
+        )?;
         if let Some(help) = &self.help {
             write!(f, " (help: {help})")?;
         }

@@ -87,11 +87,18 @@ impl Visitor for InferenceHints {
 }
 
 fn priority(name: &str) -> usize {
-    PRIORITY.iter().position(|p| *p == name).unwrap_or(usize::MAX)
+    PRIORITY
+        .iter()
+        .position(|p| *p == name)
+        .unwrap_or(usize::MAX)
 }
 
 fn context_named(name: &str, candidates: &[Context]) -> Option<Context> {
-    let name = if name == "instrumentation_scope" { "scope" } else { name };
+    let name = if name == "instrumentation_scope" {
+        "scope"
+    } else {
+        name
+    };
     candidates.iter().copied().find(|c| c.as_str() == name)
 }
 
@@ -112,18 +119,23 @@ pub fn infer_context(
     let inferred = match best {
         Some(b) if !b.is_empty() => b,
         _ => {
-            return Err("unable to infer context: no path starts with a context name; a path's \
+            return Err(
+                "unable to infer context: no path starts with a context name; a path's \
                         first segment must be a valid context name"
-                .to_string())
+                    .to_string(),
+            )
         }
     };
     let validate = |ctx_name: &str| -> Result<Context, String> {
         let ctx = context_named(ctx_name, candidates)
             .ok_or_else(|| format!("inferred context \"{ctx_name}\" is not a valid candidate"))?;
         for f in &hints.functions {
-            let ok = signatures::lookup(f).is_some_and(|s| signatures::available(s, ctx, editors_allowed));
+            let ok = signatures::lookup(f)
+                .is_some_and(|s| signatures::available(s, ctx, editors_allowed));
             if !ok {
-                return Err(format!("inferred context \"{ctx_name}\" does not support the function \"{f}\""));
+                return Err(format!(
+                    "inferred context \"{ctx_name}\" does not support the function \"{f}\""
+                ));
             }
         }
         for e in &hints.enums {
@@ -139,9 +151,15 @@ pub fn infer_context(
         Ok(ctx) => return Ok(ctx),
         Err(e) => e,
     };
-    let Some(ctx) = context_named(inferred, candidates) else { return Err(first_err) };
-    let mut lower: Vec<Context> =
-        candidates.iter().copied().skip_while(|c| *c != ctx).skip(1).collect();
+    let Some(ctx) = context_named(inferred, candidates) else {
+        return Err(first_err);
+    };
+    let mut lower: Vec<Context> = candidates
+        .iter()
+        .copied()
+        .skip_while(|c| *c != ctx)
+        .skip(1)
+        .collect();
     lower.sort_by_key(|c| priority(c.as_str()));
     lower
         .into_iter()

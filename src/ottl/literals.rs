@@ -121,8 +121,10 @@ mod tests {
         assert_eq!(unquote(r#""\101\060""#).as_deref(), Ok("A0"));
         assert_eq!(unquote(r#""\xff""#).map(|s| s.len()), Ok(2));
         assert_eq!(unquote(r#""\U0001F600""#).as_deref(), Ok("😀"));
-        for bad in [r"\d", r"\w", r"\.", r"\/", r"\'", r"\0", r"\x4", r"\400", r"\ud800", r"\ "] {
-            let token = format!("\"a{bad}b\"");
+        for bad in [
+            r"\d", r"\w", r"\.", r"\/", r"\'", r"\0", r"\x4", r"\400", r"\ud800", r"\ ",
+        ] {
+            let token = format!("\"a{bad}\"");
             assert!(unquote(&token).is_err(), "{token} should fail");
         }
         assert_eq!(unquote("\"a\nb\"").as_deref(), Ok("a\nb"));
@@ -134,7 +136,9 @@ mod tests {
         assert_eq!(parse_int("007"), Ok(7));
         assert_eq!(parse_int("0200"), Ok(128));
         assert!(parse_int("08").is_err());
-        assert!(parse_int("9223372036854775808").unwrap_err().contains("out of range"));
+        assert!(parse_int("9223372036854775808")
+            .unwrap_err()
+            .contains("out of range"));
         assert_eq!(parse_float("3."), Ok(3.0));
         assert_eq!(parse_float(".5"), Ok(0.5));
         assert_eq!(parse_float("1.e3"), Ok(1000.0));

@@ -46,7 +46,9 @@ impl Lowerer {
         let mut inner = stmt.into_inner();
         let call_pair = inner.next()?;
         let editor = self.call(call_pair);
-        let condition = inner.find(|p| p.as_rule() == Rule::bool_expr).map(|p| self.bool_expr(p));
+        let condition = inner
+            .find(|p| p.as_rule() == Rule::bool_expr)
+            .map(|p| self.bool_expr(p));
         Some(Statement { editor, condition })
     }
 
@@ -169,15 +171,17 @@ impl Lowerer {
             Rule::nil => Value::Nil,
             Rule::bytes => match literals::parse_bytes(text) {
                 Ok(b) => Value::Bytes(b),
-                Err(e) => self.fail(format!("failed to capture: {e}"), span, Value::Bytes(vec![])),
+                Err(e) => self.fail(
+                    format!("failed to capture: {e}"),
+                    span,
+                    Value::Bytes(vec![]),
+                ),
             },
             Rule::string => Value::String(self.string(&pair)),
             Rule::boolean => Value::Bool(text == "true"),
             Rule::enum_sym => Value::Enum(text.trim().to_string()),
             Rule::map_lit => self.map_lit(pair),
-            Rule::list_lit => {
-                Value::List(pair.into_inner().map(|p| self.value(p)).collect())
-            }
+            Rule::list_lit => Value::List(pair.into_inner().map(|p| self.value(p)).collect()),
             Rule::int => Value::Int(self.int(text, span)),
             Rule::float => Value::Float(self.float(text, span)),
             _ => Value::Nil,
@@ -215,7 +219,9 @@ impl Lowerer {
         let mut items = Vec::new();
         for item in pair.into_inner() {
             let mut parts = item.into_inner();
-            let (Some(k), Some(v)) = (parts.next(), parts.next()) else { continue };
+            let (Some(k), Some(v)) = (parts.next(), parts.next()) else {
+                continue;
+            };
             let key = Node::new(self.string(&k), span_of(&k));
             items.push((key, self.value(v)));
         }
@@ -249,7 +255,14 @@ impl Lowerer {
                     _ => MathOp::Div,
                 };
                 let span = Span::new(left.span.start, right.span.end);
-                Node::new(Value::Binary { op, left: Box::new(left), right: Box::new(right) }, span)
+                Node::new(
+                    Value::Binary {
+                        op,
+                        left: Box::new(left),
+                        right: Box::new(right),
+                    },
+                    span,
+                )
             })
             .parse(pairs)
     }
@@ -288,13 +301,19 @@ impl Lowerer {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::path_context => {
-                    let field = Field { name: p.as_str().to_string(), keys: vec![] };
+                    let field = Field {
+                        name: p.as_str().to_string(),
+                        keys: vec![],
+                    };
                     segments.push(Node::new(field, span_of(&p)));
                 }
                 Rule::field => {
                     let span = span_of(&p);
                     let mut inner = p.into_inner();
-                    let name = inner.next().map(|n| n.as_str().to_string()).unwrap_or_default();
+                    let name = inner
+                        .next()
+                        .map(|n| n.as_str().to_string())
+                        .unwrap_or_default();
                     let keys = inner.map(|k| self.key(k)).collect();
                     segments.push(Node::new(Field { name, keys }, span));
                 }
@@ -365,7 +384,13 @@ impl Lowerer {
             }
         }
         let body = body.unwrap_or_else(|| Node::new(Value::Nil, span));
-        Node::new(Value::Lambda { params, body: Box::new(body) }, span)
+        Node::new(
+            Value::Lambda {
+                params,
+                body: Box::new(body),
+            },
+            span,
+        )
     }
 
     fn lambda_body(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Value>> {

@@ -13,18 +13,18 @@ mod literals;
 mod lower;
 pub mod parse;
 pub mod paths;
-pub mod signatures;
 mod paths_other;
+pub mod signatures;
 pub mod walk;
 
+pub use check::{check_condition, check_statement, check_value, CheckOptions};
 pub use contexts::{Context, PathMode};
+pub use enums::resolve_enum;
 pub use error::{OttlError, OttlErrorKind};
+pub use infer::{infer_context, InferenceHints};
 pub use parse::{
     parse_condition, parse_condition_lenient, parse_statement, parse_statement_lenient,
     parse_value, parse_value_lenient,
 };
-pub use check::{check_condition, check_statement, check_value, CheckOptions};
-pub use enums::resolve_enum;
 pub use paths::{resolve_path, ResolvedPath};
-pub use infer::{infer_context, InferenceHints};
 pub mod runtime;

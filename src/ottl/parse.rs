@@ -76,7 +76,9 @@ pub fn parse_statement_lenient(text: &str) -> (Option<Statement>, Vec<OttlError>
 }
 
 pub fn parse_value_lenient(text: &str) -> (Option<Node<Value>>, Vec<OttlError>) {
-    let (tree, mut errors) = run(text, Rule::value_input, "expression", |l, p| l.value_input(p));
+    let (tree, mut errors) = run(text, Rule::value_input, "expression", |l, p| {
+        l.value_input(p)
+    });
     if let Some(value) = &tree {
         errors.extend(post_parse(|v| walk::value(value, v), "expression"));
     }
@@ -123,8 +125,15 @@ fn lex_check(text: &str, what: &str) -> Option<OttlError> {
             b' ' | b'\t' | b'\n' | b'\r' | 0x0C => Some(1),
             b'=' | b'<' | b'>' | b'+' | b'-' | b'*' | b'/' | b'(' | b')' | b'{' | b'}' => Some(1),
             b':' | b',' | b'.' | b'[' | b']' => Some(1),
-            c if c.is_ascii_alphanumeric() => Some(
-                bytes[i..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_').count(),
+            // Number tokens never contain `_` (`1_000` fails on `_0`); identifiers may.
+            c if c.is_ascii_digit() => {
+                Some(bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count())
+            }
+            c if c.is_ascii_alphabetic() => Some(
+                bytes[i..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                    .count(),
             ),
             _ => None,
         };
@@ -133,7 +142,10 @@ fn lex_check(text: &str, what: &str) -> Option<OttlError> {
             None => {
                 let rest: String = text.get(i..).unwrap_or_default().chars().take(16).collect();
                 let (line, col) = line_col(text, i);
-                let end = i + text.get(i..).and_then(|r| r.chars().next()).map_or(1, char::len_utf8);
+                let end = i + text
+                    .get(i..)
+                    .and_then(|r| r.chars().next())
+                    .map_or(1, char::len_utf8);
                 let msg = format!(
                     "{what} has invalid syntax: {line}:{col}: lexer: invalid input text {}",
                     super::literals::go_quote(&rest)
@@ -189,7 +201,20 @@ fn syntax_error(text: &str, what: &str, err: &pest::error::Error<Rule>) -> OttlE
             let mut names: Vec<&str> = positives.iter().map(|r| r.friendly_name()).collect();
             names.dedup();
             let mut seen = Vec::new();
-            names.retain(|n| if seen.contains(n) { false } else { seen.push(*n); true });
+            names.retain(|n| {
+                if seen.contains(n) {
+                    false
+                } else {
+                    seen.push(*n);
+                    true
+                }
+            });
+            // Identifier continuations (a name may be several case runs) are noise when
+            // anything else was possible too.
+            let ident = |n: &&str| n.ends_with("-case identifier");
+            if names.iter().any(|n| !ident(n)) {
+                names.retain(|n| !ident(n));
+            }
             names.join(", ")
         }
         ErrorVariant::CustomError { message } => message.clone(),
@@ -214,7 +239,13 @@ fn token_at(text: &str, pos: usize) -> &str {
             .iter()
             .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
             .count(),
-        Some(_) if ["==", "!=", "<=", ">=", "=>", "=~", "!~"].iter().any(|op| rest.starts_with(op)) => 2,
+        Some(_)
+            if ["==", "!=", "<=", ">=", "=>", "=~", "!~"]
+                .iter()
+                .any(|op| rest.starts_with(op)) =>
+        {
+            2
+        }
         Some(_) => rest.chars().next().map_or(1, char::len_utf8),
     };
     rest.get(..len).unwrap_or(rest)
@@ -223,12 +254,19 @@ fn token_at(text: &str, pos: usize) -> &str {
 /// `only paths and converters may be indexed, not editors, but got set[key]`.
 fn editor_keys(call: &super::ast::Call, errors: &mut Vec<OttlError>) {
     if let (Some(first), Some(last)) = (call.keys.first(), call.keys.last()) {
-        let keys: String = call.keys.iter().map(|k| format!("[{}]", key_text(&k.node))).collect();
+        let keys: String = call
+            .keys
+            .iter()
+            .map(|k| format!("[{}]", key_text(&k.node)))
+            .collect();
         let msg = format!(
             "only paths and converters may be indexed, not editors, but got {}{keys}",
             call.name.node
         );
-        errors.push(OttlError::invalid(msg, Span::new(first.span.start, last.span.end)));
+        errors.push(OttlError::invalid(
+            msg,
+            Span::new(first.span.start, last.span.end),
+        ));
     }
 }
 
@@ -243,7 +281,10 @@ pub fn key_text(key: &super::ast::Key) -> String {
 
 /// Errors upstream raises right after parsing, plus otelcheck's non-upstream report.
 fn post_parse(walk_fn: impl FnOnce(&mut dyn Visitor), what: &str) -> Vec<OttlError> {
-    let mut v = PostParse { errors: Vec::new(), what };
+    let mut v = PostParse {
+        errors: Vec::new(),
+        what,
+    };
     walk_fn(&mut v);
     v.errors
 }
@@ -256,15 +297,13 @@ struct PostParse<'a> {
 impl Visitor for PostParse<'_> {
     fn value(&mut self, value: &Node<Value>) {
         match &value.node {
-            Value::Call(c) => {
-                if c.is_editor_name() {
-                    let msg = format!(
-                        "converter names must start with an uppercase letter but got '{}'",
-                        c.name.node
-                    );
-                    self.errors.push(OttlError::invalid(msg, c.name.span));
-                    editor_keys(c, &mut self.errors);
-                }
+            Value::Call(c) if c.is_editor_name() => {
+                let msg = format!(
+                    "converter names must start with an uppercase letter but got '{}'",
+                    c.name.node
+                );
+                self.errors.push(OttlError::invalid(msg, c.name.span));
+                editor_keys(c, &mut self.errors);
             }
             Value::Lambda { body, .. } if matches!(body.node, Value::Lambda { .. }) => {
                 let msg = "lambda body cannot result into another lambda expression";
@@ -275,17 +314,25 @@ impl Visitor for PostParse<'_> {
     }
 
     fn bool_expr(&mut self, expr: &Node<BoolExpr>) {
-        if let BoolExpr::RegexMatch { target, pattern, negated, op_span } = &expr.node {
+        if let BoolExpr::RegexMatch {
+            target,
+            pattern,
+            negated,
+            op_span,
+        } = &expr.node
+        {
             let op = if *negated { "!~" } else { "=~" };
             let not = if *negated { "not " } else { "" };
             let msg = format!(
                 "the \"{op}\" operator is not OTTL; the collector rejects this {}",
                 self.what
             );
-            let help = format!("rewrite as: {not}IsMatch({}, {})", target.node, pattern.node);
-            self.errors.push(
-                OttlError::new(OttlErrorKind::NonUpstream, msg, *op_span).with_help(help),
+            let help = format!(
+                "rewrite as: {not}IsMatch({}, {})",
+                target.node, pattern.node
             );
+            self.errors
+                .push(OttlError::new(OttlErrorKind::NonUpstream, msg, *op_span).with_help(help));
         }
     }
 }

@@ -96,17 +96,38 @@ const DOC_BASE: &str =
 
 /// Context names a context's parser accepts as a path prefix, in a fixed order.
 pub fn path_context_names(ctx: Context) -> &'static [&'static str] {
-    const SCOPE_UP: [&str; 3] = ["resource", "scope", "instrumentation_scope"];
-    let _ = SCOPE_UP;
     match ctx {
         Context::Resource => &["resource", "otelcol"],
         Context::Scope => &["scope", "instrumentation_scope", "resource", "otelcol"],
-        Context::Span => &["span", "resource", "scope", "instrumentation_scope", "otelcol"],
-        Context::SpanEvent => {
-            &["spanevent", "span", "resource", "scope", "instrumentation_scope", "otelcol"]
-        }
-        Context::Log => &["log", "resource", "scope", "instrumentation_scope", "otelcol"],
-        Context::Metric => &["metric", "resource", "scope", "instrumentation_scope", "otelcol"],
+        Context::Span => &[
+            "span",
+            "resource",
+            "scope",
+            "instrumentation_scope",
+            "otelcol",
+        ],
+        Context::SpanEvent => &[
+            "spanevent",
+            "span",
+            "resource",
+            "scope",
+            "instrumentation_scope",
+            "otelcol",
+        ],
+        Context::Log => &[
+            "log",
+            "resource",
+            "scope",
+            "instrumentation_scope",
+            "otelcol",
+        ],
+        Context::Metric => &[
+            "metric",
+            "resource",
+            "scope",
+            "instrumentation_scope",
+            "otelcol",
+        ],
         Context::DataPoint => &[
             "datapoint",
             "metric",
@@ -115,7 +136,13 @@ pub fn path_context_names(ctx: Context) -> &'static [&'static str] {
             "instrumentation_scope",
             "otelcol",
         ],
-        Context::Profile => &["profile", "resource", "scope", "instrumentation_scope", "otelcol"],
+        Context::Profile => &[
+            "profile",
+            "resource",
+            "scope",
+            "instrumentation_scope",
+            "otelcol",
+        ],
     }
 }
 
@@ -124,7 +151,12 @@ pub fn original_text(segments: &[Node<super::ast::Field>]) -> String {
     let parts: Vec<String> = segments
         .iter()
         .map(|s| {
-            let keys: String = s.node.keys.iter().map(|k| format!("[{}]", key_text(&k.node))).collect();
+            let keys: String = s
+                .node
+                .keys
+                .iter()
+                .map(|k| format!("[{}]", key_text(&k.node)))
+                .collect();
             format!("{}{keys}", s.node.name)
         })
         .collect();
@@ -153,7 +185,11 @@ pub fn resolve_path(path: &Path, ctx: Context, mode: PathMode) -> Result<Resolve
     let names = path_context_names(ctx);
     let written = original_text(&path.segments);
     let quoted = |suffix: &str| -> String {
-        names.iter().map(|n| format!("\"{n}{suffix}\"")).collect::<Vec<_>>().join(", ")
+        names
+            .iter()
+            .map(|n| format!("\"{n}{suffix}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let (path_ctx, rest, full) = match (mode, grammar_context(path)) {
         (PathMode::Inferred, None) => {
@@ -172,9 +208,19 @@ pub fn resolve_path(path: &Path, ctx: Context, mode: PathMode) -> Result<Resolve
         }
         (_, Some(c)) if names.contains(&c) => (c.to_string(), &path.segments[1..], written),
         // Explicit context: upstream rewrites the statement with the context prefix.
-        _ => (ctx.as_str().to_string(), &path.segments[..], format!("{}.{written}", ctx.as_str())),
+        _ => (
+            ctx.as_str().to_string(),
+            &path.segments[..],
+            format!("{}.{written}", ctx.as_str()),
+        ),
     };
-    let mut cur = Cursor { segs: rest, used_segs: 0, used_keys: vec![false; rest.len()], full, span };
+    let mut cur = Cursor {
+        segs: rest,
+        used_segs: 0,
+        used_keys: vec![false; rest.len()],
+        full,
+        span,
+    };
     let target = resolve_in(&mut cur, &path_ctx, ctx)?;
     cur.complete()?;
     let keys = match target {
@@ -190,7 +236,9 @@ fn resolve_in(cur: &mut Cursor<'_>, path_ctx: &str, ctx: Context) -> Result<Path
             cur.take(0, true);
             return Ok(PathTarget::Cache);
         }
-        let suggestion = cur.full.replacen(&format!("{path_ctx}."), &format!("{}.", ctx.as_str()), 1);
+        let suggestion =
+            cur.full
+                .replacen(&format!("{path_ctx}."), &format!("{}.", ctx.as_str()), 1);
         let msg = format!(
             "access to cache must be performed using the same context, please replace \"{}\" with \"{suggestion}\"",
             cur.full
@@ -293,8 +341,7 @@ impl Cursor<'_> {
         self.segs
             .iter()
             .zip(&self.used_keys)
-            .filter(|(_, used)| **used)
-            .last()
+            .rfind(|(_, used)| **used)
             .map(|(s, _)| s.node.keys.clone())
             .unwrap_or_default()
     }
@@ -308,7 +355,9 @@ pub(crate) fn sub<'s>(
     ctx_name: &str,
 ) -> Result<Option<&'s str>, OttlError> {
     cur.take(0, false);
-    let Some(next) = cur.name(1) else { return Ok(None) };
+    let Some(next) = cur.name(1) else {
+        return Ok(None);
+    };
     match allowed.iter().find(|a| **a == next) {
         Some(found) => {
             cur.take(1, false);
@@ -356,7 +405,11 @@ fn scope(cur: &mut Cursor<'_>) -> Result<ScopeField, OttlError> {
 fn span(cur: &mut Cursor<'_>) -> Result<SpanField, OttlError> {
     use SpanField as F;
     let id = |cur: &mut Cursor<'_>, plain, string| {
-        Ok(if sub(cur, &["string"], "span")?.is_some() { string } else { plain })
+        Ok(if sub(cur, &["string"], "span")?.is_some() {
+            string
+        } else {
+            plain
+        })
     };
     let simple = match cur.name(0) {
         Some("trace_id") => return id(cur, F::TraceId, F::TraceIdString),

@@ -27,7 +27,9 @@ pub fn bool_expr(expr: &Node<BoolExpr>, v: &mut dyn Visitor) {
             value(left, v);
             value(right, v);
         }
-        BoolExpr::RegexMatch { target, pattern, .. } => {
+        BoolExpr::RegexMatch {
+            target, pattern, ..
+        } => {
             value(target, v);
             value(pattern, v);
         }

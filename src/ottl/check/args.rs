@@ -16,7 +16,10 @@ pub(super) fn check_args(c: &Checker, call: &Call, sig: &Signature, span: Span) 
         match (&arg.node.name, seen_named) {
             (Some(_), _) => seen_named = true,
             (None, true) => {
-                return vec![OttlError::invalid("unnamed argument used after named argument", arg.span)]
+                return vec![OttlError::invalid(
+                    "unnamed argument used after named argument",
+                    arg.span,
+                )]
             }
             (None, false) => {}
         }
@@ -29,7 +32,9 @@ pub(super) fn check_args(c: &Checker, call: &Call, sig: &Signature, span: Span) 
         );
         return vec![OttlError::invalid(msg, span)];
     }
-    let Some(params) = sig.params else { return Vec::new() };
+    let Some(params) = sig.params else {
+        return Vec::new();
+    };
     let mut filled = vec![false; params.len()];
     let mut errors = Vec::new();
     for (i, arg) in args.iter().enumerate() {
@@ -44,7 +49,9 @@ pub(super) fn check_args(c: &Checker, call: &Call, sig: &Signature, span: Span) 
                 }
             },
         };
-        let Some(param) = params.get(index) else { continue };
+        let Some(param) = params.get(index) else {
+            continue;
+        };
         if std::mem::replace(&mut filled[index], true) {
             let msg = format!(
                 "parameter \"{}\" is given more than once; upstream accepts this and then panics when the statement runs",
@@ -54,7 +61,11 @@ pub(super) fn check_args(c: &Checker, call: &Call, sig: &Signature, span: Span) 
             continue;
         }
         let prefix = format!("invalid argument at position {i}: ");
-        errors.extend(arg_errors(c, &arg.node.value, param.kind).into_iter().map(|e| e.prefixed(&prefix)));
+        errors.extend(
+            arg_errors(c, &arg.node.value, param.kind)
+                .into_iter()
+                .map(|e| e.prefixed(&prefix)),
+        );
     }
     for (param, given) in params.iter().zip(&filled) {
         if !param.optional && !given && errors.is_empty() {
@@ -76,7 +87,11 @@ fn arg_errors(c: &Checker, value: &Node<Value>, kind: ParamKind) -> Vec<OttlErro
             Value::Enum(name) | Value::FunctionRef(name) => {
                 let known = signatures::lookup(name)
                     .is_some_and(|s| signatures::available(s, c.ctx, c.opts.editors_allowed));
-                if known { Vec::new() } else { err(&format!("undefined function {name}")) }
+                if known {
+                    Vec::new()
+                } else {
+                    err(&format!("undefined function {name}"))
+                }
             }
             _ => err("invalid function name given"),
         },
@@ -86,10 +101,15 @@ fn arg_errors(c: &Checker, value: &Node<Value>, kind: ParamKind) -> Vec<OttlErro
                 .enumerate()
                 .flat_map(|(j, item)| {
                     let prefix = format!("error while parsing list argument at index {j}: ");
-                    arg_errors(c, item, *inner).into_iter().map(move |e| e.prefixed(&prefix))
+                    arg_errors(c, item, *inner)
+                        .into_iter()
+                        .map(move |e| e.prefixed(&prefix))
                 })
                 .collect(),
-            _ => err(&format!("must be a list of type {}", list_elem_name(*inner))),
+            _ => err(&format!(
+                "must be a list of type {}",
+                list_elem_name(*inner)
+            )),
         },
         k if k.needs_path() => match &value.node {
             Value::Path(p) => match resolve_path(p, c.ctx, c.opts.mode) {
@@ -98,12 +118,22 @@ fn arg_errors(c: &Checker, value: &Node<Value>, kind: ParamKind) -> Vec<OttlErro
             },
             _ => err("must be a path"),
         },
-        ParamKind::LiteralString => literal_only(value, matches!(value.node, Value::String(_)), "must be a string"),
-        ParamKind::LiteralBool => literal_only(value, matches!(value.node, Value::Bool(_)), "must be a bool"),
+        ParamKind::LiteralString => literal_only(
+            value,
+            matches!(value.node, Value::String(_)),
+            "must be a string",
+        ),
+        ParamKind::LiteralBool => literal_only(
+            value,
+            matches!(value.node, Value::Bool(_)),
+            "must be a bool",
+        ),
         // A sign makes math, not a literal: folded negatives are rejected like upstream.
-        ParamKind::LiteralInt => {
-            literal_only(value, matches!(value.node, Value::Int(n) if n >= 0), "must be an int")
-        }
+        ParamKind::LiteralInt => literal_only(
+            value,
+            matches!(value.node, Value::Int(n) if n >= 0),
+            "must be an int",
+        ),
         ParamKind::LiteralFloat => literal_only(
             value,
             matches!(value.node, Value::Float(f) if f.is_sign_positive()),
@@ -126,7 +156,11 @@ fn arg_errors(c: &Checker, value: &Node<Value>, kind: ParamKind) -> Vec<OttlErro
 }
 
 fn literal_only(value: &Node<Value>, ok: bool, msg: &str) -> Vec<OttlError> {
-    if ok { Vec::new() } else { vec![OttlError::invalid(msg, value.span)] }
+    if ok {
+        Vec::new()
+    } else {
+        vec![OttlError::invalid(msg, value.span)]
+    }
 }
 
 fn list_elem_name(kind: ParamKind) -> String {
@@ -168,9 +202,9 @@ fn literal_conversion_error(value: &Value, kind: ParamKind) -> Option<String> {
         ParamKind::DurationGetter => Some(format!("expected duration but got {ty}")),
         ParamKind::TimeGetter => Some(format!("expected time but got {ty}")),
         ParamKind::FloatLikeGetter => match value {
-            Value::String(s) => go_parse_float(s).is_none().then(|| {
-                format!("strconv.ParseFloat: parsing {}: invalid syntax", go_q(s))
-            }),
+            Value::String(s) => go_parse_float(s)
+                .is_none()
+                .then(|| format!("strconv.ParseFloat: parsing {}: invalid syntax", go_q(s))),
             Value::Bytes(_) => Some("unsupported type: []uint8".to_string()),
             _ => None,
         },

@@ -28,7 +28,10 @@ pub(super) fn creation_errors(call: &Call, sig: &Signature) -> Vec<OttlError> {
         _ => None,
     };
     let regex_param = match sig.name {
-        "IsMatch" | "delete_matching_keys" | "keep_matching_keys" | "replace_pattern"
+        "IsMatch"
+        | "delete_matching_keys"
+        | "keep_matching_keys"
+        | "replace_pattern"
         | "ExtractPatterns" => Some(1),
         "replace_all_patterns" => Some(2),
         _ => None,
@@ -93,7 +96,14 @@ fn limit_error(call: &Call, sig: &Signature, limit: Option<i64>) -> Option<OttlE
 /// RE2, has no look-around and no back-references).
 pub(super) fn regex_error(func: &str, pattern: &str, span: Span) -> Option<OttlError> {
     let err = regex::Regex::new(pattern).err()?;
-    let detail = err.to_string().lines().last().unwrap_or_default().trim().to_string();
+    let last = err
+        .to_string()
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let detail = last.strip_prefix("error: ").unwrap_or(&last).to_string();
     let msg = format!(
         "the regex pattern supplied to {func} '{:?}' is not a valid pattern: error parsing regexp: {detail}",
         pattern

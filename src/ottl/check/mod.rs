@@ -22,14 +22,22 @@ pub struct CheckOptions {
 
 /// Check a condition for `ctx`.
 pub fn check_condition(cond: &Node<BoolExpr>, ctx: Context, opts: &CheckOptions) -> Vec<OttlError> {
-    let mut c = Checker { ctx, opts: *opts, errors: Vec::new() };
+    let mut c = Checker {
+        ctx,
+        opts: *opts,
+        errors: Vec::new(),
+    };
     c.bool_expr(cond);
     c.finish()
 }
 
 /// Check a statement for `ctx`.
 pub fn check_statement(stmt: &Statement, ctx: Context, opts: &CheckOptions) -> Vec<OttlError> {
-    let mut c = Checker { ctx, opts: *opts, errors: Vec::new() };
+    let mut c = Checker {
+        ctx,
+        opts: *opts,
+        errors: Vec::new(),
+    };
     // An upper-case top-level call was already reported by the parser.
     if stmt.editor.node.is_editor_name() {
         let errs = c.call(&stmt.editor.node, stmt.editor.span, true);
@@ -43,7 +51,11 @@ pub fn check_statement(stmt: &Statement, ctx: Context, opts: &CheckOptions) -> V
 
 /// Check a value expression for `ctx`.
 pub fn check_value(value: &Node<Value>, ctx: Context, opts: &CheckOptions) -> Vec<OttlError> {
-    let mut c = Checker { ctx, opts: *opts, errors: Vec::new() };
+    let mut c = Checker {
+        ctx,
+        opts: *opts,
+        errors: Vec::new(),
+    };
     let errs = c.value(value);
     c.errors.extend(errs);
     c.finish()
@@ -63,13 +75,17 @@ impl Checker {
 
     fn bool_expr(&mut self, expr: &Node<BoolExpr>) {
         match &expr.node {
-            BoolExpr::Or(items) | BoolExpr::And(items) => items.iter().for_each(|i| self.bool_expr(i)),
+            BoolExpr::Or(items) | BoolExpr::And(items) => {
+                items.iter().for_each(|i| self.bool_expr(i))
+            }
             BoolExpr::Not(inner) => self.bool_expr(inner),
             BoolExpr::Comparison { left, right, .. } => {
                 let errs = [self.value(left), self.value(right)].concat();
                 self.errors.extend(errs);
             }
-            BoolExpr::RegexMatch { target, pattern, .. } => {
+            BoolExpr::RegexMatch {
+                target, pattern, ..
+            } => {
                 let mut errs = [self.value(target), self.value(pattern)].concat();
                 // Evaluated as IsMatch: a literal pattern must compile.
                 if let Value::String(p) = &pattern.node {
@@ -131,7 +147,12 @@ impl Checker {
     }
 
     /// A call: lookup, arguments, creation-time checks, then its index keys.
-    pub(crate) fn call(&self, call: &Call, span: super::ast::Span, top_editor: bool) -> Vec<OttlError> {
+    pub(crate) fn call(
+        &self,
+        call: &Call,
+        span: super::ast::Span,
+        top_editor: bool,
+    ) -> Vec<OttlError> {
         let name = call.name.node.as_str();
         let Some(sig) = self.lookup(name) else {
             if self.lenient_unknown(top_editor) {
