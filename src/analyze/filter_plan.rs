@@ -11,7 +11,7 @@ use crate::config::settings::{ConditionGroup, ErrorMode as CfgErrorMode, OttlSou
 use crate::diag::{codes, Diagnostic, SourceMap};
 use crate::lint::RuleAction;
 use crate::ottl::runtime::{compile_condition, CompiledCondition, ErrorMode};
-use crate::ottl::Context;
+use crate::ottl::{Context, PathMode};
 use crate::processors::filter::{FilterEmulator, Stage};
 use crate::processors::legacy_match::LegacySpanFilter;
 use crate::processors::rule::Rule;
@@ -63,7 +63,7 @@ pub fn plan(f: &FilterSettings, sources: &SourceMap, diags: &mut Vec<Diagnostic>
         let mut st = StagePlan { error_mode: Some(mode), ..StagePlan::default() };
         for (list, ctx) in [(&f.traces_resource, Context::Resource), (&f.traces_span, Context::Span), (&f.traces_spanevent, Context::SpanEvent)] {
             for src in list {
-                if let Some(r) = ready(src, Some(ctx), TRACE_CONTEXTS, RuleAction::Drop, sources, diags) {
+                if let Some(r) = ready(src, Some(PathMode::Unprefixed(ctx)), TRACE_CONTEXTS, RuleAction::Drop, sources, diags) {
                     push(&mut st, r);
                 }
             }
@@ -74,7 +74,7 @@ pub fn plan(f: &FilterSettings, sources: &SourceMap, diags: &mut Vec<Diagnostic>
         let ctx = group.context.as_ref().and_then(|c| c.context());
         let mut st = StagePlan { error_mode: Some(group.error_mode.map_or(mode, runtime_mode)), ..StagePlan::default() };
         for src in &group.conditions {
-            if let Some(r) = ready(src, ctx, TRACE_CONTEXTS, RuleAction::Drop, sources, diags) {
+            if let Some(r) = ready(src, ctx.map(PathMode::Explicit), TRACE_CONTEXTS, RuleAction::Drop, sources, diags) {
                 push(&mut st, r);
             }
         }
@@ -95,7 +95,7 @@ fn push(st: &mut StagePlan, r: ReadyRule) {
 
 fn ready(
     src: &OttlSource,
-    ctx: Option<Context>,
+    ctx: Option<PathMode>,
     allowed: &[Context],
     action: RuleAction,
     sources: &SourceMap,
@@ -132,14 +132,14 @@ fn validate_other_signals(f: &FilterSettings, sources: &SourceMap, diags: &mut V
     ];
     for (list, ctx, allowed) in explicit {
         for src in list {
-            plan_condition(&src.text, &src.node, sources, Some(ctx), allowed, RuleAction::Other, diags);
+            plan_condition(&src.text, &src.node, sources, Some(PathMode::Unprefixed(ctx)), allowed, RuleAction::Other, diags);
         }
     }
     let grouped: [(&[ConditionGroup], &[Context]); 3] =
         [(&f.metric_conditions, METRIC_CONTEXTS), (&f.log_conditions, LOG_CONTEXTS), (&f.profile_conditions, PROFILE_CONTEXTS)];
     for (groups, allowed) in grouped {
         for g in groups {
-            let ctx = g.context.as_ref().and_then(|c| c.context());
+            let ctx = g.context.as_ref().and_then(|c| c.context()).map(PathMode::Explicit);
             for src in &g.conditions {
                 plan_condition(&src.text, &src.node, sources, ctx, allowed, RuleAction::Other, diags);
             }
@@ -159,7 +159,7 @@ pub fn check_transform(t: &TransformSettings, sources: &SourceMap, diags: &mut V
         for g in groups {
             let ctx = g.context.as_ref().and_then(|c| c.context());
             for src in &g.conditions {
-                plan_condition(&src.text, &src.node, sources, ctx, allowed, RuleAction::Other, diags);
+                plan_condition(&src.text, &src.node, sources, ctx.map(PathMode::Explicit), allowed, RuleAction::Other, diags);
             }
             for src in &g.statements {
                 check_statement_text(&src.text, &src.node, sources, ctx, allowed, diags);

@@ -60,7 +60,7 @@ pub fn plan_condition(
     text: &str,
     node: &Node,
     sources: &SourceMap,
-    ctx_hint: Option<Context>,
+    ctx_hint: Option<PathMode>,
     allowed_inferred: &[Context],
     action: RuleAction,
     diags: &mut Vec<Diagnostic>,
@@ -77,8 +77,8 @@ pub fn plan_condition(
         return None;
     }
     let (context, mode) = match ctx_hint {
-        Some(c) => (c, PathMode::Explicit(c)),
-        None => match crate::ottl::infer_context(&crate::ottl::InferenceHints::from_condition(&tree), allowed_inferred, false) {
+        Some(m @ (PathMode::Explicit(c) | PathMode::Unprefixed(c))) => (c, m),
+        _ => match crate::ottl::infer_context(&crate::ottl::InferenceHints::from_condition(&tree), allowed_inferred, false) {
             Ok(c) => (c, PathMode::Inferred),
             Err(msg) => {
                 diags.push(

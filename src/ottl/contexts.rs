@@ -44,6 +44,11 @@ pub enum PathMode {
     /// The processor configured the context explicitly (`traces.span`, `context: span`):
     /// unprefixed paths are allowed; upstream rewrites them with the context prefix.
     Explicit(Context),
+    /// The context is fixed by the config key and the parser has no path context names
+    /// (filter `traces.span: [...]`, `traces.resource`, ...): paths are used as written, an
+    /// optional own-context prefix (`span.name`) is accepted, and error texts quote the path
+    /// unchanged.
+    Unprefixed(Context),
     /// The context is inferred from the paths: every path must start with a context name.
     Inferred,
 }

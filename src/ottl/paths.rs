@@ -207,6 +207,8 @@ pub fn resolve_path(path: &Path, ctx: Context, mode: PathMode) -> Result<Resolve
             return Err(OttlError::invalid(msg, path.segments[0].span));
         }
         (_, Some(c)) if names.contains(&c) => (c.to_string(), &path.segments[1..], written),
+        // No path context names: the path is resolved and quoted as written.
+        (PathMode::Unprefixed(_), _) => (ctx.as_str().to_string(), &path.segments[..], written),
         // Explicit context: upstream rewrites the statement with the context prefix.
         _ => (
             ctx.as_str().to_string(),

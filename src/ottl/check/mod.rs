@@ -40,7 +40,7 @@ pub fn check_statement(stmt: &Statement, ctx: Context, opts: &CheckOptions) -> V
     };
     // An upper-case top-level call was already reported by the parser.
     if stmt.editor.node.is_editor_name() {
-        let errs = c.call(&stmt.editor.node, stmt.editor.span, true);
+        let errs = c.call(&stmt.editor.node, stmt.editor.span);
         c.errors.extend(errs);
     }
     if let Some(cond) = &stmt.condition {
@@ -94,7 +94,7 @@ impl Checker {
                 self.errors.extend(errs);
             }
             BoolExpr::Converter(call) => {
-                let errs = self.call(call, expr.span, false);
+                let errs = self.call(call, expr.span);
                 self.errors.extend(errs);
             }
             BoolExpr::Literal(_) => {}
@@ -108,7 +108,7 @@ impl Checker {
                 Ok(_) => p.segments.iter().flat_map(|s| self.keys(&s.node.keys)).collect(),
                 Err(e) => vec![e],
             },
-            Value::Call(call) if !call.is_editor_name() => self.call(call, value.span, false),
+            Value::Call(call) if !call.is_editor_name() => self.call(call, value.span),
             Value::Call(_) => Vec::new(), // reported by the parser
             Value::Enum(name) => match resolve_enum(name, self.ctx) {
                 Some(_) => Vec::new(),
@@ -151,11 +151,10 @@ impl Checker {
         &self,
         call: &Call,
         span: super::ast::Span,
-        top_editor: bool,
     ) -> Vec<OttlError> {
         let name = call.name.node.as_str();
         let Some(sig) = self.lookup(name) else {
-            if self.lenient_unknown(top_editor) {
+            if self.lenient_unknown(name) {
                 return Vec::new();
             }
             let msg = format!("undefined function \"{name}\"");
@@ -180,9 +179,43 @@ impl Checker {
             .filter(|sig| signatures::available(sig, self.ctx, self.opts.editors_allowed))
     }
 
-    /// The transform processor adds metric-only editors/converters that otelcheck does not
-    /// model; in those contexts an unknown name is accepted rather than falsely rejected.
-    fn lenient_unknown(&self, _top_editor: bool) -> bool {
-        self.opts.editors_allowed && matches!(self.ctx, Context::Metric | Context::DataPoint)
+    /// The transform processor adds metric-only editors/converters whose signatures otelcheck
+    /// does not model (and whose set varies across releases). In the metric and datapoint
+    /// contexts those names are accepted without argument checks; any other unknown name is
+    /// still `undefined function`.
+    fn lenient_unknown(&self, name: &str) -> bool {
+        self.opts.editors_allowed
+            && matches!(self.ctx, Context::Metric | Context::DataPoint)
+            && TRANSFORM_METRIC_FUNCTIONS.contains(&name)
+    }
+}
+
+/// Metric-only functions of the transform processor (`internal/metrics`), across the releases
+/// around v0.156.0.
+const TRANSFORM_METRIC_FUNCTIONS: &[&str] = &[
+    "aggregate_on_attributes",
+    "aggregate_on_attribute_value",
+    "convert_exponential_histogram_to_histogram",
+    "convert_gauge_to_histogram",
+    "convert_gauge_to_sum",
+    "convert_sum_to_gauge",
+    "convert_summary_count_val_to_sum",
+    "convert_summary_quantile_val_to_gauge",
+    "convert_summary_sum_val_to_sum",
+    "copy_metric",
+    "extract_count_metric",
+    "extract_sum_metric",
+    "merge_histogram_buckets",
+    "scale_metric",
+];
+
+#[cfg(test)]
+mod transform_metric_tests {
+    #[test]
+    fn names_are_sorted_and_unique() {
+        let mut v = super::TRANSFORM_METRIC_FUNCTIONS.to_vec();
+        v.sort_unstable();
+        v.dedup();
+        assert_eq!(v, super::TRANSFORM_METRIC_FUNCTIONS);
     }
 }
