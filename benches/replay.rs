@@ -32,11 +32,11 @@ fn benches(c: &mut Criterion) {
     g.throughput(Throughput::Elements(capture.spans as u64));
     g.sample_size(20);
     g.bench_function("decode", |b| b.iter(|| decode_capture("bench", &bytes, None).expect("decodes")));
-    g.bench_function("replay_filter_only", |b| b.iter(|| replay(&analysis, std::slice::from_ref(&capture), &opts)));
+    g.bench_function("replay_filter_only", |b| b.iter_batched(|| capture.clone(), |c| replay(&analysis, vec![c], &opts), criterion::BatchSize::LargeInput));
     g.bench_function("decode_and_replay", |b| {
         b.iter(|| {
             let cap = decode_capture("bench", &bytes, None).expect("decodes");
-            replay(&analysis, std::slice::from_ref(&cap), &opts)
+            replay(&analysis, vec![cap], &opts)
         })
     });
     g.finish();

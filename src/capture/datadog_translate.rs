@@ -110,17 +110,17 @@ impl TracerInfo {
 
 /// Translate one payload into the batch the receiver hands to the pipeline.
 pub fn translate_payload(
-    payload: &DdPayload,
+    payload: DdPayload,
     info: &TracerInfo,
     cache: &mut TraceIdCache,
 ) -> Batch {
-    let shared = shared_resource_attributes(payload, info);
+    let shared = shared_resource_attributes(&payload, info);
     let mut groups: Vec<(String, Vec<Span>)> = Vec::new();
     let mut group_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for chunk in &payload.traces {
+    for chunk in payload.traces {
         let priority = chunk.iter().find_map(|s| s.metric("_sampling_priority_v1"));
-        for dd in chunk {
-            let mut dd = dd.clone();
+        // Spans are consumed: decoding happens once and nothing is copied twice.
+        for mut dd in chunk {
             if let Some(base) = dd.meta("_dd.base_service").map(str::to_string) {
                 let original = std::mem::replace(&mut dd.service, base);
                 set_meta(&mut dd, "service.name", original);

@@ -121,7 +121,7 @@ fn datadog(
     // One cache for the whole capture, as one receiver instance would keep across requests.
     let mut cache = TraceIdCache::default();
     Ok(decoded
-        .iter()
+        .into_iter()
         .map(|p| {
             let info =
                 TracerInfo::from_headers(headers.and_then(|h| h.at_offset(p.offset)), version);

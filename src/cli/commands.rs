@@ -45,7 +45,8 @@ pub fn dry_run(a: &DryRunArgs) -> ExitStatus {
         keep_output: a.write_output.is_some(),
         progress: progress.clone().map(|pb| Box::new(move |done, _total| pb.set_position(done)) as Box<dyn Fn(u64, u64)>),
     };
-    let result = replay(&analysis, &captures, &opts);
+    let capture_infos: Vec<CaptureInfo> = captures.iter().map(capture_info).collect();
+    let result = replay(&analysis, captures, &opts);
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
@@ -56,7 +57,7 @@ pub fn dry_run(a: &DryRunArgs) -> ExitStatus {
         }
     }
     let mut report = Report::new(config_names(&configs));
-    report.captures = captures.iter().map(capture_info).collect();
+    report.captures = capture_infos;
     report.pipelines = result.pipelines.iter().map(|p| p.report()).collect();
     let mut diags = analysis.diagnostics.clone();
     diags.extend(result.diagnostics);

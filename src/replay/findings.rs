@@ -9,6 +9,7 @@ use crate::ottl::runtime::AttrScope;
 use crate::processors::rule::Rule;
 use crate::processors::Emulation;
 use crate::report::{JsonLocation, ProcessorReport, RuleReport};
+use rustc_hash::FxHashSet as HashSet;
 use std::collections::BTreeSet;
 
 /// Fewer spans than this is too little evidence for a data-driven catch-all verdict.
@@ -43,8 +44,7 @@ fn rule_report(r: &Rule) -> RuleReport {
     }
 }
 
-pub fn collect(pipelines: &[PipelineRun], captures: &[Capture], ratio: f64) -> Vec<Diagnostic> {
-    let keys = KeyCatalog::new(captures);
+pub fn collect(pipelines: &[PipelineRun], keys: &KeyCatalog, ratio: f64) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for p in pipelines {
         for proc in &p.processors {
@@ -53,7 +53,7 @@ pub fn collect(pipelines: &[PipelineRun], captures: &[Capture], ratio: f64) -> V
             }
             if let Emulation::Filter(f) = &proc.emulation {
                 for rule in &f.rules {
-                    out.extend(rule_findings(rule, ratio, &keys, proc));
+                    out.extend(rule_findings(rule, ratio, keys, proc));
                 }
                 if proc.failed_batches > 0 {
                     out.push(propagate_failure(proc));
@@ -191,8 +191,8 @@ fn pipeline_findings(p: &PipelineRun) -> Vec<Diagnostic> {
     out
 }
 
-/// Attribute keys present in the captures, by where they live.
-struct KeyCatalog {
+/// Attribute keys present in the captures, by where they live (for dead-rule hints).
+pub struct KeyCatalog {
     span: BTreeSet<String>,
     resource: BTreeSet<String>,
     scope: BTreeSet<String>,
@@ -200,27 +200,25 @@ struct KeyCatalog {
 }
 
 impl KeyCatalog {
-    fn new(captures: &[Capture]) -> Self {
-        let mut c = Self { span: BTreeSet::new(), resource: BTreeSet::new(), scope: BTreeSet::new(), event: BTreeSet::new() };
+    pub fn new(captures: &[Capture]) -> Self {
+        // Borrow while scanning (a hash probe per key, no allocation), own only distinct keys.
+        let mut sets: [HashSet<&str>; 4] = Default::default();
         for b in captures.iter().flat_map(|c| &c.payloads) {
-            c.add(b);
+            Self::scan(b, &mut sets);
         }
-        c
+        let own = |s: &HashSet<&str>| s.iter().map(|k| (*k).to_owned()).collect();
+        Self { span: own(&sets[0]), resource: own(&sets[1]), scope: own(&sets[2]), event: own(&sets[3]) }
     }
 
-    fn add(&mut self, b: &Batch) {
+    fn scan<'a>(b: &'a Batch, sets: &mut [HashSet<&'a str>; 4]) {
         for rs in &b.resource_spans {
-            self.resource.extend(rs.resource.attributes.iter().map(|(k, _)| k.to_owned()));
+            sets[1].extend(rs.resource.attributes.iter().map(|(k, _)| k));
             for ss in &rs.scope_spans {
-                self.scope.extend(ss.scope.attributes.iter().map(|(k, _)| k.to_owned()));
+                sets[2].extend(ss.scope.attributes.iter().map(|(k, _)| k));
                 for s in &ss.spans {
-                    for (k, _) in s.attributes.iter() {
-                        if !self.span.contains(k) {
-                            self.span.insert(k.to_owned());
-                        }
-                    }
+                    sets[0].extend(s.attributes.iter().map(|(k, _)| k));
                     for e in &s.events {
-                        self.event.extend(e.attributes.iter().map(|(k, _)| k.to_owned()));
+                        sets[3].extend(e.attributes.iter().map(|(k, _)| k));
                     }
                 }
             }

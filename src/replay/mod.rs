@@ -55,10 +55,13 @@ pub struct ReplayResult {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub fn replay(analysis: &Analysis, captures: &[Capture], opts: &ReplayOptions) -> ReplayResult {
+/// Replay `captures` (consumed: every request is moved into the pipelines, not copied, unless
+/// a receiver fans it out to several).
+pub fn replay(analysis: &Analysis, captures: Vec<Capture>, opts: &ReplayOptions) -> ReplayResult {
     let Some(cfg) = analysis.config.as_ref() else {
         return ReplayResult { pipelines: Vec::new(), diagnostics: Vec::new() };
     };
+    let keys = findings::KeyCatalog::new(&captures);
     let mut runs: BTreeMap<usize, PipelineRun> = BTreeMap::new();
     let mut diagnostics = Vec::new();
     let total: u64 = captures.iter().map(|c| c.payloads.len() as u64).sum();
@@ -66,12 +69,12 @@ pub fn replay(analysis: &Analysis, captures: &[Capture], opts: &ReplayOptions) -
     for capture in captures {
         let routing = route::route(cfg, capture.format.receiver_kind());
         if routing.unrouted {
-            diagnostics.push(unrouted_warning(capture, cfg));
+            diagnostics.push(unrouted_warning(&capture, cfg));
         }
         for route in &routing.order {
             runs.entry(route.pipeline).or_insert_with(|| analysis.instantiate_pipeline(route.pipeline));
         }
-        for batch in &capture.payloads {
+        for batch in capture.payloads {
             replay_request(&routing, batch, &mut runs, opts.keep_output);
             done += 1;
             if let Some(p) = &opts.progress {
@@ -80,16 +83,22 @@ pub fn replay(analysis: &Analysis, captures: &[Capture], opts: &ReplayOptions) -
         }
     }
     let pipelines: Vec<PipelineRun> = runs.into_values().collect();
-    diagnostics.extend(findings::collect(&pipelines, captures, opts.max_match_ratio));
+    diagnostics.extend(findings::collect(&pipelines, &keys, opts.max_match_ratio));
     ReplayResult { pipelines, diagnostics }
 }
 
-fn replay_request(routing: &route::Routing, batch: &Batch, runs: &mut BTreeMap<usize, PipelineRun>, keep: bool) {
+fn replay_request(routing: &route::Routing, batch: Batch, runs: &mut BTreeMap<usize, PipelineRun>, keep: bool) {
     let mut outputs: BTreeMap<usize, Vec<Batch>> = BTreeMap::new();
+    let entries = routing.order.iter().filter(|r| r.entry).count();
+    let mut original = Some(batch);
+    let mut entered = 0;
     for route in &routing.order {
         let mut inputs: Vec<Batch> = Vec::new();
         if route.entry {
-            inputs.push(batch.clone());
+            entered += 1;
+            // The last pipeline the request fans out to gets the original; the others a copy.
+            let b = if entered == entries { original.take() } else { original.clone() };
+            inputs.extend(b);
         }
         for f in &route.fed_by {
             inputs.extend(outputs.get(f).cloned().unwrap_or_default());
