@@ -256,15 +256,13 @@ struct PostParse<'a> {
 impl Visitor for PostParse<'_> {
     fn value(&mut self, value: &Node<Value>) {
         match &value.node {
-            Value::Call(c) => {
-                if c.is_editor_name() {
-                    let msg = format!(
-                        "converter names must start with an uppercase letter but got '{}'",
-                        c.name.node
-                    );
-                    self.errors.push(OttlError::invalid(msg, c.name.span));
-                    editor_keys(c, &mut self.errors);
-                }
+            Value::Call(c) if c.is_editor_name() => {
+                let msg = format!(
+                    "converter names must start with an uppercase letter but got '{}'",
+                    c.name.node
+                );
+                self.errors.push(OttlError::invalid(msg, c.name.span));
+                editor_keys(c, &mut self.errors);
             }
             Value::Lambda { body, .. } if matches!(body.node, Value::Lambda { .. }) => {
                 let msg = "lambda body cannot result into another lambda expression";

@@ -283,8 +283,7 @@ impl Cursor<'_> {
         self.segs
             .iter()
             .zip(&self.used_keys)
-            .filter(|(_, used)| **used)
-            .last()
+            .rfind(|(_, used)| **used)
             .map(|(s, _)| s.node.keys.clone())
             .unwrap_or_default()
     }
