@@ -7,8 +7,8 @@
 
 use super::{AttrScope, Field, KeyExpr, PathExpr};
 use crate::ottl::ast::{self, Key, Node, Path};
-use crate::ottl::otelcol;
 use crate::ottl::contexts::{Context, PathMode};
+use crate::ottl::otelcol;
 
 /// Which context a path prefix names, if it names one this parser accepts.
 fn prefix_context(name: &str, ctx: Context) -> Option<Context> {
