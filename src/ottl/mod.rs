@@ -11,6 +11,7 @@ pub mod grammar;
 pub mod infer;
 mod literals;
 mod lower;
+pub mod otelcol;
 pub mod parse;
 pub mod paths;
 mod paths_other;

@@ -8,6 +8,7 @@
 use super::ast::{Key, Node, Path, Span};
 use super::contexts::{Context, PathMode};
 use super::error::OttlError;
+use super::otelcol::OtelColField;
 use super::parse::key_text;
 
 /// A path resolved for one context. `keys` are the index keys applied to the field's value
@@ -30,7 +31,7 @@ pub enum PathTarget {
     /// context (`body.string`, `positive.offset`).
     Other(Context, &'static str),
     /// `otelcol.*` request metadata (client address, auth, gRPC metadata).
-    OtelCol,
+    OtelCol(OtelColField),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -225,10 +226,7 @@ pub fn resolve_path(path: &Path, ctx: Context, mode: PathMode) -> Result<Resolve
     };
     let target = resolve_in(&mut cur, &path_ctx, ctx)?;
     cur.complete()?;
-    let keys = match target {
-        PathTarget::OtelCol => Vec::new(),
-        _ => cur.keys_of_last_keyed(),
-    };
+    let keys = cur.keys_of_last_keyed();
     Ok(ResolvedPath { target, keys })
 }
 
@@ -252,10 +250,7 @@ fn resolve_in(cur: &mut Cursor<'_>, path_ctx: &str, ctx: Context) -> Result<Path
         "scope" | "instrumentation_scope" => scope(cur).map(PathTarget::Scope),
         "span" => span(cur).map(PathTarget::Span),
         "spanevent" => span_event(cur).map(PathTarget::SpanEvent),
-        "otelcol" => {
-            cur.take_all();
-            Ok(PathTarget::OtelCol)
-        }
+        "otelcol" => otelcol(cur).map(PathTarget::OtelCol),
         "log" => super::paths_other::log(cur),
         "metric" => super::paths_other::metric(cur),
         "datapoint" => super::paths_other::datapoint(cur),
@@ -294,11 +289,6 @@ impl Cursor<'_> {
                 *k = true;
             }
         }
-    }
-
-    pub(crate) fn take_all(&mut self) {
-        self.used_segs = self.segs.len();
-        self.used_keys.iter_mut().for_each(|k| *k = true);
     }
 
     /// `segment "x" from path "..." is not a valid path ...` for segment `i`.
@@ -366,6 +356,20 @@ pub(crate) fn sub<'s>(
             Ok(Some(found))
         }
         None => Err(cur.segment_error(1, ctx_name)),
+    }
+}
+
+/// `otelcol.*`: the sections are checked by [`super::otelcol::resolve`].
+fn otelcol(cur: &mut Cursor<'_>) -> Result<OtelColField, OttlError> {
+    let sections: Vec<(&str, bool)> =
+        cur.segs.iter().map(|s| (s.node.name.as_str(), !s.node.keys.is_empty())).collect();
+    match super::otelcol::resolve(&sections) {
+        Ok(r) => {
+            let last = r.used.saturating_sub(1);
+            (0..r.used).for_each(|i| cur.take(i, i == last && r.field.indexable()));
+            Ok(r.field)
+        }
+        Err(i) => Err(cur.segment_error(i, "otelcol")),
     }
 }
 

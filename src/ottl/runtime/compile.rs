@@ -17,6 +17,7 @@ use super::value::Value;
 use crate::capture::model::{span_kind, status_code, Attributes};
 use crate::ottl::ast::{self, BoolExpr, CompareOp, Key, MathOp};
 use crate::ottl::contexts::{Context, PathMode};
+use crate::ottl::otelcol::OtelColField;
 
 /// A compile-time failure, pointing at the AST node that caused it.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,15 +71,18 @@ pub enum Field {
     ScopeVersion,
     SchemaUrl,
     Cache,
+    /// `otelcol.*` request metadata (none in a replay).
+    OtelCol(OtelColField),
 }
 
 impl Field {
     /// Fields that accept `[key]` suffixes.
     fn indexable(self) -> bool {
-        matches!(
-            self,
-            Field::Attributes(_) | Field::Cache | Field::TraceState
-        )
+        match self {
+            Field::Attributes(_) | Field::Cache | Field::TraceState => true,
+            Field::OtelCol(f) => f.indexable(),
+            _ => false,
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use super::format::{go_v, rfc3339_nano};
 use super::math;
 use super::value::Value;
 use crate::capture::model::{AnyValue, Attributes, Event, Resource, Scope, Span};
+use crate::ottl::otelcol::OtelColField;
 
 /// The item a condition runs on. `span` is `None` for resource/scope conditions, `event` is set
 /// only for span-event conditions (with the event's index in its span).
@@ -125,6 +126,7 @@ fn eval_path<'a>(p: &'a PathExpr, item: &EvalItem<'a>) -> R<Value<'a>> {
     let base = match p.field {
         Field::Attributes(scope) => return map_path(attrs(scope, item)?, &p.keys, item),
         Field::Cache => return map_path(&EMPTY, &p.keys, item),
+        Field::OtelCol(f) => return otelcol(f, &p.keys, item),
         Field::TraceState => return trace_state(span(item)?, &p.keys),
         Field::TraceId => Value::TraceId(span(item)?.trace_id),
         Field::TraceIdString => Value::Str(Cow::Owned(hex::encode(span(item)?.trace_id))),
@@ -166,6 +168,17 @@ fn eval_path<'a>(p: &'a PathExpr, item: &EvalItem<'a>) -> R<Value<'a>> {
         Field::SchemaUrl => s(""),
     };
     Ok(base)
+}
+
+/// `otelcol.*` as upstream reads it for a request without client info or gRPC metadata,
+/// which is every replayed payload: no address, empty maps, and nil for any entry. Client
+/// maps still resolve their first key (a bad dynamic key fails); gRPC returns before that.
+fn otelcol<'a>(f: OtelColField, keys: &'a [KeyExpr], item: &EvalItem<'a>) -> R<Value<'a>> {
+    match (f, keys.first()) {
+        (OtelColField::ClientAddr, _) | (OtelColField::GrpcMetadata, Some(_)) => Ok(Value::Nil),
+        (_, None) => Ok(Value::Map(Cow::Borrowed(&EMPTY))),
+        (_, Some(_)) => map_path(&EMPTY, keys.get(..1).unwrap_or_default(), item),
+    }
 }
 
 /// Span kind names (`kind.string`, `kind.deprecated_string`); unknown kinds read as "".

@@ -6,8 +6,9 @@
 //! context (upstream rewrites it with the prefix first, which is equivalent).
 
 use super::{AttrScope, Field, KeyExpr, PathExpr};
-use crate::ottl::ast::{Key, Node, Path};
+use crate::ottl::ast::{self, Key, Node, Path};
 use crate::ottl::contexts::{Context, PathMode};
+use crate::ottl::otelcol;
 
 /// Which context a path prefix names, if it names one this parser accepts.
 fn prefix_context(name: &str, ctx: Context) -> Option<Context> {
@@ -39,6 +40,9 @@ pub(super) fn resolve(
     let segs = &path.segments;
     let first = segs.first().ok_or_else(|| "empty path".to_string())?;
     let prefixed = segs.len() > 1 && first.node.keys.is_empty();
+    if prefixed && first.node.name == "otelcol" {
+        return otelcol(&segs[1..], &text, compile_key);
+    }
     let (target, rest) = match prefixed
         .then(|| prefix_context(&first.node.name, ctx))
         .flatten()
@@ -89,6 +93,43 @@ pub(super) fn resolve(
         .map(&mut *compile_key)
         .collect::<Result<_, _>>()?;
     Ok(PathExpr { field, keys })
+}
+
+/// `otelcol.*`, resolved like the checker does; keys apply to the last used section.
+fn otelcol(
+    rest: &[Node<ast::Field>],
+    text: &str,
+    compile_key: &mut dyn FnMut(&Node<Key>) -> Result<KeyExpr, String>,
+) -> Result<PathExpr, String> {
+    let sections: Vec<(&str, bool)> = rest
+        .iter()
+        .map(|s| (s.node.name.as_str(), !s.node.keys.is_empty()))
+        .collect();
+    let r = otelcol::resolve(&sections).map_err(|i| {
+        let name = sections.get(i).map_or("nil", |s| s.0);
+        format!(
+            "segment \"{name}\" from path \"{text}\" is not a valid path nor a valid OTTL keyword for the otelcol context"
+        )
+    })?;
+    if let Some(extra) = rest.get(r.used) {
+        return Err(format!(
+            "the path section \"{}\" was not used by the context",
+            extra.node.name
+        ));
+    }
+    let keys = match rest.get(r.used.saturating_sub(1)) {
+        Some(seg) if r.field.indexable() => seg
+            .node
+            .keys
+            .iter()
+            .map(&mut *compile_key)
+            .collect::<Result<_, _>>()?,
+        _ => Vec::new(),
+    };
+    Ok(PathExpr {
+        field: Field::OtelCol(r.field),
+        keys,
+    })
 }
 
 /// The field for `name` (and, when it consumes it, the sub-field `sub`) in `target`.

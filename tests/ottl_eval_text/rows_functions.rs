@@ -1,0 +1,340 @@
+//! §12 "Paths, enums, functions", "Conversions", "Regex", the list/map literal rows of
+//! "Editors, `set`" rewritten as comparisons, and the rows otelcheck cannot evaluate yet.
+//!
+//! Not rewritten (statements only, no condition equivalent): the `truncate_all`, `limit`,
+//! `replace_*`, `stringify_all` and `set(...)` editor rows, and `set(target = …, target = …)`.
+
+use super::harness::{row, Gap, Row, Want, Want::*};
+
+pub const PATHS_ENUMS_FUNCTIONS: &[Row] = &[
+    row("span_prefix", r#"span.name == "GET /x""#, True),
+    row("scope_name", r#"scope.name == "lib""#, True),
+    row(
+        "instrumentation_scope_name",
+        r#"instrumentation_scope.name == "lib""#,
+        True,
+    ),
+    row("resource_schema_url", r#"resource.schema_url == """#, True),
+    row("otelcol_client_addr", "otelcol.client.addr == nil", True),
+    row(
+        "span_resource",
+        r#"span.resource.attributes["x"] == nil"#,
+        Rejected(""),
+    ),
+    row(
+        "spanevent_from_span",
+        r#"spanevent.name == "x""#,
+        Rejected(""),
+    ),
+    row("status_foo", "status.foo == 1", Rejected("")),
+    row("duration_path", "duration > 0", Rejected("")),
+    row(
+        "name_string",
+        r#"name.string == "x""#,
+        Rejected("path section \"string\""),
+    ),
+    row(
+        "name_keyed",
+        r#"name["x"] == "x""#,
+        Rejected("keys indexing \"name\""),
+    ),
+    row(
+        "resource_cache",
+        r#"resource.cache["x"] == nil"#,
+        Rejected("access to cache must be performed using the same context"),
+    ),
+    row(
+        "log_enum_in_span",
+        "kind == SEVERITY_NUMBER_INFO",
+        Rejected("enum symbol, SEVERITY_NUMBER_INFO, not found"),
+    ),
+    row("root_span_ignores_args", "IsRootSpan(1, 2, 3)", True),
+    row(
+        "is_match_one_arg",
+        "IsMatch(name)",
+        Rejected("Expected: 2 Received: 1"),
+    ),
+    row(
+        "len_two_args",
+        "Len(name, 2) == 1",
+        Rejected("Expected: 1 Received: 2"),
+    ),
+    row("trailing_comma", r#"IsMatch(name, "a",)"#, Rejected("")),
+    row("spaced_name", r#"Is Match(name, "GET")"#, True),
+    row(
+        "url_uri",
+        r#"URL(uri = "x") == nil"#,
+        Rejected("no such parameter: uri"),
+    ),
+    row(
+        "named_args_any_order",
+        r#"Substring("abcdef", length = 3, start = 1) == "bcd""#,
+        True,
+    ),
+    row("lambda", "IsString((x) => x)", Rejected("")),
+    row("nested_lambda", "IsString((x) => (y) => x)", Rejected("")),
+    row("lambda_without_parens", "IsString(x => x)", Rejected("")),
+];
+
+pub const CONVERSIONS: &[Row] = &[
+    row("is_match_int", r#"IsMatch(attributes["i"], "^200$")"#, True),
+    row(
+        "is_match_float",
+        r#"IsMatch(attributes["f"], "^200$")"#,
+        True,
+    ),
+    row(
+        "is_match_bytes_hex",
+        r#"IsMatch(attributes["by"], "^010203$")"#,
+        True,
+    ),
+    row(
+        "is_match_bytes_base64",
+        r#"IsMatch(attributes["by"], "^AQID$")"#,
+        False,
+    ),
+    row(
+        "is_match_map_json",
+        r#"IsMatch(attributes["m"], "a")"#,
+        True,
+    ),
+    row(
+        "is_match_missing",
+        r#"IsMatch(attributes["missing"], ".*")"#,
+        False,
+    ),
+    row("is_match_trace_id", r#"IsMatch(trace_id, "01")"#, False),
+    row("is_match_time", r#"IsMatch(start_time, "2023")"#, True),
+    row(
+        "concat_mixed",
+        r#"Concat([attributes["s"], attributes["missing"], 1, 2.5, true, attributes["by"]], "-") == "abc-<nil>-1-2.5-true-010203""#,
+        True,
+    ),
+    row(
+        "concat_trace_id",
+        r#"Concat([trace_id], "") == "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]""#,
+        True,
+    ),
+    row(
+        "concat_time",
+        r#"Concat([start_time], "") == "\"2023-11-14T22:13:20Z\"""#,
+        True,
+    ),
+    row("concat_status", r#"Concat([status], "") == "{}""#, True),
+    row(
+        "concat_duration",
+        r#"Concat([end_time - start_time], "") == "5000000""#,
+        True,
+    ),
+    row(
+        "concat_map_html_escaped",
+        r#"Concat([{"k": "<&>"}], "") == "{\"k\":\"\\u003c\\u0026\\u003e\"}""#,
+        True,
+    ),
+    row(
+        "concat_path_list",
+        r#"Concat(attributes["l"], "-") == """#,
+        Rejected(""),
+    ),
+    row(
+        "concat_nil_element",
+        r#"Concat(["a", nil], "-") == "a-<nil>""#,
+        True,
+    ),
+    row(
+        "concat_nil_delimiter",
+        r#"Concat(["a", "b"], nil) == """#,
+        Rejected(""),
+    ),
+    row(
+        "concat_path_delimiter",
+        r#"Concat(["a", "b"], attributes["s"]) == "aabcb""#,
+        True,
+    ),
+    row("int_of_string", r#"Int("12") == 12"#, True),
+    row("int_of_bad_string", r#"Int("x") == nil"#, True),
+    row("int_of_negative_float", "Int(-2.7) == -2", True),
+    row("int_of_bool", "Int(true) == 1", True),
+    row(
+        "double_of_bad_literal",
+        r#"Double("x") == nil"#,
+        Rejected(""),
+    ),
+    row(
+        "double_of_bad_attr",
+        r#"Double(attributes["s"]) == nil"#,
+        RunErr(""),
+    ),
+    row("bool_of_bad_literal", r#"Bool("yes") == nil"#, Rejected("")),
+    row("bool_of_int", "Bool(2) == true", True),
+    row("bool_of_zero_float", "Bool(0.0) == false", True),
+    row(
+        "string_of_float",
+        r#"String(attributes["f"]) == "200""#,
+        True,
+    ),
+    row(
+        "string_of_bytes",
+        r#"String(attributes["by"]) == "010203""#,
+        True,
+    ),
+    row("string_of_nil", "String(nil) == nil", True),
+    row("len_of_int", r#"Len(attributes["i"]) == 3"#, RunErr("")),
+    row(
+        "has_prefix_missing",
+        r#"HasPrefix(attributes["missing"], "a")"#,
+        RunErr(""),
+    ),
+    row(
+        "has_prefix_nil_literal",
+        r#"HasPrefix(nil, "a")"#,
+        Rejected(""),
+    ),
+    row(
+        "sha256_of_int",
+        r#"SHA256(attributes["i"]) == nil"#,
+        RunErr(""),
+    ),
+    row(
+        "is_bool_of_string_literal",
+        r#"IsBool("true")"#,
+        Rejected(""),
+    ),
+    row("is_string_of_int", r#"IsString(attributes["i"])"#, False),
+];
+
+pub const REGEX: &[Row] = &[
+    row("anchored_both", r#"IsMatch(name, "^GET$")"#, False),
+    row(
+        "case_insensitive_flag",
+        r#"IsMatch(name, "(?i)^get")"#,
+        True,
+    ),
+    row("digits", r#"IsMatch(attributes["dig"], "\\d+")"#, True),
+    row(
+        "digits_anchored",
+        r#"IsMatch(attributes["dig"], "^\\d+$")"#,
+        False,
+    ),
+    row(
+        "unicode_class",
+        r#"IsMatch(attributes["dig"], "\\p{L}")"#,
+        True,
+    ),
+    row(
+        "caret_is_text_start",
+        r#"IsMatch(attributes["nl"], "^line2")"#,
+        False,
+    ),
+    row(
+        "multiline_flag",
+        r#"IsMatch(attributes["nl"], "(?m)^line2")"#,
+        True,
+    ),
+    row(
+        "dot_not_newline",
+        r#"IsMatch(attributes["nl"], "line1.line2")"#,
+        False,
+    ),
+    row(
+        "dotall_flag",
+        r#"IsMatch(attributes["nl"], "(?s)line1.line2")"#,
+        True,
+    ),
+    row(
+        "named_group_angle",
+        r#"IsMatch(attributes["s"], "(?<x>a)")"#,
+        True,
+    ),
+    row(
+        "backreference",
+        r#"IsMatch(attributes["s"], "(a)\\1")"#,
+        Rejected(""),
+    ),
+    row(
+        "lookahead",
+        r#"IsMatch(attributes["s"], "a(?=b)")"#,
+        Rejected(""),
+    ),
+    row(
+        "bad_repeat_range",
+        r#"IsMatch(attributes["s"], "a{2,1}")"#,
+        Rejected(""),
+    ),
+    row(
+        "unclosed_group",
+        r#"IsMatch(name, "(")"#,
+        Rejected("is not a valid pattern"),
+    ),
+    row(
+        "dynamic_bad_pattern",
+        r#"IsMatch(name, Concat(["(", ""], ""))"#,
+        RunErr(""),
+    ),
+    row(
+        "int_pattern",
+        "IsMatch(name, 1)",
+        Rejected("expected string but got int64"),
+    ),
+];
+
+/// List/map literal rows of "Editors, `set`", compared with the fixture's `l`, `li`, `m`.
+pub const LIST_MAP_LITERALS: &[Row] = &[
+    row("list_without_commas", r#"attributes["li"] == [1 2]"#, True),
+    row(
+        "list_leading_comma",
+        r#"attributes["l"] == [, "a", "b"]"#,
+        True,
+    ),
+    row(
+        "list_trailing_comma",
+        r#"attributes["l"] == ["a", "b",]"#,
+        Rejected(""),
+    ),
+    row(
+        "map_without_commas",
+        r#"attributes["m"] == {"a": 1 "b": "x"}"#,
+        True,
+    ),
+    row(
+        "map_duplicate_last_wins",
+        r#"attributes["m"] == {"a": 2, "b": "x", "a": 1}"#,
+        True,
+    ),
+    row("map_bare_key", r#"attributes["m"] == {a: 1}"#, Rejected("")),
+];
+
+const PARSE_JSON: &str = "ParseJSON is not implemented by the otelcheck runtime";
+
+/// §12 rows that need a converter otelcheck reports as unsupported.
+pub const GAPS: &[Gap] = &[
+    gap(
+        r#"ParseJSON("{\"a\":1}") == {"a": 1}"#,
+        "parse_json_eq_int_map",
+        False,
+    ),
+    gap(
+        r#"ParseJSON("{\"a\":1}") == {"a": 1.0}"#,
+        "parse_json_eq_float_map",
+        True,
+    ),
+    gap(
+        r#"ParseJSON("{\"a\":1}")["a"] == 1.0"#,
+        "parse_json_index",
+        True,
+    ),
+    gap(
+        r#"ParseJSON("{\"a\":1}")["b"] == nil"#,
+        "parse_json_missing_key",
+        RunErr("key not found in map"),
+    ),
+];
+
+const fn gap(text: &'static str, name: &'static str, upstream: Want) -> Gap {
+    Gap {
+        name,
+        text,
+        upstream,
+        reason: PARSE_JSON,
+    }
+}
