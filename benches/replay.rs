@@ -10,6 +10,10 @@ use otelcheck::config::LoadOptions;
 use otelcheck::replay::{replay, ReplayOptions};
 use std::path::{Path, PathBuf};
 
+// The same allocator as the binary, so the numbers are the CLI's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn capture_path() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let shared = root.join("../shared/captures/orders-ddtrace-py-v05.stream.msgpack");

@@ -61,8 +61,16 @@ const KNOWN: &[(&str, &str)] = &[
 
 /// The OTel attribute key the receiver writes for DataDog key `key`.
 pub fn translate_key(key: &str) -> String {
-    let lower = key.to_lowercase(); // Unicode-aware, as Go's strings.ToLower
-    if let Some((_, otel)) = KNOWN.iter().find(|(dd, _)| *dd == lower) {
+    // Case-insensitive like Go's strings.ToLower + lookup. The table is ASCII, so an ASCII key
+    // needs no lowered copy; other keys (e.g. with a Kelvin sign, which lowers to `k`) take the
+    // Unicode-aware path.
+    let known = if key.is_ascii() {
+        KNOWN.iter().find(|(dd, _)| dd.eq_ignore_ascii_case(key))
+    } else {
+        let lower = key.to_lowercase();
+        KNOWN.iter().find(|(dd, _)| *dd == lower)
+    };
+    if let Some((_, otel)) = known {
         return (*otel).to_string();
     }
     if let Some(h) = key.strip_prefix("http.response.headers.") {
@@ -74,6 +82,22 @@ pub fn translate_key(key: &str) -> String {
     key.to_string()
 }
 
+/// [`translate_key`] for an owned key: an unchanged key is returned without a new allocation.
+pub fn translate_key_owned(key: String) -> String {
+    if needs_rename(&key) {
+        translate_key(&key)
+    } else {
+        key
+    }
+}
+
+fn needs_rename(key: &str) -> bool {
+    !key.is_ascii()
+        || KNOWN.iter().any(|(dd, _)| dd.eq_ignore_ascii_case(key))
+        || key.starts_with("http.response.headers.")
+        || key.starts_with("http.request.headers.")
+}
+
 #[cfg(test)]
 mod tests {
     use super::translate_key;
@@ -81,6 +105,8 @@ mod tests {
     #[test]
     fn renames_case_insensitively_but_header_prefixes_exactly() {
         assert_eq!(translate_key("HTTP.Method"), "http.request.method");
+        // U+212A KELVIN SIGN lowers to `k` in Go and in Rust.
+        assert_eq!(translate_key("\u{212A}ube_namespace"), "k8s.namespace.name");
         assert_eq!(
             translate_key("http.status_code"),
             "http.response.status_code"

@@ -86,36 +86,9 @@ pub fn decode_all(bytes: &[u8], version: DdVersion) -> Result<Vec<DdPayload>> {
     }
 }
 
-/// Go-map semantics for a decoded map: a repeated key replaces the earlier value, which keeps
-/// its first-seen position. Small maps (every real one) use a linear scan; large ones an index,
-/// so a hostile map with millions of keys stays linear.
+/// Go-map semantics for a decoded map (a repeated key keeps its first position, last value).
 fn dedupe<V>(entries: Vec<(String, V)>) -> Vec<(String, V)> {
-    let mut out: Vec<(String, V)> = Vec::with_capacity(entries.len());
-    if entries.len() <= 32 {
-        for (k, v) in entries {
-            match out.iter_mut().find(|(ok, _)| *ok == k) {
-                Some(slot) => slot.1 = v,
-                None => out.push((k, v)),
-            }
-        }
-        return out;
-    }
-    let mut index: std::collections::HashMap<String, usize> =
-        std::collections::HashMap::with_capacity(entries.len());
-    for (k, v) in entries {
-        match index.get(&k) {
-            Some(&i) => {
-                if let Some(slot) = out.get_mut(i) {
-                    slot.1 = v;
-                }
-            }
-            None => {
-                index.insert(k.clone(), out.len());
-                out.push((k, v));
-            }
-        }
-    }
-    out
+    super::model::dedupe_keys(entries)
 }
 
 // ---------------------------------------------------------------- v0.4

@@ -5,6 +5,14 @@
 use super::datadog_msgpack::DdSpan;
 use super::model::{span_kind, AnyValue, Span};
 
+/// Whether [`apply`] reads the span's meta tags (so translation must keep them).
+pub fn reads_meta(operation: &str) -> bool {
+    matches!(
+        operation,
+        "servlet.request" | "http.request" | "web.request" | "postgresql.query" | "redis.query" | "grpc.server" | "grpc.client" | "aws.request" | "aws.command"
+    )
+}
+
 pub fn apply(dd: &DdSpan, span: &mut Span) {
     match dd.name.as_str() {
         "servlet.request" | "http.request" | "web.request" => http(dd, span),

@@ -13,7 +13,7 @@
 //! has no such field), so only `events` meta JSON becomes events; the `rpc.service`
 //! attribute on gRPC spans assumes the `DontEmitDeprecatedRPCServiceAttr` gate is off.
 
-use super::datadog_keys::translate_key;
+use super::datadog_keys::{translate_key, translate_key_owned};
 use super::datadog_links_events::{events, links, trace_id};
 use super::datadog_msgpack::{DdPayload, DdSpan, DdVersion};
 use super::headers::PayloadHeaders;
@@ -116,7 +116,7 @@ pub fn translate_payload(
 ) -> Batch {
     let shared = shared_resource_attributes(&payload, info);
     let mut groups: Vec<(String, Vec<Span>)> = Vec::new();
-    let mut group_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut group_of: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
     for chunk in payload.traces {
         let priority = chunk.iter().find_map(|s| s.metric("_sampling_priority_v1"));
         // Spans are consumed: decoding happens once and nothing is copied twice.
@@ -246,28 +246,27 @@ fn translate_span(dd: &mut DdSpan, priority: Option<f64>, cache: &mut TraceIdCac
         },
         ..Span::default()
     };
-    let attrs = &mut span.attributes;
-    attrs.upsert("dd.span.Resource", AnyValue::Str(dd.resource.clone()));
-    if let Some(p) = priority {
-        attrs.upsert("sampling.priority", AnyValue::Str(go_percent_f(p)));
-    }
-    attrs.upsert("datadog.span.id", AnyValue::Str(dd.span_id.to_string()));
-    attrs.upsert("datadog.trace.id", AnyValue::Str(dd.trace_id.to_string()));
-    for (k, v) in &dd.meta {
-        attrs.upsert(translate_key(k), AnyValue::Str(v.clone()));
-    }
-    for (k, v) in &dd.metrics {
-        attrs.upsert(translate_key(k), AnyValue::Double(*v));
-    }
     span.kind = kind(dd);
-    if matches!(
-        span.kind,
-        span_kind::CLIENT | span_kind::PRODUCER | span_kind::CONSUMER
-    ) && !span.attributes.contains_key("server.address")
-    {
-        if let Some(host) = dd.meta("peer.hostname") {
-            span.attributes
-                .upsert("server.address", AnyValue::Str(host.to_string()));
+    let peer_host = matches!(span.kind, span_kind::CLIENT | span_kind::PRODUCER | span_kind::CONSUMER)
+        .then(|| dd.meta("peer.hostname").map(str::to_owned))
+        .flatten();
+    // The meta strings move into the attributes; only the few operation names whose span name
+    // is derived from meta afterwards keep a copy.
+    let meta = if super::datadog_names::reads_meta(&dd.name) { dd.meta.clone() } else { std::mem::take(&mut dd.meta) };
+    // Upsert semantics (meta first, then metrics overwrite), built in one linear pass.
+    let mut pairs: Vec<(String, AnyValue)> = Vec::with_capacity(4 + meta.len() + dd.metrics.len());
+    pairs.push(("dd.span.Resource".to_owned(), AnyValue::Str(dd.resource.clone())));
+    if let Some(p) = priority {
+        pairs.push(("sampling.priority".to_owned(), AnyValue::Str(go_percent_f(p))));
+    }
+    pairs.push(("datadog.span.id".to_owned(), AnyValue::Str(dd.span_id.to_string())));
+    pairs.push(("datadog.trace.id".to_owned(), AnyValue::Str(dd.trace_id.to_string())));
+    pairs.extend(meta.into_iter().map(|(k, v)| (translate_key_owned(k), AnyValue::Str(v))));
+    pairs.extend(dd.metrics.iter().map(|(k, v)| (translate_key(k), AnyValue::Double(*v))));
+    span.attributes = Attributes::from_pairs(pairs);
+    if let Some(host) = peer_host {
+        if !span.attributes.contains_key("server.address") {
+            span.attributes.upsert("server.address", AnyValue::Str(host));
         }
     }
     super::datadog_names::apply(dd, &mut span);

@@ -22,7 +22,7 @@ mod otlp_json_write;
 pub mod otlp_proto;
 pub mod summary;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::path::Path;
 
 pub use error::CaptureError;

@@ -202,6 +202,49 @@ impl Batch {
     }
 }
 
+/// Map semantics for a list of pairs (Go maps, pdata `PutX`): a repeated key replaces the earlier value, which keeps
+/// its first-seen position. Real maps have no repeated keys, so the common case only probes a
+/// borrowed hash set and returns the entries untouched; the rare repeated key takes a slower
+/// path that stays linear even for a hostile map with millions of keys.
+pub fn dedupe_keys<V>(entries: Vec<(String, V)>) -> Vec<(String, V)> {
+    if !has_repeated_key(&entries) {
+        return entries;
+    }
+    let mut index: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    let mut out: Vec<(String, V)> = Vec::with_capacity(entries.len());
+    for (k, v) in entries {
+        match index.get(&k) {
+            Some(&i) => {
+                if let Some(slot) = out.get_mut(i) {
+                    slot.1 = v;
+                }
+            }
+            None => {
+                index.insert(k.clone(), out.len());
+                out.push((k, v));
+            }
+        }
+    }
+    out
+}
+
+fn has_repeated_key<V>(entries: &[(String, V)]) -> bool {
+    if entries.len() <= 8 {
+        return entries.iter().enumerate().any(|(i, (k, _))| entries[..i].iter().any(|(o, _)| o == k));
+    }
+    let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    seen.reserve(entries.len());
+    !entries.iter().all(|(k, _)| seen.insert(k.as_str()))
+}
+
+impl Attributes {
+    /// Build from pairs with upsert semantics (a repeated key keeps its first position and
+    /// takes the last value) in linear time.
+    pub fn from_pairs(pairs: Vec<(String, AnyValue)>) -> Self {
+        Self(dedupe_keys(pairs))
+    }
+}
+
 /// `service.name` of a resource, as the collector's matchers read it (`AsString()`), or `None`.
 pub fn service_name(resource: &Resource) -> Option<String> {
     resource.attributes.get("service.name").map(|v| match v {

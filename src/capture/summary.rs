@@ -2,7 +2,8 @@
 //! counts and what the spans look like after decoding (and DataDog translation), i.e. what the
 //! pipeline's processors would see. Plain data; rendering belongs to `report/`.
 
-use std::collections::{BTreeMap, HashSet};
+use rustc_hash::FxHashSet as HashSet;
+use std::collections::BTreeMap;
 
 use super::model::{service_name, span_kind};
 use super::Capture;
@@ -74,7 +75,7 @@ pub fn summarize_one(c: &Capture) -> CaptureSummary {
             bump(&mut s.services, service.clone());
             bump(&mut s.span_names, format!("{service} :: {}", span.name));
             bump(&mut s.span_kinds, kind_name(span.kind));
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             for (k, _) in span.attributes.iter() {
                 if seen.insert(k) {
                     bump(&mut s.attribute_keys, k);
