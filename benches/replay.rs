@@ -30,13 +30,30 @@ fn benches(c: &mut Criterion) {
     let capture = load_capture(&path, None).expect("decodes");
     let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bench/filter-only.yaml");
     let analysis = analyze(&[config], &LoadOptions::default()).expect("config loads");
-    let opts = ReplayOptions { max_match_ratio: 1.0, keep_output: false, progress: None };
+    let opts = ReplayOptions {
+        max_match_ratio: 1.0,
+        keep_output: false,
+        progress: None,
+    };
 
-    let mut g = c.benchmark_group(path.file_name().and_then(|n| n.to_str()).unwrap_or("capture").to_owned());
+    let mut g = c.benchmark_group(
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("capture")
+            .to_owned(),
+    );
     g.throughput(Throughput::Elements(capture.spans as u64));
     g.sample_size(20);
-    g.bench_function("decode", |b| b.iter(|| decode_capture("bench", &bytes, None).expect("decodes")));
-    g.bench_function("replay_filter_only", |b| b.iter_batched(|| capture.clone(), |c| replay(&analysis, vec![c], &opts), criterion::BatchSize::LargeInput));
+    g.bench_function("decode", |b| {
+        b.iter(|| decode_capture("bench", &bytes, None).expect("decodes"))
+    });
+    g.bench_function("replay_filter_only", |b| {
+        b.iter_batched(
+            || capture.clone(),
+            |c| replay(&analysis, vec![c], &opts),
+            criterion::BatchSize::LargeInput,
+        )
+    });
     g.bench_function("decode_and_replay", |b| {
         b.iter(|| {
             let cap = decode_capture("bench", &bytes, None).expect("decodes");

@@ -37,7 +37,10 @@ fn fixed_seed_drops_exactly_the_health_checks() {
         assert_eq!(run.code, 0, "{capture}: {}{}", run.stdout, run.stderr);
         let report = json(&run);
         assert_eq!(dropped_by_filter(&report), *expected, "{capture}");
-        let rules = processor(&report, "filter/health")["rules"].as_array().unwrap().clone();
+        let rules = processor(&report, "filter/health")["rules"]
+            .as_array()
+            .unwrap()
+            .clone();
         let per_rule: u64 = rules.iter().map(|r| r["dropped"].as_u64().unwrap()).sum();
         assert_eq!(per_rule, *expected, "{capture}: per-rule drops add up");
         assert_eq!(report["verdict"], "pass");
@@ -49,12 +52,18 @@ fn fixed_seed_on_every_shared_capture() {
     let config = fixture("seed/fixed.yaml");
     let mut seen = 0;
     for (name, expected, spans) in SHARED_HEALTH_CHECKS {
-        let Some(path) = shared_capture(name) else { continue };
+        let Some(path) = shared_capture(name) else {
+            continue;
+        };
         seen += 1;
         let run = otelcheck(&["dry-run", &config, &path, "--format", "json"]);
         assert_eq!(run.code, 0, "{name}: {}{}", run.stdout, run.stderr);
         let report = json(&run);
-        assert_eq!(report["captures"][0]["spans"].as_u64(), Some(*spans), "{name}");
+        assert_eq!(
+            report["captures"][0]["spans"].as_u64(),
+            Some(*spans),
+            "{name}"
+        );
         assert_eq!(dropped_by_filter(&report), *expected, "{name}");
     }
     if seen == 0 {
@@ -64,13 +73,32 @@ fn fixed_seed_on_every_shared_capture() {
 
 #[test]
 fn broken_seed_fails_naming_the_rule_and_its_line() {
-    let run = otelcheck(&["dry-run", "fixtures/seed/broken.yaml", "fixtures/captures/orders-ddtrace-py-v04.msgpack"]);
+    let run = otelcheck(&[
+        "dry-run",
+        "fixtures/seed/broken.yaml",
+        "fixtures/captures/orders-ddtrace-py-v04.msgpack",
+    ]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("fixtures/seed/broken.yaml:22:41: error[catch-all-rule]"), "{}", run.stdout);
-    assert!(run.stdout.contains("fixtures/seed/broken.yaml:22:38: error[non-upstream-syntax]"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("fixtures/seed/broken.yaml:22:41: error[catch-all-rule]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("fixtures/seed/broken.yaml:22:38: error[non-upstream-syntax]"),
+        "{}",
+        run.stdout
+    );
     // On DataDog traffic `http.target` does not exist: the rule is dead there, and says why.
     assert!(run.stdout.contains("warning[dead-rule]"), "{}", run.stdout);
-    assert!(run.stdout.contains("closest keys that do occur: http.route"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("closest keys that do occur: http.route"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -86,24 +114,39 @@ fn regex_on_route_is_a_catch_all_by_data_even_when_most_spans_lack_the_route() {
         &text[end..]
     );
     std::fs::write(&cfg, text).unwrap();
-    let run = otelcheck(&["dry-run", cfg.to_str().unwrap(), &fixture("captures/orders-ddtrace-py-v04.msgpack"), "--format", "json"]);
+    let run = otelcheck(&[
+        "dry-run",
+        cfg.to_str().unwrap(),
+        &fixture("captures/orders-ddtrace-py-v04.msgpack"),
+        "--format",
+        "json",
+    ]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let report = json(&run);
     let rule = &processor(&report, "filter/health")["rules"][0];
     // Only 95 spans carry a route (the server spans, less two unrouted 404s); it matches them all.
     assert_eq!(rule["matched"].as_u64(), Some(95));
     assert_eq!(rule["evaluated"].as_u64(), Some(1093));
-    let data_catch_all = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|f| f["code"] == "catch-all-rule" && f["message"].as_str().unwrap().contains("matched all 95 spans that carry \"http.route\""));
+    let data_catch_all = report["findings"].as_array().unwrap().iter().any(|f| {
+        f["code"] == "catch-all-rule"
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .contains("matched all 95 spans that carry \"http.route\"")
+    });
     assert!(data_catch_all, "{report}");
 }
 
 #[test]
 fn json_report_follows_the_contract() {
-    let run = otelcheck(&["dry-run", "fixtures/seed/fixed.yaml", "--capture", "fixtures/captures/orders-otel-py.otlp.pb", "--format", "json"]);
+    let run = otelcheck(&[
+        "dry-run",
+        "fixtures/seed/fixed.yaml",
+        "--capture",
+        "fixtures/captures/orders-otel-py.otlp.pb",
+        "--format",
+        "json",
+    ]);
     let r = json(&run);
     assert_eq!(r["schema"], 1);
     assert_eq!(r["tool"]["name"], "otelcheck");
@@ -123,7 +166,10 @@ fn json_report_follows_the_contract() {
     let rule = &f["rules"][0];
     assert_eq!(rule["action"], "drop");
     assert_eq!(rule["location"]["line"], 21);
-    assert_eq!(rule["text"], "kind == SPAN_KIND_SERVER and attributes[\"http.route\"] == \"/health\"");
+    assert_eq!(
+        rule["text"],
+        "kind == SPAN_KIND_SERVER and attributes[\"http.route\"] == \"/health\""
+    );
     assert_eq!(rule["matched"], 46);
     let ex = &rule["examples"][0];
     assert_eq!(ex["service"], "orders-api");
@@ -150,7 +196,13 @@ fn write_output_writes_what_the_exporters_receive() {
         .lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            v["resourceSpans"].as_array().unwrap().iter().flat_map(|rs| rs["scopeSpans"].as_array().unwrap().iter()).map(|ss| ss["spans"].as_array().unwrap().len()).sum::<usize>()
+            v["resourceSpans"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|rs| rs["scopeSpans"].as_array().unwrap().iter())
+                .map(|ss| ss["spans"].as_array().unwrap().len())
+                .sum::<usize>()
         })
         .sum();
     assert_eq!(spans, 380);
@@ -168,13 +220,25 @@ fn error_mode_propagate_drops_whole_requests() {
     };
     let capture = fixture("captures/orders-ddtrace-py-v04.msgpack");
     std::fs::write(&cfg, make("propagate")).unwrap();
-    let run = otelcheck(&["dry-run", cfg.to_str().unwrap(), &capture, "--format", "json"]);
+    let run = otelcheck(&[
+        "dry-run",
+        cfg.to_str().unwrap(),
+        &capture,
+        "--format",
+        "json",
+    ]);
     let r = json(&run);
     assert_eq!(run.code, 1);
     assert_eq!(r["pipelines"][0]["spans_out"], 0);
     assert!(codes(&r).contains(&"pipeline-drops-everything".to_owned()));
     std::fs::write(&cfg, make("ignore")).unwrap();
-    let run = otelcheck(&["dry-run", cfg.to_str().unwrap(), &capture, "--format", "json"]);
+    let run = otelcheck(&[
+        "dry-run",
+        cfg.to_str().unwrap(),
+        &capture,
+        "--format",
+        "json",
+    ]);
     let r = json(&run);
     assert_eq!(run.code, 0, "{}", run.stdout);
     let rule = &processor(&r, "filter")["rules"][0];
@@ -193,12 +257,21 @@ fn legacy_include_exclude_counts() {
         "receivers: {datadog: {}}\nprocessors:\n  filter/legacy:\n    spans:\n      exclude:\n        match_type: regexp\n        span_names: ['^flask\\.']\n        attributes:\n          - {key: component, value: '^flask$'}\nexporters: {debug: {}}\nservice:\n  pipelines:\n    traces: {receivers: [datadog], processors: [filter/legacy], exporters: [debug]}\n",
     )
     .unwrap();
-    let run = otelcheck(&["dry-run", cfg.to_str().unwrap(), &fixture("captures/orders-ddtrace-py-v04.msgpack"), "--format", "json"]);
+    let run = otelcheck(&[
+        "dry-run",
+        cfg.to_str().unwrap(),
+        &fixture("captures/orders-ddtrace-py-v04.msgpack"),
+        "--format",
+        "json",
+    ]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let r = json(&run);
     let rule = &processor(&r, "filter/legacy")["rules"][0];
     assert_eq!(rule["action"], "drop");
-    assert!(rule["text"].as_str().unwrap().starts_with("spans.exclude (regexp"));
+    assert!(rule["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("spans.exclude (regexp"));
     let dropped = rule["dropped"].as_u64().unwrap();
     // Every flask.* span of the capture carries component=flask.
     let flask: u64 = 97 * 8 + 5 + 4 + 9 + 74;
@@ -211,14 +284,21 @@ fn bad_captures_exit_2_with_file_and_reason() {
     let real = std::fs::read(fixture("captures/orders-ddtrace-py-v04.msgpack")).unwrap();
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("empty.msgpack", Vec::new()),
-        ("garbage.bin", b"\x00\x01garbage\xff\xfe not a capture".to_vec()),
+        (
+            "garbage.bin",
+            b"\x00\x01garbage\xff\xfe not a capture".to_vec(),
+        ),
         ("truncated.msgpack", real[..real.len() / 2].to_vec()),
         ("config.json", b"{\"receivers\": {}}".to_vec()),
     ];
     for (name, bytes) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
-        let run = otelcheck(&["dry-run", "fixtures/seed/fixed.yaml", path.to_str().unwrap()]);
+        let run = otelcheck(&[
+            "dry-run",
+            "fixtures/seed/fixed.yaml",
+            path.to_str().unwrap(),
+        ]);
         assert_eq!(run.code, 2, "{name}: {}{}", run.stdout, run.stderr);
         assert!(run.stderr.contains(name), "{name}: {}", run.stderr);
         assert!(run.stdout.is_empty(), "{name}: no partial report");
@@ -236,20 +316,37 @@ fn forced_wrong_format_is_a_clear_error() {
         "datadog-v0.5",
     ]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("orders-otel-py.otlp.pb"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("orders-otel-py.otlp.pb"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn text_report_snapshot() {
-    let run = otelcheck(&["dry-run", "fixtures/seed/broken.yaml", "fixtures/captures/orders-ddtrace-js-v05.msgpack"]);
+    let run = otelcheck(&[
+        "dry-run",
+        "fixtures/seed/broken.yaml",
+        "fixtures/captures/orders-ddtrace-js-v05.msgpack",
+    ]);
     insta::assert_snapshot!("dry_run_broken_js_v05", run.stdout);
-    let run = otelcheck(&["dry-run", "fixtures/seed/fixed.yaml", "fixtures/captures/orders-ddtrace-js-v05.msgpack"]);
+    let run = otelcheck(&[
+        "dry-run",
+        "fixtures/seed/fixed.yaml",
+        "fixtures/captures/orders-ddtrace-js-v05.msgpack",
+    ]);
     insta::assert_snapshot!("dry_run_fixed_js_v05", run.stdout);
 }
 
 #[test]
 fn inspect_lists_formats_and_keys() {
-    let run = otelcheck(&["inspect", "fixtures/captures/orders-ddtrace-py-v05.msgpack", "--format", "json"]);
+    let run = otelcheck(&[
+        "inspect",
+        "fixtures/captures/orders-ddtrace-py-v05.msgpack",
+        "--format",
+        "json",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let r = json(&run);
     let c = &r["captures"][0];
@@ -257,5 +354,8 @@ fn inspect_lists_formats_and_keys() {
     assert_eq!(c["spans"], 1070);
     assert_eq!(c["traces"], 95);
     assert!(c["attribute_keys"]["http.route"].as_u64().unwrap() > 0);
-    assert!(c["attribute_keys"].get("http.url").is_none(), "renamed to url.full by the receiver");
+    assert!(
+        c["attribute_keys"].get("http.url").is_none(),
+        "renamed to url.full by the receiver"
+    );
 }

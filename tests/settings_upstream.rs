@@ -14,7 +14,6 @@ use otelcheck::diag::Severity;
 use std::path::Path;
 use std::sync::Arc;
 
-
 /// Rows whose upstream failure is an OTTL parse/function error (not this stage's job).
 const OTTL_STAGE: &[&str] = &[
     "filter/bad_syntax_span",

@@ -16,13 +16,34 @@ use std::sync::Arc;
 
 fn map(loc: &Location, entries: Vec<(&str, Node)>) -> Node {
     Node::new(
-        NodeKind::Map(entries.into_iter().map(|(k, v)| (Key { name: k.to_owned(), loc: loc.clone() }, v)).collect()),
+        NodeKind::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| {
+                    (
+                        Key {
+                            name: k.to_owned(),
+                            loc: loc.clone(),
+                        },
+                        v,
+                    )
+                })
+                .collect(),
+        ),
         loc.clone(),
     )
 }
 
 fn list(loc: &Location, items: &[&str]) -> Node {
-    Node::new(NodeKind::Seq(items.iter().map(|s| Node::new(NodeKind::Str((*s).to_owned()), loc.clone())).collect()), loc.clone())
+    Node::new(
+        NodeKind::Seq(
+            items
+                .iter()
+                .map(|s| Node::new(NodeKind::Str((*s).to_owned()), loc.clone()))
+                .collect(),
+        ),
+        loc.clone(),
+    )
 }
 
 fn signal_name(s: Signal) -> &'static str {
@@ -46,28 +67,62 @@ fn minimal(file: &Arc<str>, text: &str, id: &str, block: Node, signals: &[Signal
         .map(|s| {
             (
                 signal_name(*s),
-                map(&loc, vec![("receivers", list(&loc, &["otlp"])), ("processors", list(&loc, &[id])), ("exporters", list(&loc, &["debug"]))]),
+                map(
+                    &loc,
+                    vec![
+                        ("receivers", list(&loc, &["otlp"])),
+                        ("processors", list(&loc, &[id])),
+                        ("exporters", list(&loc, &["debug"])),
+                    ],
+                ),
             )
         })
         .collect();
     if pipelines.is_empty() {
         pipelines.push((
             "traces",
-            map(&loc, vec![("receivers", list(&loc, &["otlp"])), ("processors", list(&loc, &[id])), ("exporters", list(&loc, &["debug"]))]),
+            map(
+                &loc,
+                vec![
+                    ("receivers", list(&loc, &["otlp"])),
+                    ("processors", list(&loc, &[id])),
+                    ("exporters", list(&loc, &["debug"])),
+                ],
+            ),
         ));
     }
     let root = map(
         &loc,
         vec![
-            ("receivers", map(&loc, vec![("otlp", map(&loc, vec![("protocols", map(&loc, vec![("grpc", empty())]))]))])),
+            (
+                "receivers",
+                map(
+                    &loc,
+                    vec![(
+                        "otlp",
+                        map(
+                            &loc,
+                            vec![("protocols", map(&loc, vec![("grpc", empty())]))],
+                        ),
+                    )],
+                ),
+            ),
             ("processors", map(&loc, vec![(id, block)])),
             ("exporters", map(&loc, vec![("debug", empty())])),
-            ("service", map(&loc, vec![("pipelines", map(&loc, pipelines))])),
+            (
+                "service",
+                map(&loc, vec![("pipelines", map(&loc, pipelines))]),
+            ),
         ],
     );
     let mut sources = SourceMap::default();
     sources.insert(file.clone(), text);
-    LoadedConfig { files: vec![file.clone()], sources, root, warnings: Vec::new() }
+    LoadedConfig {
+        files: vec![file.clone()],
+        sources,
+        root,
+        warnings: Vec::new(),
+    }
 }
 
 #[test]
@@ -90,31 +145,60 @@ fn validate_agrees_with_every_upstream_processor_row() {
             .diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
-            .map(|d| format!("{}[{}] {}", d.location.as_ref().map(|l| l.to_string()).unwrap_or_default(), d.code, d.message))
+            .map(|d| {
+                format!(
+                    "{}[{}] {}",
+                    d.location
+                        .as_ref()
+                        .map(|l| l.to_string())
+                        .unwrap_or_default(),
+                    d.code,
+                    d.message
+                )
+            })
             .collect();
         let tag = format!("line {} {} {}", r.line, r.file, r.id);
         match r.expectation.as_str() {
-            "valid" if !errors.is_empty() => failures.push(format!("{tag}: expected valid, got {errors:#?}")),
-            "invalid" if errors.is_empty() => failures.push(format!("{tag}: expected invalid, got no error")),
+            "valid" if !errors.is_empty() => {
+                failures.push(format!("{tag}: expected valid, got {errors:#?}"))
+            }
+            "invalid" if errors.is_empty() => {
+                failures.push(format!("{tag}: expected invalid, got no error"))
+            }
             "invalid" => {
                 if let Some(want) = expected_message(&r) {
                     // participle reports syntax errors at other positions than a PEG parser
                     // can: for those the verdict and the kind of error must agree.
-                    let want = if want.contains("has invalid syntax") { "has invalid syntax".to_owned() } else { want };
+                    let want = if want.contains("has invalid syntax") {
+                        "has invalid syntax".to_owned()
+                    } else {
+                        want
+                    };
                     if !errors.iter().any(|e| e.contains(&want)) {
-                        failures.push(format!("{tag}: no error contains {want:?}; got {errors:#?}"));
+                        failures.push(format!(
+                            "{tag}: no error contains {want:?}; got {errors:#?}"
+                        ));
                     }
                 }
             }
             _ => {}
         }
         // Every error points into the upstream file it came from.
-        for d in analysis.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+        for d in analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+        {
             if d.location.as_ref().is_none_or(|l| l.line == 0) {
                 failures.push(format!("{tag}: error without a position: {}", d.message));
             }
         }
     }
     assert!(checked >= 140, "only {checked} rows checked");
-    assert!(failures.is_empty(), "{} row(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} row(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -7,7 +7,9 @@ use super::ottl_rules::{check_statement_text, plan_condition, RulePlan};
 use crate::config::settings::filter::FilterSettings;
 use crate::config::settings::matching::LegacyMatch;
 use crate::config::settings::transform::TransformSettings;
-use crate::config::settings::{ConditionGroup, ErrorMode as CfgErrorMode, OttlSource, StatementGroup};
+use crate::config::settings::{
+    ConditionGroup, ErrorMode as CfgErrorMode, OttlSource, StatementGroup,
+};
 use crate::diag::{codes, Diagnostic, SourceMap};
 use crate::lint::RuleAction;
 use crate::ottl::runtime::{compile_condition, CompiledCondition, ErrorMode};
@@ -16,8 +18,18 @@ use crate::processors::filter::{FilterEmulator, Stage};
 use crate::processors::legacy_match::LegacySpanFilter;
 use crate::processors::rule::Rule;
 
-const TRACE_CONTEXTS: &[Context] = &[Context::Resource, Context::Scope, Context::Span, Context::SpanEvent];
-const METRIC_CONTEXTS: &[Context] = &[Context::Resource, Context::Scope, Context::Metric, Context::DataPoint];
+const TRACE_CONTEXTS: &[Context] = &[
+    Context::Resource,
+    Context::Scope,
+    Context::Span,
+    Context::SpanEvent,
+];
+const METRIC_CONTEXTS: &[Context] = &[
+    Context::Resource,
+    Context::Scope,
+    Context::Metric,
+    Context::DataPoint,
+];
 const LOG_CONTEXTS: &[Context] = &[Context::Resource, Context::Scope, Context::Log];
 const PROFILE_CONTEXTS: &[Context] = &[Context::Resource, Context::Scope, Context::Profile];
 
@@ -30,7 +42,12 @@ struct ReadyRule {
 
 impl ReadyRule {
     fn compile(&self) -> Result<CompiledCondition, crate::ottl::runtime::CompileError> {
-        compile_condition(&self.plan.ast, &self.plan.text, self.plan.context, self.plan.mode)
+        compile_condition(
+            &self.plan.ast,
+            &self.plan.text,
+            self.plan.context,
+            self.plan.mode,
+        )
     }
 }
 
@@ -59,11 +76,26 @@ pub fn runtime_mode(m: CfgErrorMode) -> ErrorMode {
 pub fn plan(f: &FilterSettings, sources: &SourceMap, diags: &mut Vec<Diagnostic>) -> FilterPlan {
     let mode = runtime_mode(f.error_mode);
     let mut stages = Vec::new();
-    if !(f.traces_resource.is_empty() && f.traces_span.is_empty() && f.traces_spanevent.is_empty()) {
-        let mut st = StagePlan { error_mode: Some(mode), ..StagePlan::default() };
-        for (list, ctx) in [(&f.traces_resource, Context::Resource), (&f.traces_span, Context::Span), (&f.traces_spanevent, Context::SpanEvent)] {
+    if !(f.traces_resource.is_empty() && f.traces_span.is_empty() && f.traces_spanevent.is_empty())
+    {
+        let mut st = StagePlan {
+            error_mode: Some(mode),
+            ..StagePlan::default()
+        };
+        for (list, ctx) in [
+            (&f.traces_resource, Context::Resource),
+            (&f.traces_span, Context::Span),
+            (&f.traces_spanevent, Context::SpanEvent),
+        ] {
             for src in list {
-                if let Some(r) = ready(src, Some(PathMode::Unprefixed(ctx)), TRACE_CONTEXTS, RuleAction::Drop, sources, diags) {
+                if let Some(r) = ready(
+                    src,
+                    Some(PathMode::Unprefixed(ctx)),
+                    TRACE_CONTEXTS,
+                    RuleAction::Drop,
+                    sources,
+                    diags,
+                ) {
                     push(&mut st, r);
                 }
             }
@@ -72,16 +104,29 @@ pub fn plan(f: &FilterSettings, sources: &SourceMap, diags: &mut Vec<Diagnostic>
     }
     for group in &f.trace_conditions {
         let ctx = group.context.as_ref().and_then(|c| c.context());
-        let mut st = StagePlan { error_mode: Some(group.error_mode.map_or(mode, runtime_mode)), ..StagePlan::default() };
+        let mut st = StagePlan {
+            error_mode: Some(group.error_mode.map_or(mode, runtime_mode)),
+            ..StagePlan::default()
+        };
         for src in &group.conditions {
-            if let Some(r) = ready(src, ctx.map(PathMode::Explicit), TRACE_CONTEXTS, RuleAction::Drop, sources, diags) {
+            if let Some(r) = ready(
+                src,
+                ctx.map(PathMode::Explicit),
+                TRACE_CONTEXTS,
+                RuleAction::Drop,
+                sources,
+                diags,
+            ) {
                 push(&mut st, r);
             }
         }
         stages.push(st);
     }
     validate_other_signals(f, sources, diags);
-    FilterPlan { stages, legacy: f.spans.clone() }
+    FilterPlan {
+        stages,
+        legacy: f.spans.clone(),
+    }
 }
 
 fn push(st: &mut StagePlan, r: ReadyRule) {
@@ -132,16 +177,39 @@ fn validate_other_signals(f: &FilterSettings, sources: &SourceMap, diags: &mut V
     ];
     for (list, ctx, allowed) in explicit {
         for src in list {
-            plan_condition(&src.text, &src.node, sources, Some(PathMode::Unprefixed(ctx)), allowed, RuleAction::Other, diags);
+            plan_condition(
+                &src.text,
+                &src.node,
+                sources,
+                Some(PathMode::Unprefixed(ctx)),
+                allowed,
+                RuleAction::Other,
+                diags,
+            );
         }
     }
-    let grouped: [(&[ConditionGroup], &[Context]); 3] =
-        [(&f.metric_conditions, METRIC_CONTEXTS), (&f.log_conditions, LOG_CONTEXTS), (&f.profile_conditions, PROFILE_CONTEXTS)];
+    let grouped: [(&[ConditionGroup], &[Context]); 3] = [
+        (&f.metric_conditions, METRIC_CONTEXTS),
+        (&f.log_conditions, LOG_CONTEXTS),
+        (&f.profile_conditions, PROFILE_CONTEXTS),
+    ];
     for (groups, allowed) in grouped {
         for g in groups {
-            let ctx = g.context.as_ref().and_then(|c| c.context()).map(PathMode::Explicit);
+            let ctx = g
+                .context
+                .as_ref()
+                .and_then(|c| c.context())
+                .map(PathMode::Explicit);
             for src in &g.conditions {
-                plan_condition(&src.text, &src.node, sources, ctx, allowed, RuleAction::Other, diags);
+                plan_condition(
+                    &src.text,
+                    &src.node,
+                    sources,
+                    ctx,
+                    allowed,
+                    RuleAction::Other,
+                    diags,
+                );
             }
         }
     }
@@ -159,7 +227,15 @@ pub fn check_transform(t: &TransformSettings, sources: &SourceMap, diags: &mut V
         for g in groups {
             let ctx = g.context.as_ref().and_then(|c| c.context());
             for src in &g.conditions {
-                plan_condition(&src.text, &src.node, sources, ctx.map(PathMode::Explicit), allowed, RuleAction::Other, diags);
+                plan_condition(
+                    &src.text,
+                    &src.node,
+                    sources,
+                    ctx.map(PathMode::Explicit),
+                    allowed,
+                    RuleAction::Other,
+                    diags,
+                );
             }
             for src in &g.statements {
                 check_statement_text(&src.text, &src.node, sources, ctx, allowed, diags);
@@ -178,7 +254,12 @@ impl FilterPlan {
                 list.iter()
                     .filter_map(|r| {
                         let compiled = r.compile().ok()?;
-                        rules.push(Rule::new(r.plan.text.clone(), r.plan.location.clone(), r.plan.context, compiled));
+                        rules.push(Rule::new(
+                            r.plan.text.clone(),
+                            r.plan.location.clone(),
+                            r.plan.context,
+                            compiled,
+                        ));
                         Some(rules.len() - 1)
                     })
                     .collect()
@@ -192,6 +273,10 @@ impl FilterPlan {
             };
             stages.push(stage);
         }
-        FilterEmulator { rules, stages, legacy: self.legacy.as_ref().map(LegacySpanFilter::new) }
+        FilterEmulator {
+            rules,
+            stages,
+            legacy: self.legacy.as_ref().map(LegacySpanFilter::new),
+        }
     }
 }

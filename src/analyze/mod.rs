@@ -48,7 +48,9 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
             let built_for = signals_using(cfg, &comp.id);
             let (settings, mut d) = decode_processor(&comp.id.ty, &comp.settings, &built_for);
             let filter = match &settings {
-                Some(ProcessorSettings::Filter(f)) => Some(filter_plan::plan(f, &loaded.sources, &mut d)),
+                Some(ProcessorSettings::Filter(f)) => {
+                    Some(filter_plan::plan(f, &loaded.sources, &mut d))
+                }
                 Some(ProcessorSettings::Transform(t)) => {
                     filter_plan::check_transform(t, &loaded.sources, &mut d);
                     None
@@ -58,13 +60,23 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
             diagnostics.extend(d);
             processors.insert(
                 comp.id.to_string(),
-                AnalyzedProcessor { id: comp.id.clone(), location: comp.key_loc.clone(), settings, filter },
+                AnalyzedProcessor {
+                    id: comp.id.clone(),
+                    location: comp.key_loc.clone(),
+                    settings,
+                    filter,
+                },
             );
         }
     }
     diag::sort(&mut diagnostics);
     diagnostics.dedup();
-    Analysis { loaded, config, processors, diagnostics }
+    Analysis {
+        loaded,
+        config,
+        processors,
+        diagnostics,
+    }
 }
 
 /// Signals of the pipelines that use processor `id` (the collector builds it once per use).
@@ -83,7 +95,11 @@ impl Analysis {
     pub fn instantiate_pipeline(&self, index: usize) -> PipelineRun {
         let cfg = self.config.as_ref().expect("replay only runs with a model");
         let p = &cfg.pipelines[index];
-        let processors = p.processors.iter().map(|r| self.instantiate_processor(&r.id, &r.loc)).collect();
+        let processors = p
+            .processors
+            .iter()
+            .map(|r| self.instantiate_processor(&r.id, &r.loc))
+            .collect();
         PipelineRun {
             index,
             id: p.id_text.clone(),
@@ -105,10 +121,29 @@ impl Analysis {
         let support = registry::lookup(ComponentKind::Processor, &id.ty).map(|t| &t.support);
         let (emulation, emulated) = match (analyzed.and_then(|a| a.filter.as_ref()), support) {
             (Some(plan), _) => (Emulation::Filter(Box::new(plan.instantiate())), true),
-            (None, Some(Support::PassThrough)) => (Emulation::PassThrough { emulated_by_nature: true }, is_exact_pass_through(&id.ty)),
-            _ => (Emulation::PassThrough { emulated_by_nature: false }, false),
+            (None, Some(Support::PassThrough)) => (
+                Emulation::PassThrough {
+                    emulated_by_nature: true,
+                },
+                is_exact_pass_through(&id.ty),
+            ),
+            _ => (
+                Emulation::PassThrough {
+                    emulated_by_nature: false,
+                },
+                false,
+            ),
         };
-        ProcRun { id: id.to_string(), ty: id.ty.clone(), location, emulation, emulated, spans_in: 0, spans_out: 0, failed_batches: 0 }
+        ProcRun {
+            id: id.to_string(),
+            ty: id.ty.clone(),
+            location,
+            emulation,
+            emulated,
+            spans_in: 0,
+            spans_out: 0,
+            failed_batches: 0,
+        }
     }
 }
 

@@ -34,7 +34,10 @@ impl Locator<'_> {
 }
 
 pub fn locator<'a>(node: &'a Node, sources: &'a SourceMap) -> Locator<'a> {
-    Locator { node, source: sources.text(&node.loc.file).unwrap_or("") }
+    Locator {
+        node,
+        source: sources.text(&node.loc.file).unwrap_or(""),
+    }
 }
 
 pub fn ottl_diagnostic(e: &OttlError, loc: &Locator<'_>, what: &str, text: &str) -> Diagnostic {
@@ -78,7 +81,11 @@ pub fn plan_condition(
     }
     let (context, mode) = match ctx_hint {
         Some(m @ (PathMode::Explicit(c) | PathMode::Unprefixed(c))) => (c, m),
-        _ => match crate::ottl::infer_context(&crate::ottl::InferenceHints::from_condition(&tree), allowed_inferred, false) {
+        _ => match crate::ottl::infer_context(
+            &crate::ottl::InferenceHints::from_condition(&tree),
+            allowed_inferred,
+            false,
+        ) {
             Ok(c) => (c, PathMode::Inferred),
             Err(msg) => {
                 diags.push(
@@ -90,7 +97,10 @@ pub fn plan_condition(
             }
         },
     };
-    let opts = CheckOptions { mode, editors_allowed: false };
+    let opts = CheckOptions {
+        mode,
+        editors_allowed: false,
+    };
     let check_errors = crate::ottl::check_condition(&tree, context, &opts);
     for e in &check_errors {
         diags.push(ottl_diagnostic(e, &loc, "condition", text));
@@ -99,8 +109,19 @@ pub fn plan_condition(
         return None;
     }
     let locate = |s: ast::Span| loc.at(s);
-    diags.extend(lint_condition(&LintSite { cond: &tree, text, action, locate: &locate }));
-    Some(RulePlan { text: text.to_owned(), location: loc.at(ast::Span::new(0, 0)), context, mode, ast: tree })
+    diags.extend(lint_condition(&LintSite {
+        cond: &tree,
+        text,
+        action,
+        locate: &locate,
+    }));
+    Some(RulePlan {
+        text: text.to_owned(),
+        location: loc.at(ast::Span::new(0, 0)),
+        context,
+        mode,
+        ast: tree,
+    })
 }
 
 /// Parse and check a statement (transform) — validation only for now.
@@ -125,7 +146,11 @@ pub fn check_statement_text(
     }
     let (context, mode) = match ctx_hint {
         Some(c) => (c, PathMode::Explicit(c)),
-        None => match crate::ottl::infer_context(&crate::ottl::InferenceHints::from_statement(&tree), allowed_inferred, true) {
+        None => match crate::ottl::infer_context(
+            &crate::ottl::InferenceHints::from_statement(&tree),
+            allowed_inferred,
+            true,
+        ) {
             Ok(c) => (c, PathMode::Inferred),
             Err(msg) => {
                 diags.push(
@@ -137,7 +162,10 @@ pub fn check_statement_text(
             }
         },
     };
-    let opts = CheckOptions { mode, editors_allowed: true };
+    let opts = CheckOptions {
+        mode,
+        editors_allowed: true,
+    };
     for e in crate::ottl::check_statement(&tree, context, &opts) {
         diags.push(ottl_diagnostic(&e, &loc, "statement", text));
     }

@@ -9,7 +9,15 @@ use super::model::{span_kind, AnyValue, Span};
 pub fn reads_meta(operation: &str) -> bool {
     matches!(
         operation,
-        "servlet.request" | "http.request" | "web.request" | "postgresql.query" | "redis.query" | "grpc.server" | "grpc.client" | "aws.request" | "aws.command"
+        "servlet.request"
+            | "http.request"
+            | "web.request"
+            | "postgresql.query"
+            | "redis.query"
+            | "grpc.server"
+            | "grpc.client"
+            | "aws.request"
+            | "aws.command"
     )
 }
 

@@ -109,11 +109,7 @@ impl TracerInfo {
 }
 
 /// Translate one payload into the batch the receiver hands to the pipeline.
-pub fn translate_payload(
-    payload: DdPayload,
-    info: &TracerInfo,
-    cache: &mut TraceIdCache,
-) -> Batch {
+pub fn translate_payload(payload: DdPayload, info: &TracerInfo, cache: &mut TraceIdCache) -> Batch {
     let shared = shared_resource_attributes(&payload, info);
     let mut groups: Vec<(String, Vec<Span>)> = Vec::new();
     let mut group_of: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
@@ -247,26 +243,53 @@ fn translate_span(dd: &mut DdSpan, priority: Option<f64>, cache: &mut TraceIdCac
         ..Span::default()
     };
     span.kind = kind(dd);
-    let peer_host = matches!(span.kind, span_kind::CLIENT | span_kind::PRODUCER | span_kind::CONSUMER)
-        .then(|| dd.meta("peer.hostname").map(str::to_owned))
-        .flatten();
+    let peer_host = matches!(
+        span.kind,
+        span_kind::CLIENT | span_kind::PRODUCER | span_kind::CONSUMER
+    )
+    .then(|| dd.meta("peer.hostname").map(str::to_owned))
+    .flatten();
     // The meta strings move into the attributes; only the few operation names whose span name
     // is derived from meta afterwards keep a copy.
-    let meta = if super::datadog_names::reads_meta(&dd.name) { dd.meta.clone() } else { std::mem::take(&mut dd.meta) };
+    let meta = if super::datadog_names::reads_meta(&dd.name) {
+        dd.meta.clone()
+    } else {
+        std::mem::take(&mut dd.meta)
+    };
     // Upsert semantics (meta first, then metrics overwrite), built in one linear pass.
     let mut pairs: Vec<(String, AnyValue)> = Vec::with_capacity(4 + meta.len() + dd.metrics.len());
-    pairs.push(("dd.span.Resource".to_owned(), AnyValue::Str(dd.resource.clone())));
+    pairs.push((
+        "dd.span.Resource".to_owned(),
+        AnyValue::Str(dd.resource.clone()),
+    ));
     if let Some(p) = priority {
-        pairs.push(("sampling.priority".to_owned(), AnyValue::Str(go_percent_f(p))));
+        pairs.push((
+            "sampling.priority".to_owned(),
+            AnyValue::Str(go_percent_f(p)),
+        ));
     }
-    pairs.push(("datadog.span.id".to_owned(), AnyValue::Str(dd.span_id.to_string())));
-    pairs.push(("datadog.trace.id".to_owned(), AnyValue::Str(dd.trace_id.to_string())));
-    pairs.extend(meta.into_iter().map(|(k, v)| (translate_key_owned(k), AnyValue::Str(v))));
-    pairs.extend(dd.metrics.iter().map(|(k, v)| (translate_key(k), AnyValue::Double(*v))));
+    pairs.push((
+        "datadog.span.id".to_owned(),
+        AnyValue::Str(dd.span_id.to_string()),
+    ));
+    pairs.push((
+        "datadog.trace.id".to_owned(),
+        AnyValue::Str(dd.trace_id.to_string()),
+    ));
+    pairs.extend(
+        meta.into_iter()
+            .map(|(k, v)| (translate_key_owned(k), AnyValue::Str(v))),
+    );
+    pairs.extend(
+        dd.metrics
+            .iter()
+            .map(|(k, v)| (translate_key(k), AnyValue::Double(*v))),
+    );
     span.attributes = Attributes::from_pairs(pairs);
     if let Some(host) = peer_host {
         if !span.attributes.contains_key("server.address") {
-            span.attributes.upsert("server.address", AnyValue::Str(host));
+            span.attributes
+                .upsert("server.address", AnyValue::Str(host));
         }
     }
     super::datadog_names::apply(dd, &mut span);

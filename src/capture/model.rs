@@ -230,7 +230,10 @@ pub fn dedupe_keys<V>(entries: Vec<(String, V)>) -> Vec<(String, V)> {
 
 fn has_repeated_key<V>(entries: &[(String, V)]) -> bool {
     if entries.len() <= 8 {
-        return entries.iter().enumerate().any(|(i, (k, _))| entries[..i].iter().any(|(o, _)| o == k));
+        return entries
+            .iter()
+            .enumerate()
+            .any(|(i, (k, _))| entries[..i].iter().any(|(o, _)| o == k));
     }
     let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
     seen.reserve(entries.len());

@@ -161,7 +161,9 @@ pub enum CaptureFormatArg {
 }
 
 fn parse_set(s: &str) -> Result<(String, String), String> {
-    let (k, v) = s.split_once('=').ok_or_else(|| format!("expected VAR=VALUE, got {s:?}"))?;
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected VAR=VALUE, got {s:?}"))?;
     if k.is_empty() {
         return Err(format!("expected VAR=VALUE, got {s:?}"));
     }
@@ -169,7 +171,9 @@ fn parse_set(s: &str) -> Result<(String, String), String> {
 }
 
 fn parse_ratio(s: &str) -> Result<f64, String> {
-    let r: f64 = s.parse().map_err(|_| format!("expected a number between 0 and 1, got {s:?}"))?;
+    let r: f64 = s
+        .parse()
+        .map_err(|_| format!("expected a number between 0 and 1, got {s:?}"))?;
     if (0.0..=1.0).contains(&r) {
         Ok(r)
     } else {

@@ -1,6 +1,8 @@
 //! One function per subcommand: resolve inputs, run the stages, render, pick the exit status.
 
-use super::args::{CaptureFormatArg, ConfigArgs, DryRunArgs, FailOn, Format, InspectArgs, OutputArgs, ValidateArgs};
+use super::args::{
+    CaptureFormatArg, ConfigArgs, DryRunArgs, FailOn, Format, InspectArgs, OutputArgs, ValidateArgs,
+};
 use super::output::{emit, fatal, use_color};
 use super::ExitStatus;
 use crate::analyze::{analyze, Analysis};
@@ -18,7 +20,12 @@ pub fn validate(a: &ValidateArgs) -> ExitStatus {
         Err(status) => return status,
     };
     let mut report = Report::new(config_names(&a.configs));
-    finish(&mut report, &analysis.diagnostics, &analysis.loaded.sources, &a.output)
+    finish(
+        &mut report,
+        &analysis.diagnostics,
+        &analysis.loaded.sources,
+        &a.output,
+    )
 }
 
 pub fn dry_run(a: &DryRunArgs) -> ExitStatus {
@@ -28,7 +35,9 @@ pub fn dry_run(a: &DryRunArgs) -> ExitStatus {
         return ExitStatus::Error;
     }
     if capture_paths.is_empty() {
-        fatal("dry-run needs at least one capture: pass it after the config, or with --capture FILE");
+        fatal(
+            "dry-run needs at least one capture: pass it after the config, or with --capture FILE",
+        );
         return ExitStatus::Error;
     }
     let analysis = match run_analysis(&configs, &a.config, &a.output) {
@@ -43,7 +52,9 @@ pub fn dry_run(a: &DryRunArgs) -> ExitStatus {
     let opts = ReplayOptions {
         max_match_ratio: a.max_match_ratio,
         keep_output: a.write_output.is_some(),
-        progress: progress.clone().map(|pb| Box::new(move |done, _total| pb.set_position(done)) as Box<dyn Fn(u64, u64)>),
+        progress: progress
+            .clone()
+            .map(|pb| Box::new(move |done, _total| pb.set_position(done)) as Box<dyn Fn(u64, u64)>),
     };
     let capture_infos: Vec<CaptureInfo> = captures.iter().map(capture_info).collect();
     let result = replay(&analysis, captures, &opts);
@@ -52,7 +63,10 @@ pub fn dry_run(a: &DryRunArgs) -> ExitStatus {
     }
     if let Some(dir) = &a.write_output {
         if let Err(e) = write_outputs(dir, &result.pipelines) {
-            fatal(&format!("cannot write --write-output files to {}: {e}", dir.display()));
+            fatal(&format!(
+                "cannot write --write-output files to {}: {e}",
+                dir.display()
+            ));
             return ExitStatus::Error;
         }
     }
@@ -73,14 +87,24 @@ pub fn inspect(a: &InspectArgs) -> ExitStatus {
     };
     let summary = crate::capture::summarize(&captures);
     match a.format {
-        Format::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&summary).unwrap_or_default())),
+        Format::Json => emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&summary).unwrap_or_default()
+        )),
         Format::Text => emit(&report::inspect::render(&summary)),
     }
     ExitStatus::Clean
 }
 
-fn run_analysis(paths: &[PathBuf], c: &ConfigArgs, _o: &OutputArgs) -> Result<Analysis, ExitStatus> {
-    let opts = LoadOptions { sets: c.sets.clone(), env: std::env::vars().collect() };
+fn run_analysis(
+    paths: &[PathBuf],
+    c: &ConfigArgs,
+    _o: &OutputArgs,
+) -> Result<Analysis, ExitStatus> {
+    let opts = LoadOptions {
+        sets: c.sets.clone(),
+        env: std::env::vars().collect(),
+    };
     analyze(paths, &opts).map_err(|diags| {
         let sources = SourceMap::default();
         for d in &diags {
@@ -90,7 +114,12 @@ fn run_analysis(paths: &[PathBuf], c: &ConfigArgs, _o: &OutputArgs) -> Result<An
     })
 }
 
-fn finish(report: &mut Report, diags: &[Diagnostic], sources: &SourceMap, o: &OutputArgs) -> ExitStatus {
+fn finish(
+    report: &mut Report,
+    diags: &[Diagnostic],
+    sources: &SourceMap,
+    o: &OutputArgs,
+) -> ExitStatus {
     report.findings = diags.iter().map(Finding::from).collect();
     let threshold = match o.fail_on {
         FailOn::Error => Severity::Error,
@@ -115,11 +144,18 @@ fn split_files(files: &[PathBuf], explicit: &[PathBuf]) -> (Vec<PathBuf>, Vec<Pa
     if !explicit.is_empty() {
         return (files.to_vec(), explicit.to_vec());
     }
-    let is_yaml = |p: &Path| p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    let is_yaml = |p: &Path| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+    };
     files.iter().cloned().partition(|p| is_yaml(p))
 }
 
-fn load_captures(paths: &[PathBuf], forced: Option<CaptureFormatArg>) -> Result<Vec<Capture>, ExitStatus> {
+fn load_captures(
+    paths: &[PathBuf],
+    forced: Option<CaptureFormatArg>,
+) -> Result<Vec<Capture>, ExitStatus> {
     let forced = forced.map(to_format);
     let mut out = Vec::with_capacity(paths.len());
     for p in paths {
@@ -145,7 +181,13 @@ fn to_format(f: CaptureFormatArg) -> CaptureFormat {
 }
 
 fn capture_info(c: &Capture) -> CaptureInfo {
-    CaptureInfo { path: c.path.clone(), format: c.format.as_str().to_owned(), payloads: c.payloads.len(), traces: c.traces, spans: c.spans }
+    CaptureInfo {
+        path: c.path.clone(),
+        format: c.format.as_str().to_owned(),
+        payloads: c.payloads.len(),
+        traces: c.traces,
+        spans: c.spans,
+    }
 }
 
 fn config_names(paths: &[PathBuf]) -> Vec<String> {

@@ -29,7 +29,11 @@ where
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors; clap decides where they go.
-            let code = if e.use_stderr() { ExitStatus::Error } else { ExitStatus::Clean };
+            let code = if e.use_stderr() {
+                ExitStatus::Error
+            } else {
+                ExitStatus::Clean
+            };
             let _ = e.print();
             return code as u8;
         }

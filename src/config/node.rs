@@ -122,7 +122,8 @@ pub fn parse_yaml(file: &Arc<str>, text: &str) -> Result<Node, String> {
     options.legacy_octal_numbers = true;
     // `.inf` / `-.inf` / `.nan` are valid YAML floats the collector accepts.
     options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
-    let raw: Spanned<RawNode> = serde_saphyr::from_str_with_options(text, options).map_err(|e| e.to_string())?;
+    let raw: Spanned<RawNode> =
+        serde_saphyr::from_str_with_options(text, options).map_err(|e| e.to_string())?;
     Ok(raw_to_node(file, raw))
 }
 

@@ -122,7 +122,9 @@ mod tests {
         assert_eq!(unquote(r#""\xff""#).map(|s| s.len()), Ok(2));
         assert_eq!(unquote(r#""\U0001F600""#).as_deref(), Ok("😀"));
         // Followed by `g`, not a hex digit: `"a\x4b"` would be the valid escape `\x4b` ("K").
-        for bad in [r"\d", r"\w", r"\.", r"\/", r"\'", r"\0", r"\x4", r"\400", r"\ud800", r"\ "] {
+        for bad in [
+            r"\d", r"\w", r"\.", r"\/", r"\'", r"\0", r"\x4", r"\400", r"\ud800", r"\ ",
+        ] {
             let token = format!("\"a{bad}g\"");
             assert!(unquote(&token).is_err(), "{token} should fail");
         }

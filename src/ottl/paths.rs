@@ -361,8 +361,11 @@ pub(crate) fn sub<'s>(
 
 /// `otelcol.*`: the sections are checked by [`super::otelcol::resolve`].
 fn otelcol(cur: &mut Cursor<'_>) -> Result<OtelColField, OttlError> {
-    let sections: Vec<(&str, bool)> =
-        cur.segs.iter().map(|s| (s.node.name.as_str(), !s.node.keys.is_empty())).collect();
+    let sections: Vec<(&str, bool)> = cur
+        .segs
+        .iter()
+        .map(|s| (s.node.name.as_str(), !s.node.keys.is_empty()))
+        .collect();
     match super::otelcol::resolve(&sections) {
         Ok(r) => {
             let last = r.used.saturating_sub(1);

@@ -64,10 +64,21 @@ impl FilterEmulator {
         let rules = &mut self.rules;
         batch.resource_spans.retain_mut(|rs| {
             let empty_scope = Scope::default();
-            let item = EvalItem { resource: &rs.resource, scope: &empty_scope, span: None, event: None };
+            let item = EvalItem {
+                resource: &rs.resource,
+                scope: &empty_scope,
+                span: None,
+                event: None,
+            };
             match eval_seq(rules, &stage.resource, stage.error_mode, &item) {
                 SeqResult::Drop(i) => {
-                    credit_drop(&mut rules[i], &rs.resource, rs.scope_spans.iter().flat_map(|s| s.spans.iter().map(move |sp| (&s.scope, sp))));
+                    credit_drop(
+                        &mut rules[i],
+                        &rs.resource,
+                        rs.scope_spans
+                            .iter()
+                            .flat_map(|s| s.spans.iter().map(move |sp| (&s.scope, sp))),
+                    );
                     return false;
                 }
                 SeqResult::Failed => failed = true,
@@ -75,10 +86,19 @@ impl FilterEmulator {
             }
             let resource = &rs.resource;
             rs.scope_spans.retain_mut(|ss| {
-                let item = EvalItem { resource, scope: &ss.scope, span: None, event: None };
+                let item = EvalItem {
+                    resource,
+                    scope: &ss.scope,
+                    span: None,
+                    event: None,
+                };
                 match eval_seq(rules, &stage.scope, stage.error_mode, &item) {
                     SeqResult::Drop(i) => {
-                        credit_drop(&mut rules[i], resource, ss.spans.iter().map(|sp| (&ss.scope, sp)));
+                        credit_drop(
+                            &mut rules[i],
+                            resource,
+                            ss.spans.iter().map(|sp| (&ss.scope, sp)),
+                        );
                         return false;
                     }
                     SeqResult::Failed => failed = true,
@@ -99,8 +119,19 @@ impl FilterEmulator {
 }
 
 /// Span conditions, then (if kept and error-free) span-event conditions. Returns (keep, failed).
-fn span_level(rules: &mut [Rule], stage: &Stage, resource: &Resource, scope: &Scope, span: &mut Span) -> (bool, bool) {
-    let item = EvalItem { resource, scope, span: Some(span), event: None };
+fn span_level(
+    rules: &mut [Rule],
+    stage: &Stage,
+    resource: &Resource,
+    scope: &Scope,
+    span: &mut Span,
+) -> (bool, bool) {
+    let item = EvalItem {
+        resource,
+        scope,
+        span: Some(span),
+        event: None,
+    };
     match eval_seq(rules, &stage.span, stage.error_mode, &item) {
         SeqResult::Drop(i) => {
             rules[i].stats.dropped += 1;
@@ -117,7 +148,12 @@ fn span_level(rules: &mut [Rule], stage: &Stage, resource: &Resource, scope: &Sc
     let events = std::mem::take(&mut span.events);
     let mut kept: Vec<Event> = Vec::with_capacity(events.len());
     for (idx, event) in events.into_iter().enumerate() {
-        let item = EvalItem { resource, scope, span: Some(span), event: Some((&event, idx)) };
+        let item = EvalItem {
+            resource,
+            scope,
+            span: Some(span),
+            event: Some((&event, idx)),
+        };
         match eval_seq(rules, &stage.spanevent, stage.error_mode, &item) {
             SeqResult::Drop(i) => rules[i].stats.dropped += 1,
             SeqResult::Failed => {
@@ -155,7 +191,11 @@ fn eval_seq(rules: &mut [Rule], list: &[usize], mode: ErrorMode, item: &EvalItem
 }
 
 /// A resource- or scope-level drop removes every span below it: count them for the rule.
-fn credit_drop<'a>(rule: &mut Rule, resource: &Resource, spans: impl Iterator<Item = (&'a Scope, &'a Span)>) {
+fn credit_drop<'a>(
+    rule: &mut Rule,
+    resource: &Resource,
+    spans: impl Iterator<Item = (&'a Scope, &'a Span)>,
+) {
     for (scope, span) in spans {
         rule.stats.dropped += 1;
         if rule.stats.examples.len() < 3 {

@@ -7,7 +7,9 @@
 //! libraries. `regexp` is RE2 `MatchString`: unanchored.
 
 use crate::capture::model::{service_name, AnyValue, Attributes, Batch, Resource, Scope, Span};
-use crate::config::settings::matching::{AttributeMatch, LegacyMatch, MatchProperties, MatchType, Pattern};
+use crate::config::settings::matching::{
+    AttributeMatch, LegacyMatch, MatchProperties, MatchType, Pattern,
+};
 use crate::diag::Location;
 use crate::processors::rule::example;
 use crate::report::{Example, JsonLocation, RuleReport};
@@ -44,8 +46,16 @@ pub struct LegacySpanFilter {
 
 impl LegacySpanFilter {
     pub fn new(m: &LegacyMatch) -> Self {
-        let block = |p: &Option<MatchProperties>| p.clone().map(|props| Block { props, stats: BlockStats::default() });
-        Self { include: block(&m.include), exclude: block(&m.exclude) }
+        let block = |p: &Option<MatchProperties>| {
+            p.clone().map(|props| Block {
+                props,
+                stats: BlockStats::default(),
+            })
+        };
+        Self {
+            include: block(&m.include),
+            exclude: block(&m.exclude),
+        }
     }
 
     pub fn process(&mut self, batch: &mut Batch) {
@@ -138,7 +148,11 @@ pub fn matches_span(p: &MatchProperties, resource: &Resource, scope: &Scope, spa
         return false;
     }
     if !p.span_kinds.is_empty() {
-        let kind = usize::try_from(span.kind).ok().and_then(|k| KIND_NAMES.get(k)).copied().unwrap_or("");
+        let kind = usize::try_from(span.kind)
+            .ok()
+            .and_then(|k| KIND_NAMES.get(k))
+            .copied()
+            .unwrap_or("");
         if !any_matches(&p.span_kinds, kind, regexp) {
             return false;
         }
@@ -146,7 +160,10 @@ pub fn matches_span(p: &MatchProperties, resource: &Resource, scope: &Scope, spa
     if !p.libraries.is_empty() {
         let all = p.libraries.iter().all(|lib| {
             pattern_matches(&lib.name, &scope.name, regexp)
-                && lib.version.as_ref().is_none_or(|v| pattern_matches(v, &scope.version, regexp))
+                && lib
+                    .version
+                    .as_ref()
+                    .is_none_or(|v| pattern_matches(v, &scope.version, regexp))
         });
         if !all {
             return false;
@@ -178,7 +195,9 @@ fn attributes_match(entries: &[AttributeMatch], attrs: &Attributes, regexp: bool
         return false;
     }
     entries.iter().all(|e| {
-        let Some(actual) = attrs.get(&e.key) else { return false };
+        let Some(actual) = attrs.get(&e.key) else {
+            return false;
+        };
         match (&e.value, regexp) {
             (None, _) => true,
             (Some(_), true) => match (&e.regex, regexp_text(actual)) {
@@ -209,18 +228,49 @@ fn regexp_text(v: &AnyValue) -> Option<String> {
 
 fn describe(p: &MatchProperties) -> String {
     let mut parts = vec![p.match_type_text.clone()];
-    let list = |name: &str, v: &[Pattern]| (!v.is_empty()).then(|| format!("{name}: [{}]", v.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(", ")));
+    let list = |name: &str, v: &[Pattern]| {
+        (!v.is_empty()).then(|| {
+            format!(
+                "{name}: [{}]",
+                v.iter()
+                    .map(|p| p.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+    };
     parts.extend(list("services", &p.services));
     parts.extend(list("span_names", &p.span_names));
     parts.extend(list("span_kinds", &p.span_kinds));
     if !p.attributes.is_empty() {
-        parts.push(format!("attributes: [{}]", p.attributes.iter().map(|a| a.key.as_str()).collect::<Vec<_>>().join(", ")));
+        parts.push(format!(
+            "attributes: [{}]",
+            p.attributes
+                .iter()
+                .map(|a| a.key.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     if !p.resources.is_empty() {
-        parts.push(format!("resources: [{}]", p.resources.iter().map(|a| a.key.as_str()).collect::<Vec<_>>().join(", ")));
+        parts.push(format!(
+            "resources: [{}]",
+            p.resources
+                .iter()
+                .map(|a| a.key.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     if !p.libraries.is_empty() {
-        parts.push(format!("libraries: [{}]", p.libraries.iter().map(|l| l.name.text.as_str()).collect::<Vec<_>>().join(", ")));
+        parts.push(format!(
+            "libraries: [{}]",
+            p.libraries
+                .iter()
+                .map(|l| l.name.text.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     parts.join("; ")
 }

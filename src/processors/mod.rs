@@ -21,7 +21,9 @@ pub enum BatchOutcome {
 pub enum Emulation {
     Filter(Box<filter::FilterEmulator>),
     /// Spans pass unchanged. `why` says why (pass-through by nature, or not emulated yet).
-    PassThrough { emulated_by_nature: bool },
+    PassThrough {
+        emulated_by_nature: bool,
+    },
 }
 
 impl Emulation {

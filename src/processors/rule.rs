@@ -39,9 +39,21 @@ pub struct Rule {
 }
 
 impl Rule {
-    pub fn new(text: String, location: Location, context: Context, condition: CompiledCondition) -> Self {
+    pub fn new(
+        text: String,
+        location: Location,
+        context: Context,
+        condition: CompiledCondition,
+    ) -> Self {
         let read_keys = condition.attribute_keys_read();
-        Self { text, location, context, condition, stats: RuleStats::default(), read_keys }
+        Self {
+            text,
+            location,
+            context,
+            condition,
+            stats: RuleStats::default(),
+            read_keys,
+        }
     }
 
     pub fn read_keys(&self) -> &[crate::ottl::runtime::ReadKey] {
@@ -63,7 +75,9 @@ impl Rule {
                 }
                 if self.stats.examples.len() < MAX_EXAMPLES {
                     if let Some(span) = item.span {
-                        self.stats.examples.push(example(item.resource, item.scope, span));
+                        self.stats
+                            .examples
+                            .push(example(item.resource, item.scope, span));
                     }
                 }
                 Ok(true)
@@ -89,7 +103,10 @@ impl Rule {
                 AttrScope::Scope => Some(&item.scope.attributes),
                 AttrScope::Event => item.event.map(|(e, _)| &e.attributes),
             };
-            attrs.is_some_and(|a| a.get(&k.key).is_some_and(|v| !matches!(v, crate::capture::model::AnyValue::Empty)))
+            attrs.is_some_and(|a| {
+                a.get(&k.key)
+                    .is_some_and(|v| !matches!(v, crate::capture::model::AnyValue::Empty))
+            })
         })
     }
 }

@@ -17,7 +17,12 @@ const MIN_EVIDENCE: u64 = 10;
 
 pub fn processor_report(p: &ProcRun) -> ProcessorReport {
     let rules = match &p.emulation {
-        Emulation::Filter(f) => f.rules.iter().map(rule_report).chain(f.legacy.iter().flat_map(|l| l.reports())).collect(),
+        Emulation::Filter(f) => f
+            .rules
+            .iter()
+            .map(rule_report)
+            .chain(f.legacy.iter().flat_map(|l| l.reports()))
+            .collect(),
         Emulation::PassThrough { .. } => Vec::new(),
     };
     ProcessorReport {
@@ -74,9 +79,16 @@ fn rule_findings(rule: &Rule, ratio: f64, keys: &KeyCatalog, proc: &ProcRun) -> 
         && s.carriers_matched as f64 >= ratio * s.carriers as f64;
     if all || carriers {
         let what = if all {
-            format!("it matched {} of the {} spans it was evaluated on", s.matched, s.evaluated)
+            format!(
+                "it matched {} of the {} spans it was evaluated on",
+                s.matched, s.evaluated
+            )
         } else {
-            let keys: Vec<String> = rule.read_keys().iter().map(|k| format!("{:?}", k.key)).collect();
+            let keys: Vec<String> = rule
+                .read_keys()
+                .iter()
+                .map(|k| format!("{:?}", k.key))
+                .collect();
             format!(
                 "it matched all {} spans that carry {} ({} spans evaluated in all)",
                 s.carriers,
@@ -114,12 +126,20 @@ fn rule_findings(rule: &Rule, ratio: f64, keys: &KeyCatalog, proc: &ProcRun) -> 
 fn dead_rule(rule: &Rule, keys: &KeyCatalog, proc: &ProcRun) -> Diagnostic {
     let mut d = Diagnostic::warning(
         codes::DEAD_RULE,
-        format!("`{}` in {} matched none of the {} spans it was evaluated on", rule.text, proc.id, rule.stats.evaluated),
+        format!(
+            "`{}` in {} matched none of the {} spans it was evaluated on",
+            rule.text, proc.id, rule.stats.evaluated
+        ),
     )
     .at(rule.location.clone());
-    let missing: Vec<_> = rule.read_keys().iter().filter(|k| !keys.has(k.scope, &k.key)).collect();
+    let missing: Vec<_> = rule
+        .read_keys()
+        .iter()
+        .filter(|k| !keys.has(k.scope, &k.key))
+        .collect();
     if missing.is_empty() {
-        return d.with_help("check the values it compares against; no span in the capture has them");
+        return d
+            .with_help("check the values it compares against; no span in the capture has them");
     }
     for k in &missing {
         let near = keys.closest(k.scope, &k.key);
@@ -128,7 +148,10 @@ fn dead_rule(rule: &Rule, keys: &KeyCatalog, proc: &ProcRun) -> Diagnostic {
         } else {
             format!("; closest keys that do occur: {}", near.join(", "))
         };
-        d = d.with_note(format!("attribute {:?} never occurs in the capture{hint}", k.key));
+        d = d.with_note(format!(
+            "attribute {:?} never occurs in the capture{hint}",
+            k.key
+        ));
     }
     d.with_help("use the attribute names the collector actually sees (the datadog receiver renames DataDog tags, e.g. http.url → url.full)")
 }
@@ -207,7 +230,12 @@ impl KeyCatalog {
             Self::scan(b, &mut sets);
         }
         let own = |s: &HashSet<&str>| s.iter().map(|k| (*k).to_owned()).collect();
-        Self { span: own(&sets[0]), resource: own(&sets[1]), scope: own(&sets[2]), event: own(&sets[3]) }
+        Self {
+            span: own(&sets[0]),
+            resource: own(&sets[1]),
+            scope: own(&sets[2]),
+            event: own(&sets[3]),
+        }
     }
 
     fn scan<'a>(b: &'a Batch, sets: &mut [HashSet<&'a str>; 4]) {
@@ -245,7 +273,11 @@ impl KeyCatalog {
             .set(scope)
             .iter()
             .map(|k| {
-                let bonus = if k.rsplit('.').next() == Some(last) { 0.2 } else { 0.0 };
+                let bonus = if k.rsplit('.').next() == Some(last) {
+                    0.2
+                } else {
+                    0.0
+                };
                 (strsim::jaro_winkler(key, k) + bonus, k)
             })
             .filter(|(s, _)| *s >= 0.75)

@@ -59,7 +59,10 @@ pub struct ReplayResult {
 /// a receiver fans it out to several).
 pub fn replay(analysis: &Analysis, captures: Vec<Capture>, opts: &ReplayOptions) -> ReplayResult {
     let Some(cfg) = analysis.config.as_ref() else {
-        return ReplayResult { pipelines: Vec::new(), diagnostics: Vec::new() };
+        return ReplayResult {
+            pipelines: Vec::new(),
+            diagnostics: Vec::new(),
+        };
     };
     let keys = findings::KeyCatalog::new(&captures);
     let mut runs: BTreeMap<usize, PipelineRun> = BTreeMap::new();
@@ -72,7 +75,8 @@ pub fn replay(analysis: &Analysis, captures: Vec<Capture>, opts: &ReplayOptions)
             diagnostics.push(unrouted_warning(&capture, cfg));
         }
         for route in &routing.order {
-            runs.entry(route.pipeline).or_insert_with(|| analysis.instantiate_pipeline(route.pipeline));
+            runs.entry(route.pipeline)
+                .or_insert_with(|| analysis.instantiate_pipeline(route.pipeline));
         }
         for batch in capture.payloads {
             replay_request(&routing, batch, &mut runs, opts.keep_output);
@@ -84,10 +88,18 @@ pub fn replay(analysis: &Analysis, captures: Vec<Capture>, opts: &ReplayOptions)
     }
     let pipelines: Vec<PipelineRun> = runs.into_values().collect();
     diagnostics.extend(findings::collect(&pipelines, &keys, opts.max_match_ratio));
-    ReplayResult { pipelines, diagnostics }
+    ReplayResult {
+        pipelines,
+        diagnostics,
+    }
 }
 
-fn replay_request(routing: &route::Routing, batch: Batch, runs: &mut BTreeMap<usize, PipelineRun>, keep: bool) {
+fn replay_request(
+    routing: &route::Routing,
+    batch: Batch,
+    runs: &mut BTreeMap<usize, PipelineRun>,
+    keep: bool,
+) {
     let mut outputs: BTreeMap<usize, Vec<Batch>> = BTreeMap::new();
     let entries = routing.order.iter().filter(|r| r.entry).count();
     let mut original = Some(batch);
@@ -97,13 +109,19 @@ fn replay_request(routing: &route::Routing, batch: Batch, runs: &mut BTreeMap<us
         if route.entry {
             entered += 1;
             // The last pipeline the request fans out to gets the original; the others a copy.
-            let b = if entered == entries { original.take() } else { original.clone() };
+            let b = if entered == entries {
+                original.take()
+            } else {
+                original.clone()
+            };
             inputs.extend(b);
         }
         for f in &route.fed_by {
             inputs.extend(outputs.get(f).cloned().unwrap_or_default());
         }
-        let Some(run) = runs.get_mut(&route.pipeline) else { continue };
+        let Some(run) = runs.get_mut(&route.pipeline) else {
+            continue;
+        };
         let mut out = Vec::new();
         for input in inputs {
             if let Some(b) = run.process(input) {
@@ -151,7 +169,11 @@ impl PipelineRun {
             spans_out: self.spans_out,
             services_in: self.services_in.keys().cloned().collect(),
             services_out: self.services_out.keys().cloned().collect(),
-            processors: self.processors.iter().map(findings::processor_report).collect(),
+            processors: self
+                .processors
+                .iter()
+                .map(findings::processor_report)
+                .collect(),
             exporters: self.exporters.clone(),
         }
     }

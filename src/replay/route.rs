@@ -38,10 +38,18 @@ fn is_connector(cfg: &CollectorConfig, ty_id: &crate::config::model::ComponentId
 }
 
 pub fn route(cfg: &CollectorConfig, kind: ReceiverKind) -> Routing {
-    let traces: Vec<(usize, &Pipeline)> =
-        cfg.pipelines.iter().enumerate().filter(|(_, p)| p.signal == Signal::Traces).collect();
+    let traces: Vec<(usize, &Pipeline)> = cfg
+        .pipelines
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.signal == Signal::Traces)
+        .collect();
     let wanted = receiver_type(kind);
-    let direct = |p: &Pipeline| p.receivers.iter().any(|r| r.id.ty == wanted && !is_connector(cfg, &r.id));
+    let direct = |p: &Pipeline| {
+        p.receivers
+            .iter()
+            .any(|r| r.id.ty == wanted && !is_connector(cfg, &r.id))
+    };
     let unrouted = !traces.iter().any(|(_, p)| direct(p));
     let mut routes: Vec<Route> = traces
         .iter()
@@ -50,16 +58,29 @@ pub fn route(cfg: &CollectorConfig, kind: ReceiverKind) -> Routing {
                 .iter()
                 .filter(|(_, q)| {
                     q.exporters.iter().any(|e| {
-                        e.id.ty == "forward" && is_connector(cfg, &e.id) && p.receivers.iter().any(|r| r.id == e.id)
+                        e.id.ty == "forward"
+                            && is_connector(cfg, &e.id)
+                            && p.receivers.iter().any(|r| r.id == e.id)
                     })
                 })
                 .map(|(j, _)| *j)
                 .collect();
             let has_plain_receiver = p.receivers.iter().any(|r| !is_connector(cfg, &r.id));
-            Route { pipeline: *i, fed_by, entry: if unrouted { has_plain_receiver } else { direct(p) } }
+            Route {
+                pipeline: *i,
+                fed_by,
+                entry: if unrouted {
+                    has_plain_receiver
+                } else {
+                    direct(p)
+                },
+            }
         })
         .collect();
-    Routing { order: topo_order(&mut routes), unrouted }
+    Routing {
+        order: topo_order(&mut routes),
+        unrouted,
+    }
 }
 
 /// Feeders first. Wiring checks reject cycles; should one slip through, the remaining
@@ -68,7 +89,10 @@ fn topo_order(routes: &mut Vec<Route>) -> Vec<Route> {
     let mut done: Vec<usize> = Vec::new();
     let mut out = Vec::new();
     while !routes.is_empty() {
-        let ready = routes.iter().position(|r| r.fed_by.iter().all(|f| done.contains(f))).unwrap_or(0);
+        let ready = routes
+            .iter()
+            .position(|r| r.fed_by.iter().all(|f| done.contains(f)))
+            .unwrap_or(0);
         let r = routes.remove(ready);
         done.push(r.pipeline);
         out.push(r);

@@ -18,7 +18,10 @@ pub fn render(s: &Summary) -> String {
         out.push_str(&counts("span kind", &c.span_kinds));
         out.push_str(&counts("service :: span name", &c.span_names));
         out.push_str(&counts("span attribute key", &c.attribute_keys));
-        out.push_str(&counts("resource attribute key", &c.resource_attribute_keys));
+        out.push_str(&counts(
+            "resource attribute key",
+            &c.resource_attribute_keys,
+        ));
         out.push('\n');
     }
     let _ = writeln!(
@@ -35,7 +38,10 @@ fn counts(what: &str, map: &BTreeMap<String, usize>) -> String {
     table.set_header([what, "spans"]);
     for (k, n) in map {
         let k = if k.is_empty() { "(none)" } else { k.as_str() };
-        table.add_row(vec![Cell::new(k), Cell::new(n).set_alignment(CellAlignment::Right)]);
+        table.add_row(vec![
+            Cell::new(k),
+            Cell::new(n).set_alignment(CellAlignment::Right),
+        ]);
     }
     format!("{table}\n")
 }

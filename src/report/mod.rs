@@ -33,7 +33,10 @@ pub struct Tool {
 
 impl Default for Tool {
     fn default() -> Self {
-        Self { name: "otelcheck", version: env!("CARGO_PKG_VERSION") }
+        Self {
+            name: "otelcheck",
+            version: env!("CARGO_PKG_VERSION"),
+        }
     }
 }
 
@@ -100,7 +103,11 @@ pub struct JsonLocation {
 
 impl From<&Location> for JsonLocation {
     fn from(l: &Location) -> Self {
-        Self { file: l.file.to_string(), line: l.line, column: l.column }
+        Self {
+            file: l.file.to_string(),
+            line: l.line,
+            column: l.column,
+        }
     }
 }
 
@@ -119,7 +126,11 @@ pub struct Finding {
 impl From<&Diagnostic> for Finding {
     fn from(d: &Diagnostic) -> Self {
         let mut notes = d.notes.clone();
-        notes.extend(d.labels.iter().map(|l| format!("{}: {}", l.location, l.message)));
+        notes.extend(
+            d.labels
+                .iter()
+                .map(|l| format!("{}: {}", l.location, l.message)),
+        );
         Self {
             code: d.code,
             severity: d.severity,

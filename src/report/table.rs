@@ -5,16 +5,36 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, ContentArra
 
 pub fn render_pipeline(p: &PipelineReport, color: bool) -> String {
     let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
     if !color {
         table.force_no_tty();
     }
-    table.set_header(["processor / rule", "location", "action", "evaluated", "matched", "dropped", "errors", "out"]);
+    table.set_header([
+        "processor / rule",
+        "location",
+        "action",
+        "evaluated",
+        "matched",
+        "dropped",
+        "errors",
+        "out",
+    ]);
     for proc in &p.processors {
-        let status = if proc.emulated { String::new() } else { " (not emulated: passed through)".to_owned() };
+        let status = if proc.emulated {
+            String::new()
+        } else {
+            " (not emulated: passed through)".to_owned()
+        };
         table.add_row(vec![
             Cell::new(format!("{} [{}]{status}", proc.id, proc.ty)),
-            Cell::new(proc.location.as_ref().map(|l| format!("{}:{}", l.file, l.line)).unwrap_or_default()),
+            Cell::new(
+                proc.location
+                    .as_ref()
+                    .map(|l| format!("{}:{}", l.file, l.line))
+                    .unwrap_or_default(),
+            ),
             Cell::new(""),
             num(proc.spans_in as u64),
             Cell::new(""),
@@ -44,7 +64,12 @@ fn rule_row(rule: &RuleReport) -> Vec<Cell> {
     };
     vec![
         Cell::new(text),
-        Cell::new(rule.location.as_ref().map(|l| format!("{}:{}:{}", l.file, l.line, l.column)).unwrap_or_default()),
+        Cell::new(
+            rule.location
+                .as_ref()
+                .map(|l| format!("{}:{}:{}", l.file, l.line, l.column))
+                .unwrap_or_default(),
+        ),
         Cell::new(rule.action),
         num(rule.evaluated),
         num(rule.matched),

@@ -34,7 +34,11 @@ fn summary_line(report: &Report, diags: &[Diagnostic]) -> String {
     );
     if !report.captures.is_empty() {
         let spans: usize = report.captures.iter().map(|c| c.spans).sum();
-        let _ = write!(line, "; replayed {spans} spans from {} capture(s)", report.captures.len());
+        let _ = write!(
+            line,
+            "; replayed {spans} spans from {} capture(s)",
+            report.captures.len()
+        );
     }
     line.push('\n');
     line

@@ -45,7 +45,8 @@ pub fn otelcheck_in(dir: &Path, args: &[&str]) -> Run {
 }
 
 pub fn json(run: &Run) -> serde_json::Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", run.stdout, run.stderr))
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", run.stdout, run.stderr))
 }
 
 /// The processor report `id` of the first pipeline.
@@ -59,7 +60,11 @@ pub fn processor<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json:
 pub fn codes(report: &serde_json::Value) -> Vec<String> {
     report["findings"]
         .as_array()
-        .map(|fs| fs.iter().map(|f| f["code"].as_str().unwrap_or("").to_owned()).collect())
+        .map(|fs| {
+            fs.iter()
+                .map(|f| f["code"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 pub mod upstream;

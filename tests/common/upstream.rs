@@ -3,8 +3,8 @@
 
 #![allow(dead_code)]
 
-use otelcheck::config::node::{Node, NodeKind};
 use otelcheck::config::node::parse_yaml;
+use otelcheck::config::node::{Node, NodeKind};
 use otelcheck::config::settings::Signal;
 use std::path::Path;
 use std::sync::Arc;
@@ -109,4 +109,3 @@ pub fn expected_message(r: &Row) -> Option<String> {
     let (_, after) = r.gist.split_once("message `")?;
     after.split_once('`').map(|(m, _)| m.to_owned())
 }
-

@@ -26,7 +26,13 @@ const PATH_ATTRIBUTES: &[&str] = &["http.target", "url.path", "http.route"];
 const URL_ATTRIBUTES: &[&str] = &["http.url", "url.full"];
 
 /// Representative values: a regex matching all of them matches "every path" for our purposes.
-const PATH_SAMPLES: &[&str] = &["/", "/health", "/api/v1/orders/42", "/orders/<order_id>/export", "/x?y=1&z=%20"];
+const PATH_SAMPLES: &[&str] = &[
+    "/",
+    "/health",
+    "/api/v1/orders/42",
+    "/orders/<order_id>/export",
+    "/x?y=1&z=%20",
+];
 const URL_SAMPLES: &[&str] = &[
     "http://127.0.0.1:8080/",
     "https://shop.example.com/health",
@@ -57,11 +63,17 @@ fn always_true(expr: &BoolExpr, span: ast::Span, text: &str) -> Option<Finding> 
         BoolExpr::Literal(true) => Some(Finding {
             reason: "it is the literal `true`".into(),
             span,
-            help: "remove the rule, or write the condition that selects the spans you mean to drop".into(),
+            help: "remove the rule, or write the condition that selects the spans you mean to drop"
+                .into(),
         }),
-        BoolExpr::Or(items) => items.iter().find_map(|i| always_true(&i.node, i.span, text)),
+        BoolExpr::Or(items) => items
+            .iter()
+            .find_map(|i| always_true(&i.node, i.span, text)),
         BoolExpr::And(items) => {
-            let all: Vec<_> = items.iter().map(|i| always_true(&i.node, i.span, text)).collect();
+            let all: Vec<_> = items
+                .iter()
+                .map(|i| always_true(&i.node, i.span, text))
+                .collect();
             if all.iter().all(Option::is_some) {
                 all.into_iter().flatten().next()
             } else {
@@ -72,16 +84,28 @@ fn always_true(expr: &BoolExpr, span: ast::Span, text: &str) -> Option<Finding> 
         BoolExpr::Converter(call) if call.name.node == "IsMatch" => {
             let target = call.args.first()?;
             let pattern = call.args.get(1)?;
-            regex_catch_all(&target.node.value.node, &pattern.node.value.node, pattern.node.value.span)
+            regex_catch_all(
+                &target.node.value.node,
+                &pattern.node.value.node,
+                pattern.node.value.span,
+            )
         }
-        BoolExpr::RegexMatch { target, pattern, negated: false, .. } => {
-            regex_catch_all(&target.node, &pattern.node, pattern.span)
-        }
+        BoolExpr::RegexMatch {
+            target,
+            pattern,
+            negated: false,
+            ..
+        } => regex_catch_all(&target.node, &pattern.node, pattern.span),
         _ => None,
     }
 }
 
-fn self_comparison(left: &Node<Value>, op: ast::CompareOp, right: &Node<Value>, text: &str) -> Option<Finding> {
+fn self_comparison(
+    left: &Node<Value>,
+    op: ast::CompareOp,
+    right: &Node<Value>,
+    text: &str,
+) -> Option<Finding> {
     use ast::CompareOp::{Eq, Ge, Le};
     if !matches!(op, Eq | Le | Ge) {
         return None;
@@ -122,7 +146,9 @@ fn squeeze(s: &str) -> String {
 }
 
 fn regex_catch_all(target: &Value, pattern: &Value, pattern_span: ast::Span) -> Option<Finding> {
-    let Value::String(pattern) = pattern else { return None };
+    let Value::String(pattern) = pattern else {
+        return None;
+    };
     let re = Regex::new(pattern).ok()?;
     let target_text = describe(target);
     if re.is_match("") {

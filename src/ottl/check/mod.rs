@@ -147,11 +147,7 @@ impl Checker {
     }
 
     /// A call: lookup, arguments, creation-time checks, then its index keys.
-    pub(crate) fn call(
-        &self,
-        call: &Call,
-        span: super::ast::Span,
-    ) -> Vec<OttlError> {
+    pub(crate) fn call(&self, call: &Call, span: super::ast::Span) -> Vec<OttlError> {
         let name = call.name.node.as_str();
         let Some(sig) = self.lookup(name) else {
             if self.lenient_unknown(name) {
