@@ -189,8 +189,8 @@ impl Checker {
 /// Metric-only functions of the transform processor (`internal/metrics`), across the releases
 /// around v0.156.0.
 const TRANSFORM_METRIC_FUNCTIONS: &[&str] = &[
-    "aggregate_on_attributes",
     "aggregate_on_attribute_value",
+    "aggregate_on_attributes",
     "convert_exponential_histogram_to_histogram",
     "convert_gauge_to_histogram",
     "convert_gauge_to_sum",
