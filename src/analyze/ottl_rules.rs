@@ -88,11 +88,13 @@ pub fn plan_condition(
         ) {
             Ok(c) => (c, PathMode::Inferred),
             Err(msg) => {
-                diags.push(
-                    Diagnostic::error(codes::INVALID_OTTL, format!("unable to parse OTTL condition {text:?}: {msg}"))
-                        .at(loc.at(tree.span))
-                        .with_help("prefix every path with its context (span., resource., scope., spanevent.) or set `context:` on the group"),
-                );
+                diags.push(inference_error(
+                    "condition",
+                    text,
+                    &msg,
+                    allowed_inferred,
+                    loc.at(tree.span),
+                ));
                 return None;
             }
         },
@@ -124,6 +126,32 @@ pub fn plan_condition(
     })
 }
 
+/// The context of `text` could not be inferred. With no context-prefixed path at all the
+/// collector's parser collection words it as below (Go `%+q` of the name lists).
+fn inference_error(
+    what: &str,
+    text: &str,
+    msg: &str,
+    candidates: &[Context],
+    at: Location,
+) -> Diagnostic {
+    let names: Vec<String> = candidates
+        .iter()
+        .map(|c| format!("{:?}", c.as_str()))
+        .collect();
+    let message = if msg.starts_with("unable to infer context: no path") {
+        format!(
+            "unable to infer context from {what}s, path's first segment must be a valid context name: [{}], and at least one context must be capable of parsing all {what}s: [{text:?}]",
+            names.join(" ")
+        )
+    } else {
+        format!("unable to parse OTTL {what} {text:?}: {msg}")
+    };
+    Diagnostic::error(codes::INVALID_OTTL, message)
+        .at(at)
+        .with_help("prefix the paths with their context (span., resource., scope., spanevent.), or set `context:` on the group")
+}
+
 /// Parse and check a statement (transform) — validation only for now.
 pub fn check_statement_text(
     text: &str,
@@ -153,11 +181,13 @@ pub fn check_statement_text(
         ) {
             Ok(c) => (c, PathMode::Inferred),
             Err(msg) => {
-                diags.push(
-                    Diagnostic::error(codes::INVALID_OTTL, format!("unable to parse OTTL statement {text:?}: {msg}"))
-                        .at(loc.at(ast::Span::new(0, text.len())))
-                        .with_help("prefix every path with its context (span., resource., ...) or set `context:` on the group"),
-                );
+                diags.push(inference_error(
+                    "statement",
+                    text,
+                    &msg,
+                    allowed_inferred,
+                    loc.at(ast::Span::new(0, text.len())),
+                ));
                 return;
             }
         },

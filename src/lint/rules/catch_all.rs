@@ -84,18 +84,14 @@ fn always_true(expr: &BoolExpr, span: ast::Span, text: &str) -> Option<Finding> 
         BoolExpr::Converter(call) if call.name.node == "IsMatch" => {
             let target = call.args.first()?;
             let pattern = call.args.get(1)?;
-            regex_catch_all(
-                &target.node.value.node,
-                &pattern.node.value.node,
-                pattern.node.value.span,
-            )
+            regex_catch_all(&target.node.value, &pattern.node.value, text)
         }
         BoolExpr::RegexMatch {
             target,
             pattern,
             negated: false,
             ..
-        } => regex_catch_all(&target.node, &pattern.node, pattern.span),
+        } => regex_catch_all(target, pattern, text),
         _ => None,
     }
 }
@@ -145,12 +141,16 @@ fn squeeze(s: &str) -> String {
     out
 }
 
-fn regex_catch_all(target: &Value, pattern: &Value, pattern_span: ast::Span) -> Option<Finding> {
-    let Value::String(pattern) = pattern else {
+fn regex_catch_all(target: &Node<Value>, pattern: &Node<Value>, text: &str) -> Option<Finding> {
+    let pattern_span = pattern.span;
+    let Value::String(pattern) = &pattern.node else {
         return None;
     };
     let re = Regex::new(pattern).ok()?;
-    let target_text = describe(target);
+    let target_text = text
+        .get(target.span.start..target.span.end)
+        .map_or_else(|| "the value".to_owned(), squeeze);
+    let target = &target.node;
     if re.is_match("") {
         return Some(Finding {
             reason: format!(
@@ -198,12 +198,5 @@ fn attribute_key(v: &Value) -> Option<&str> {
     match &last.node.keys[0].node {
         Key::String(k) => Some(k),
         _ => None,
-    }
-}
-
-fn describe(v: &Value) -> String {
-    match attribute_key(v) {
-        Some(k) => format!("attributes[{k:?}]"),
-        None => "the value".into(),
     }
 }
