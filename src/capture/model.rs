@@ -124,6 +124,22 @@ pub enum AnyValue {
     Map(Attributes),
 }
 
+impl AnyValue {
+    /// The pdata type name, as upstream prints it in messages (`pcommon.ValueType.String()`).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            AnyValue::Empty => "Empty",
+            AnyValue::Str(_) => "Str",
+            AnyValue::Bool(_) => "Bool",
+            AnyValue::Int(_) => "Int",
+            AnyValue::Double(_) => "Double",
+            AnyValue::Bytes(_) => "Bytes",
+            AnyValue::Slice(_) => "Slice",
+            AnyValue::Map(_) => "Map",
+        }
+    }
+}
+
 /// An ordered attribute map with unique keys (pdata semantics: `insert` keeps the first,
 /// `upsert` replaces in place).
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -318,18 +318,8 @@ pub fn any_value(node: &Node) -> AnyValue {
     }
 }
 
-/// The pdata type name of a value, as upstream prints it (`Str`, `Int`, ...).
 pub fn value_type_name(v: &AnyValue) -> &'static str {
-    match v {
-        AnyValue::Empty => "Empty",
-        AnyValue::Str(_) => "Str",
-        AnyValue::Bool(_) => "Bool",
-        AnyValue::Int(_) => "Int",
-        AnyValue::Double(_) => "Double",
-        AnyValue::Bytes(_) => "Bytes",
-        AnyValue::Slice(_) => "Slice",
-        AnyValue::Map(_) => "Map",
-    }
+    v.type_name()
 }
 
 /// `did you mean "x"?` plus the list of valid keys.

@@ -285,18 +285,8 @@ fn map_path<'a>(m: &'a Attributes, keys: &'a [KeyExpr], item: &EvalItem<'a>) -> 
     Ok(Value::from_any(val))
 }
 
-/// `pcommon.ValueType.String()`.
 pub fn pdata_type(v: &AnyValue) -> &'static str {
-    match v {
-        AnyValue::Empty => "Empty",
-        AnyValue::Str(_) => "Str",
-        AnyValue::Bool(_) => "Bool",
-        AnyValue::Int(_) => "Int",
-        AnyValue::Double(_) => "Double",
-        AnyValue::Bytes(_) => "Bytes",
-        AnyValue::Slice(_) => "Slice",
-        AnyValue::Map(_) => "Map",
-    }
+    v.type_name()
 }
 
 enum ResKey<'a> {
