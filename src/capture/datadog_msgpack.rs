@@ -144,20 +144,16 @@ fn decode_span_map(r: &mut Reader) -> Result<DdSpan> {
 }
 
 fn string_map(r: &mut Reader) -> Result<Vec<(String, String)>> {
-    if r.eat_nil() {
-        return Ok(Vec::new());
-    }
-    let n = r.map_len()?;
-    let mut out = Vec::with_capacity(n as usize);
-    for _ in 0..n {
-        let k = r.dd_string()?;
-        let v = r.dd_string()?;
-        out.push((k, v));
-    }
-    Ok(dedupe(out))
+    keyed_map(r, Reader::dd_string)
 }
 
 fn metrics_map(r: &mut Reader) -> Result<Vec<(String, f64)>> {
+    keyed_map(r, Reader::dd_f64)
+}
+
+/// A msgpack map with string keys (nil = empty), values read by `value`; Go-map semantics for
+/// repeated keys.
+fn keyed_map<'b, V>(r: &mut Reader<'b>, value: impl Fn(&mut Reader<'b>) -> Result<V>) -> Result<Vec<(String, V)>> {
     if r.eat_nil() {
         return Ok(Vec::new());
     }
@@ -165,7 +161,7 @@ fn metrics_map(r: &mut Reader) -> Result<Vec<(String, f64)>> {
     let mut out = Vec::with_capacity(n as usize);
     for _ in 0..n {
         let k = r.dd_string()?;
-        let v = r.dd_f64()?;
+        let v = value(r)?;
         out.push((k, v));
     }
     Ok(dedupe(out))
