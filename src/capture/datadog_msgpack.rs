@@ -153,7 +153,10 @@ fn metrics_map(r: &mut Reader) -> Result<Vec<(String, f64)>> {
 
 /// A msgpack map with string keys (nil = empty), values read by `value`; Go-map semantics for
 /// repeated keys.
-fn keyed_map<'b, V>(r: &mut Reader<'b>, value: impl Fn(&mut Reader<'b>) -> Result<V>) -> Result<Vec<(String, V)>> {
+fn keyed_map<'b, V>(
+    r: &mut Reader<'b>,
+    value: impl Fn(&mut Reader<'b>) -> Result<V>,
+) -> Result<Vec<(String, V)>> {
     if r.eat_nil() {
         return Ok(Vec::new());
     }

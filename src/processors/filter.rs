@@ -43,9 +43,8 @@ enum SeqResult {
 impl FilterEmulator {
     pub fn process(&mut self, batch: &mut Batch) -> BatchOutcome {
         let mut failed = false;
-        for s in 0..self.stages.len() {
-            let stage = self.stages[s].clone();
-            failed |= self.run_stage(&stage, batch);
+        for stage in &self.stages {
+            failed |= run_stage(&mut self.rules, stage, batch);
         }
         if let Some(legacy) = &mut self.legacy {
             legacy.process(batch);
@@ -57,65 +56,62 @@ impl FilterEmulator {
             BatchOutcome::Ok
         }
     }
+}
 
-    /// One stage over the batch; returns whether a `propagate` error failed the request.
-    fn run_stage(&mut self, stage: &Stage, batch: &mut Batch) -> bool {
-        let mut failed = false;
-        let rules = &mut self.rules;
-        batch.resource_spans.retain_mut(|rs| {
-            let empty_scope = Scope::default();
+/// One stage over the batch; returns whether a `propagate` error failed the request.
+fn run_stage(rules: &mut [Rule], stage: &Stage, batch: &mut Batch) -> bool {
+    let mut failed = false;
+    batch.resource_spans.retain_mut(|rs| {
+        let empty_scope = Scope::default();
+        let item = EvalItem {
+            resource: &rs.resource,
+            scope: &empty_scope,
+            span: None,
+            event: None,
+        };
+        match eval_seq(rules, &stage.resource, stage.error_mode, &item) {
+            SeqResult::Drop(i) => {
+                let spans = rs
+                    .scope_spans
+                    .iter()
+                    .flat_map(|s| s.spans.iter().map(move |sp| (&s.scope, sp)));
+                credit_drop(&mut rules[i], &rs.resource, spans);
+                return false;
+            }
+            SeqResult::Failed => failed = true,
+            SeqResult::Keep => {}
+        }
+        let resource = &rs.resource;
+        rs.scope_spans.retain_mut(|ss| {
             let item = EvalItem {
-                resource: &rs.resource,
-                scope: &empty_scope,
+                resource,
+                scope: &ss.scope,
                 span: None,
                 event: None,
             };
-            match eval_seq(rules, &stage.resource, stage.error_mode, &item) {
+            match eval_seq(rules, &stage.scope, stage.error_mode, &item) {
                 SeqResult::Drop(i) => {
                     credit_drop(
                         &mut rules[i],
-                        &rs.resource,
-                        rs.scope_spans
-                            .iter()
-                            .flat_map(|s| s.spans.iter().map(move |sp| (&s.scope, sp))),
+                        resource,
+                        ss.spans.iter().map(|sp| (&ss.scope, sp)),
                     );
                     return false;
                 }
                 SeqResult::Failed => failed = true,
                 SeqResult::Keep => {}
             }
-            let resource = &rs.resource;
-            rs.scope_spans.retain_mut(|ss| {
-                let item = EvalItem {
-                    resource,
-                    scope: &ss.scope,
-                    span: None,
-                    event: None,
-                };
-                match eval_seq(rules, &stage.scope, stage.error_mode, &item) {
-                    SeqResult::Drop(i) => {
-                        credit_drop(
-                            &mut rules[i],
-                            resource,
-                            ss.spans.iter().map(|sp| (&ss.scope, sp)),
-                        );
-                        return false;
-                    }
-                    SeqResult::Failed => failed = true,
-                    SeqResult::Keep => {}
-                }
-                let scope = &ss.scope;
-                ss.spans.retain_mut(|span| {
-                    let (keep, f) = span_level(rules, stage, resource, scope, span);
-                    failed |= f;
-                    keep
-                });
-                !ss.spans.is_empty()
+            let scope = &ss.scope;
+            ss.spans.retain_mut(|span| {
+                let (keep, f) = span_level(rules, stage, resource, scope, span);
+                failed |= f;
+                keep
             });
-            !rs.scope_spans.is_empty()
+            !ss.spans.is_empty()
         });
-        failed
-    }
+        !rs.scope_spans.is_empty()
+    });
+    failed
 }
 
 /// Span conditions, then (if kept and error-free) span-event conditions. Returns (keep, failed).
