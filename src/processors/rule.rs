@@ -24,6 +24,8 @@ pub struct RuleStats {
     /// Items carrying every attribute the rule reads, and how many of those it matched.
     pub carriers: u64,
     pub carriers_matched: u64,
+    /// Per read key (same order as `Rule::read_keys`): items on which that key was present.
+    pub key_seen: Vec<u64>,
     pub examples: Vec<Example>,
 }
 
@@ -46,12 +48,16 @@ impl Rule {
         condition: CompiledCondition,
     ) -> Self {
         let read_keys = condition.attribute_keys_read();
+        let stats = RuleStats {
+            key_seen: vec![0; read_keys.len()],
+            ..RuleStats::default()
+        };
         Self {
             text,
             location,
             context,
             condition,
-            stats: RuleStats::default(),
+            stats,
             read_keys,
         }
     }
@@ -94,20 +100,26 @@ impl Rule {
         }
     }
 
-    fn carries_all_keys(&self, item: &EvalItem<'_>) -> bool {
+    /// Whether the item carries every attribute the rule reads; counts each key's presence on
+    /// the way (the dead-rule finding names the keys that never occurred).
+    fn carries_all_keys(&mut self, item: &EvalItem<'_>) -> bool {
         use crate::ottl::runtime::AttrScope;
-        self.read_keys.iter().all(|k| {
+        let mut all = true;
+        for (k, seen) in self.read_keys.iter().zip(self.stats.key_seen.iter_mut()) {
             let attrs = match k.scope {
                 AttrScope::Span => item.span.map(|s| &s.attributes),
                 AttrScope::Resource => Some(&item.resource.attributes),
                 AttrScope::Scope => Some(&item.scope.attributes),
                 AttrScope::Event => item.event.map(|(e, _)| &e.attributes),
             };
-            attrs.is_some_and(|a| {
+            let present = attrs.is_some_and(|a| {
                 a.get(&k.key)
                     .is_some_and(|v| !matches!(v, crate::capture::model::AnyValue::Empty))
-            })
-        })
+            });
+            *seen += u64::from(present);
+            all &= present;
+        }
+        all
     }
 }
 

@@ -12,6 +12,9 @@ use crate::report::{JsonLocation, ProcessorReport, RuleReport};
 use rustc_hash::FxHashSet as HashSet;
 use std::collections::BTreeSet;
 
+/// Spans scanned for the attribute-key vocabulary of dead-rule hints.
+const VOCABULARY_SAMPLE: usize = 20_000;
+
 /// Fewer spans than this is too little evidence for a data-driven catch-all verdict.
 const MIN_EVIDENCE: u64 = 10;
 
@@ -135,7 +138,9 @@ fn dead_rule(rule: &Rule, keys: &KeyCatalog, proc: &ProcRun) -> Diagnostic {
     let missing: Vec<_> = rule
         .read_keys()
         .iter()
-        .filter(|k| !keys.has(k.scope, &k.key))
+        .zip(&rule.stats.key_seen)
+        .filter(|(_, seen)| **seen == 0)
+        .map(|(k, _)| k)
         .collect();
     if missing.is_empty() {
         return d
@@ -149,7 +154,7 @@ fn dead_rule(rule: &Rule, keys: &KeyCatalog, proc: &ProcRun) -> Diagnostic {
             format!("; closest keys that do occur: {}", near.join(", "))
         };
         d = d.with_note(format!(
-            "attribute {:?} never occurs in the capture{hint}",
+            "attribute {:?} never occurs on the spans this rule saw{hint}",
             k.key
         ));
     }
@@ -214,7 +219,9 @@ fn pipeline_findings(p: &PipelineRun) -> Vec<Diagnostic> {
     out
 }
 
-/// Attribute keys present in the captures, by where they live (for dead-rule hints).
+/// Attribute keys present in the captures, by where they live: the vocabulary for "closest
+/// keys" hints. Whether a key occurred at all is counted exactly by each rule; the hints only
+/// need the vocabulary, so a bounded sample of spans is scanned.
 pub struct KeyCatalog {
     span: BTreeSet<String>,
     resource: BTreeSet<String>,
@@ -226,8 +233,13 @@ impl KeyCatalog {
     pub fn new(captures: &[Capture]) -> Self {
         // Borrow while scanning (a hash probe per key, no allocation), own only distinct keys.
         let mut sets: [HashSet<&str>; 4] = Default::default();
+        let mut scanned = 0;
         for b in captures.iter().flat_map(|c| &c.payloads) {
+            if scanned >= VOCABULARY_SAMPLE {
+                break;
+            }
             Self::scan(b, &mut sets);
+            scanned += b.span_count();
         }
         let own = |s: &HashSet<&str>| s.iter().map(|k| (*k).to_owned()).collect();
         Self {
@@ -260,10 +272,6 @@ impl KeyCatalog {
             AttrScope::Scope => &self.scope,
             AttrScope::Event => &self.event,
         }
-    }
-
-    fn has(&self, scope: AttrScope, key: &str) -> bool {
-        self.set(scope).contains(key)
     }
 
     /// Up to three existing keys closest to `key` (Jaro-Winkler, plus shared last segment).
