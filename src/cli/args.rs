@@ -116,15 +116,25 @@ pub struct InspectArgs {
     /// Skip content detection and decode every capture as this format.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub capture_format: Option<CaptureFormatArg>,
-    /// Output format (text or json).
+    /// Output format (inspect supports text and json only).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Tables and `file:line:col: severity[code] message` lines.
     Text,
+    /// The JSON report of the spec (`"schema": 1`).
     Json,
+    /// SARIF 2.1.0, for code-scanning uploads.
+    Sarif,
+    /// JUnit XML: one case per finding (and per replayed pipeline).
+    Junit,
+    /// GitHub Actions annotations; also appends Markdown to $GITHUB_STEP_SUMMARY when set.
+    Github,
+    /// Markdown for a pull-request comment.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

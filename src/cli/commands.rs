@@ -3,7 +3,7 @@
 use super::args::{
     CaptureFormatArg, ConfigArgs, DryRunArgs, FailOn, Format, InspectArgs, OutputArgs, ValidateArgs,
 };
-use super::output::{emit, fatal, use_color};
+use super::output::{append_step_summary, emit, fatal, use_color, warn};
 use super::ExitStatus;
 use crate::analyze::{analyze, Analysis};
 use crate::capture::{load_capture, Capture, CaptureFormat};
@@ -21,6 +21,7 @@ pub fn validate(a: &ValidateArgs) -> ExitStatus {
     };
     let mut report = Report::new(config_names(&a.configs));
     finish(
+        "validate",
         &mut report,
         &analysis.diagnostics,
         &analysis.loaded.sources,
@@ -77,10 +78,24 @@ pub fn dry_run(a: &DryRunArgs) -> ExitStatus {
     diags.extend(result.diagnostics);
     crate::diag::sort(&mut diags);
     diags.dedup();
-    finish(&mut report, &diags, &analysis.loaded.sources, &a.output)
+    finish(
+        "dry-run",
+        &mut report,
+        &diags,
+        &analysis.loaded.sources,
+        &a.output,
+    )
 }
 
 pub fn inspect(a: &InspectArgs) -> ExitStatus {
+    // A capture summary has no findings or locations to annotate: only text and json fit.
+    if !matches!(a.format, Format::Text | Format::Json) {
+        fatal(&format!(
+            "inspect supports --format text or json, not {}",
+            format_name(a.format)
+        ));
+        return ExitStatus::Error;
+    }
     let captures = match load_captures(&a.captures, a.capture_format) {
         Ok(c) => c,
         Err(status) => return status,
@@ -92,6 +107,8 @@ pub fn inspect(a: &InspectArgs) -> ExitStatus {
             serde_json::to_string_pretty(&summary).unwrap_or_default()
         )),
         Format::Text => emit(&report::inspect::render(&summary)),
+        // Rejected before any capture was read (see above).
+        Format::Sarif | Format::Junit | Format::Github | Format::Markdown => {}
     }
     ExitStatus::Clean
 }
@@ -114,7 +131,9 @@ fn run_analysis(
     })
 }
 
+/// Render in the chosen format and pick the exit status; `command` names the JUnit suite.
 fn finish(
+    command: &str,
     report: &mut Report,
     diags: &[Diagnostic],
     sources: &SourceMap,
@@ -129,6 +148,17 @@ fn finish(
     let text = match o.format {
         Format::Json => report::json::render(report),
         Format::Text => report::text::render(report, diags, sources, use_color(o.color)),
+        Format::Sarif => report::sarif::render(report),
+        Format::Junit => report::junit::render(report, command, threshold),
+        Format::Github => {
+            // The job summary is a side channel of the github format; failing to write it
+            // is reported but does not change the exit code, which depends only on findings.
+            if let Err(e) = append_step_summary(&report::markdown::render(report)) {
+                warn(&format!("cannot append to $GITHUB_STEP_SUMMARY: {e}"));
+            }
+            report::github::render(report)
+        }
+        Format::Markdown => report::markdown::render(report),
     };
     emit(&text);
     if failed {
@@ -220,4 +250,10 @@ fn write_outputs(dir: &Path, pipelines: &[crate::replay::PipelineRun]) -> std::i
         std::io::Write::flush(&mut w)?;
     }
     Ok(())
+}
+
+fn format_name(f: Format) -> String {
+    clap::ValueEnum::to_possible_value(&f)
+        .map(|v| v.get_name().to_owned())
+        .unwrap_or_default()
 }

@@ -25,3 +25,23 @@ pub fn fatal(message: &str) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "otelcheck: error: {message}");
 }
+
+/// A problem that does not stop the run or change the exit code: one line on stderr.
+pub fn warn(message: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "otelcheck: warning: {message}");
+}
+
+/// Append `markdown` to the file named by `$GITHUB_STEP_SUMMARY`, when that is set (GitHub
+/// Actions sets it per step; appending keeps what earlier commands of the step wrote).
+pub fn append_step_summary(markdown: &str) -> std::io::Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    file.write_all(markdown.as_bytes())?;
+    file.write_all(b"\n")
+}

@@ -3,8 +3,12 @@
 //! Field names are the JSON contract of `shared/spec/cli.md` (`"schema": 1`): add fields
 //! freely, never rename or drop one.
 
+pub mod github;
 pub mod inspect;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod table;
 pub mod text;
 
