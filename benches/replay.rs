@@ -32,7 +32,7 @@ fn benches(c: &mut Criterion) {
     let analysis = analyze(&[config], &LoadOptions::default()).expect("config loads");
     let opts = ReplayOptions {
         max_match_ratio: 1.0,
-        keep_output: false,
+
         progress: None,
     };
 

@@ -91,9 +91,18 @@ pub fn translate_key_owned(key: String) -> String {
     }
 }
 
+/// The rename table by its (lower-case) DataDog key, built once.
+fn known_index() -> &'static rustc_hash::FxHashMap<&'static str, &'static str> {
+    static INDEX: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, &'static str>> =
+        std::sync::OnceLock::new();
+    INDEX.get_or_init(|| KNOWN.iter().copied().collect())
+}
+
 fn needs_rename(key: &str) -> bool {
-    !key.is_ascii()
-        || KNOWN.iter().any(|(dd, _)| dd.eq_ignore_ascii_case(key))
+    if !key.is_ascii() || key.bytes().any(|b| b.is_ascii_uppercase()) {
+        return true; // rare: let translate_key lower-case it
+    }
+    known_index().contains_key(key)
         || key.starts_with("http.response.headers.")
         || key.starts_with("http.request.headers.")
 }

@@ -114,14 +114,18 @@ pub fn translate_payload(payload: DdPayload, info: &TracerInfo, cache: &mut Trac
     let mut groups: Vec<(String, Vec<Span>)> = Vec::new();
     let mut group_of: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
     for chunk in payload.traces {
-        let priority = chunk.iter().find_map(|s| s.metric("_sampling_priority_v1"));
+        // Formatted once per chunk: every span of the chunk carries the same value.
+        let priority = chunk
+            .iter()
+            .find_map(|s| s.metric("_sampling_priority_v1"))
+            .map(go_percent_f);
         // Spans are consumed: decoding happens once and nothing is copied twice.
         for mut dd in chunk {
             if let Some(base) = dd.meta("_dd.base_service").map(str::to_string) {
                 let original = std::mem::replace(&mut dd.service, base);
                 set_meta(&mut dd, "service.name", original);
             }
-            let span = translate_span(&mut dd, priority, cache);
+            let span = translate_span(&mut dd, priority.as_ref(), cache);
             match group_of.get(&dd.service).and_then(|&i| groups.get_mut(i)) {
                 Some((_, spans)) => spans.push(span),
                 None => {
@@ -217,7 +221,7 @@ pub fn go_percent_f(v: f64) -> String {
     }
 }
 
-fn translate_span(dd: &mut DdSpan, priority: Option<f64>, cache: &mut TraceIdCache) -> Span {
+fn translate_span(dd: &mut DdSpan, priority: Option<&String>, cache: &mut TraceIdCache) -> Span {
     let meta_links = take_meta(dd, "_dd.span_links");
     let meta_events = take_meta(dd, "events");
     take_meta(dd, "_dd.span_events.has_exception");
@@ -263,10 +267,7 @@ fn translate_span(dd: &mut DdSpan, priority: Option<f64>, cache: &mut TraceIdCac
         AnyValue::Str(dd.resource.clone()),
     ));
     if let Some(p) = priority {
-        pairs.push((
-            "sampling.priority".to_owned(),
-            AnyValue::Str(go_percent_f(p)),
-        ));
+        pairs.push(("sampling.priority".to_owned(), AnyValue::Str(p.clone())));
     }
     pairs.push((
         "datadog.span.id".to_owned(),

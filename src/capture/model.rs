@@ -251,9 +251,26 @@ fn has_repeated_key<V>(entries: &[(String, V)]) -> bool {
             .enumerate()
             .any(|(i, (k, _))| entries[..i].iter().any(|(o, _)| o == k));
     }
+    // Cheap signatures first (length, first, middle and last byte): distinct keys almost always
+    // differ in one of them, so sorting small integers settles the common case; only a
+    // signature collision pays for hashing the strings.
+    let mut sigs: Vec<u64> = entries.iter().map(|(k, _)| key_signature(k)).collect();
+    sigs.sort_unstable();
+    if sigs.windows(2).all(|w| w[0] != w[1]) {
+        return false;
+    }
     let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
     seen.reserve(entries.len());
     !entries.iter().all(|(k, _)| seen.insert(k.as_str()))
+}
+
+fn key_signature(k: &str) -> u64 {
+    let b = k.as_bytes();
+    let at = |i: usize| u64::from(b.get(i).copied().unwrap_or(0));
+    ((b.len() as u64) << 24)
+        | (at(0) << 16)
+        | (at(b.len() / 2) << 8)
+        | at(b.len().saturating_sub(1))
 }
 
 impl Attributes {
@@ -273,4 +290,33 @@ pub fn service_name(resource: &Resource) -> Option<String> {
         AnyValue::Double(d) => d.to_string(),
         _ => String::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dedupe_keys;
+
+    fn pairs(keys: &[&str]) -> Vec<(String, usize)> {
+        keys.iter()
+            .enumerate()
+            .map(|(i, k)| ((*k).to_owned(), i))
+            .collect()
+    }
+
+    #[test]
+    fn repeated_keys_keep_first_position_and_last_value() {
+        let many = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "b", "j"];
+        let out = dedupe_keys(pairs(&many));
+        assert_eq!(out.len(), 10);
+        assert_eq!(out[1], ("b".to_owned(), 9));
+        let few = dedupe_keys(pairs(&["x", "y", "x"]));
+        assert_eq!(few, vec![("x".to_owned(), 2), ("y".to_owned(), 1)]);
+    }
+
+    #[test]
+    fn keys_that_only_share_a_signature_are_distinct() {
+        // Same length, first, middle and last byte: the signature collides, the keys do not.
+        let keys = ["abcd", "aXcd", "k1", "k2", "k3", "k4", "k5", "k6", "k7"];
+        assert_eq!(dedupe_keys(pairs(&keys)).len(), keys.len());
+    }
 }

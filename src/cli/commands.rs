@@ -52,13 +52,12 @@ pub fn dry_run(a: &DryRunArgs) -> ExitStatus {
     let progress = progress_bar(&captures, a.no_progress);
     let opts = ReplayOptions {
         max_match_ratio: a.max_match_ratio,
-        keep_output: a.write_output.is_some(),
         progress: progress
             .clone()
             .map(|pb| Box::new(move |done, _total| pb.set_position(done)) as Box<dyn Fn(u64, u64)>),
     };
     let capture_infos: Vec<CaptureInfo> = captures.iter().map(capture_info).collect();
-    let result = replay(&analysis, captures, &opts);
+    let mut result = replay(&analysis, captures, &opts);
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
@@ -70,6 +69,11 @@ pub fn dry_run(a: &DryRunArgs) -> ExitStatus {
             ));
             return ExitStatus::Error;
         }
+    }
+    // The exported spans are the bulk of the memory; the process ends right after the report,
+    // so they are left to the OS instead of being freed span by span.
+    for p in &mut result.pipelines {
+        std::mem::forget(std::mem::take(&mut p.output));
     }
     let mut report = Report::new(config_names(&configs));
     report.captures = capture_infos;

@@ -16,8 +16,6 @@ use std::collections::BTreeMap;
 
 pub struct ReplayOptions {
     pub max_match_ratio: f64,
-    /// Keep each pipeline's exported batches (for --write-output).
-    pub keep_output: bool,
     /// Called after each request with (done, total), for a progress bar.
     pub progress: Option<Box<dyn Fn(u64, u64)>>,
 }
@@ -79,7 +77,7 @@ pub fn replay(analysis: &Analysis, captures: Vec<Capture>, opts: &ReplayOptions)
                 .or_insert_with(|| analysis.instantiate_pipeline(route.pipeline));
         }
         for batch in capture.payloads {
-            replay_request(&routing, batch, &mut runs, opts.keep_output);
+            replay_request(&routing, batch, &mut runs);
             done += 1;
             if let Some(p) = &opts.progress {
                 p(done, total);
@@ -94,12 +92,7 @@ pub fn replay(analysis: &Analysis, captures: Vec<Capture>, opts: &ReplayOptions)
     }
 }
 
-fn replay_request(
-    routing: &route::Routing,
-    batch: Batch,
-    runs: &mut BTreeMap<usize, PipelineRun>,
-    keep: bool,
-) {
+fn replay_request(routing: &route::Routing, batch: Batch, runs: &mut BTreeMap<usize, PipelineRun>) {
     let mut outputs: BTreeMap<usize, Vec<Batch>> = BTreeMap::new();
     let entries = routing.order.iter().filter(|r| r.entry).count();
     let mut original = Some(batch);
@@ -128,10 +121,14 @@ fn replay_request(
                 out.push(b);
             }
         }
-        if keep {
-            run.output.extend(out.iter().cloned());
-        }
         outputs.insert(route.pipeline, out);
+    }
+    // What the exporters receive is kept (moved, not copied): for --write-output, and so the
+    // caller decides when — or whether, in a process about to exit — to free it.
+    for (pipeline, out) in outputs {
+        if let Some(run) = runs.get_mut(&pipeline) {
+            run.output.extend(out);
+        }
     }
 }
 
