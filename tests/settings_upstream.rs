@@ -82,13 +82,8 @@ fn every_upstream_processor_row_gets_its_verdict() {
         let path = Path::new(ROOT).join(&r.file);
         let text = std::fs::read_to_string(&path).expect("fixture file");
         let name: Arc<str> = r.file.as_str().into();
-        let (id, node) = match parse_yaml(&name, &text) {
-            Ok(doc) => block(&doc, &r.id),
-            Err(e) => match infinite_percentage(&name, &text, &r.id) {
-                Some(pair) => pair,
-                None => panic!("{}: {e}", r.file),
-            },
-        };
+        let doc = parse_yaml(&name, &text).unwrap_or_else(|e| panic!("{}: {e}", r.file));
+        let (id, node) = block(&doc, &r.id);
         let ty = id.split('/').next().unwrap_or_default();
         let sigs = signals(ty, &id, &node);
         let (settings, diags) = decode_processor(ty, &node, &sigs);

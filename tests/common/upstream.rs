@@ -3,11 +3,9 @@
 
 #![allow(dead_code)]
 
-use otelcheck::config::node::parse_yaml;
-use otelcheck::config::node::{Node, NodeKind};
+use otelcheck::config::node::Node;
 use otelcheck::config::settings::Signal;
 use std::path::Path;
-use std::sync::Arc;
 
 pub const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/config/upstream");
 
@@ -54,22 +52,6 @@ pub fn block(doc: &Node, id_field: &str) -> (String, Node) {
         .or_else(|| doc.get("processors").and_then(|p| p.get(&id)));
     let node = top.cloned().unwrap_or_else(|| panic!("no block {id}"));
     (id, node)
-}
-
-/// `config::node` (serde-saphyr's default policy) refuses YAML `+.Inf`, which the collector reads
-/// as +Inf. Rebuild that one value so the processor's own check is still exercised.
-pub fn infinite_percentage(name: &Arc<str>, text: &str, id_field: &str) -> Option<(String, Node)> {
-    let patched = text.replace("+.Inf", "1.5");
-    let doc = parse_yaml(name, &patched).ok()?;
-    let (id, mut node) = block(&doc, id_field);
-    let NodeKind::Map(entries) = &mut node.kind else {
-        return None;
-    };
-    let (_, v) = entries
-        .iter_mut()
-        .find(|(k, _)| k.name == "sampling_percentage")?;
-    (patched != text).then(|| v.kind = NodeKind::Float(f64::INFINITY));
-    Some((id, node))
 }
 
 /// The signals of the pipeline EXPECTATIONS.md put the block in.
