@@ -16,7 +16,7 @@ use crate::capture::model::{Batch, Event, Resource, Scope, Span};
 use crate::ottl::runtime::EvalItem;
 
 /// Rules of one stage, as indexes into `FilterEmulator::rules`.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug)]
 pub struct Stage {
     pub resource: Vec<usize>,
     pub scope: Vec<usize>,

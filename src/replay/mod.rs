@@ -136,10 +136,11 @@ impl PipelineRun {
     /// Run one request through the processors; `None` when it was dropped entirely.
     fn process(&mut self, mut batch: Batch) -> Option<Batch> {
         self.requests += 1;
-        self.spans_in += batch.span_count();
+        // Counted once per processor boundary: one processor's output is the next one's input.
+        let mut n = batch.span_count();
+        self.spans_in += n;
         count_services(&batch, &mut self.services_in);
         for proc in &mut self.processors {
-            let n = batch.span_count();
             proc.spans_in += n;
             if n == 0 {
                 // The collector stops processing a request that became empty.
@@ -149,12 +150,13 @@ impl PipelineRun {
                 proc.failed_batches += 1;
                 return None;
             }
-            proc.spans_out += batch.span_count();
+            n = batch.span_count();
+            proc.spans_out += n;
         }
-        if batch.span_count() == 0 {
+        if n == 0 {
             return None;
         }
-        self.spans_out += batch.span_count();
+        self.spans_out += n;
         count_services(&batch, &mut self.services_out);
         Some(batch)
     }

@@ -318,10 +318,6 @@ pub fn any_value(node: &Node) -> AnyValue {
     }
 }
 
-pub fn value_type_name(v: &AnyValue) -> &'static str {
-    v.type_name()
-}
-
 /// `did you mean "x"?` plus the list of valid keys.
 pub fn unknown_key_help(name: &str, known: &[&str]) -> String {
     let best = known

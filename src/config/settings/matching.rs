@@ -7,7 +7,7 @@
 //! regexp attribute values that are not strings) happen when the processor is created for a
 //! signal: [`MatchProperties::build`]. Like upstream, a block reports only its first problem.
 
-use super::decode::{any_value, value_type_name, Decoder, Fields};
+use super::decode::{any_value, Decoder, Fields};
 use super::Signal;
 use crate::capture::model::AnyValue;
 use crate::config::node::Node;
@@ -590,7 +590,7 @@ pub fn build_attributes(
                         format!(
                             "match_type=regexp for {:?} only supports Str, but found {}",
                             a.key,
-                            value_type_name(value)
+                            value.type_name()
                         ),
                     );
                     d.error(

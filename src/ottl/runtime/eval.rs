@@ -277,16 +277,12 @@ fn map_path<'a>(m: &'a Attributes, keys: &'a [KeyExpr], item: &EvalItem<'a>) -> 
             other => {
                 return Err(format!(
                     "type {} does not support string indexing",
-                    pdata_type(other)
+                    other.type_name()
                 ));
             }
         };
     }
     Ok(Value::from_any(val))
-}
-
-pub fn pdata_type(v: &AnyValue) -> &'static str {
-    v.type_name()
 }
 
 enum ResKey<'a> {
