@@ -9,9 +9,8 @@ use crate::analyze::{analyze, Analysis};
 use crate::capture::{load_capture, Capture, CaptureFormat};
 use crate::config::LoadOptions;
 use crate::diag::{render_text, Diagnostic, Severity, SourceMap};
-use crate::replay::{replay, ReplayOptions};
-use crate::report::{self, CaptureInfo, Finding, Report};
-use std::io::IsTerminal;
+use super::replay_run::replay_captures;
+use crate::report::{self, Finding, Report};
 use std::path::{Path, PathBuf};
 
 pub fn validate(a: &ValidateArgs) -> ExitStatus {
@@ -45,41 +44,15 @@ pub fn dry_run(a: &DryRunArgs) -> ExitStatus {
         Ok(an) => an,
         Err(status) => return status,
     };
-    let captures = match load_captures(&capture_paths, a.capture_format) {
-        Ok(c) => c,
+    let outcome = match replay_captures(&analysis, &capture_paths, a) {
+        Ok(o) => o,
         Err(status) => return status,
     };
-    let progress = progress_bar(&captures, a.no_progress);
-    let opts = ReplayOptions {
-        max_match_ratio: a.max_match_ratio,
-        progress: progress
-            .clone()
-            .map(|pb| Box::new(move |done, _total| pb.set_position(done)) as Box<dyn Fn(u64, u64)>),
-    };
-    let capture_infos: Vec<CaptureInfo> = captures.iter().map(capture_info).collect();
-    let mut result = replay(&analysis, captures, &opts);
-    if let Some(pb) = progress {
-        pb.finish_and_clear();
-    }
-    if let Some(dir) = &a.write_output {
-        if let Err(e) = write_outputs(dir, &result.pipelines) {
-            fatal(&format!(
-                "cannot write --write-output files to {}: {e}",
-                dir.display()
-            ));
-            return ExitStatus::Error;
-        }
-    }
-    // The exported spans are the bulk of the memory; the process ends right after the report,
-    // so they are left to the OS instead of being freed span by span.
-    for p in &mut result.pipelines {
-        std::mem::forget(std::mem::take(&mut p.output));
-    }
     let mut report = Report::new(config_names(&configs));
-    report.captures = capture_infos;
-    report.pipelines = result.pipelines.iter().map(|p| p.report()).collect();
+    report.captures = outcome.captures;
+    report.pipelines = outcome.pipelines;
     let mut diags = analysis.diagnostics.clone();
-    diags.extend(result.diagnostics);
+    diags.extend(outcome.diagnostics);
     crate::diag::sort(&mut diags);
     diags.dedup();
     finish(
@@ -204,7 +177,7 @@ fn load_captures(
     Ok(out)
 }
 
-fn to_format(f: CaptureFormatArg) -> CaptureFormat {
+pub(super) fn to_format(f: CaptureFormatArg) -> CaptureFormat {
     match f {
         CaptureFormatArg::DatadogV04 => CaptureFormat::DatadogV04,
         CaptureFormatArg::DatadogV05 => CaptureFormat::DatadogV05,
@@ -214,47 +187,12 @@ fn to_format(f: CaptureFormatArg) -> CaptureFormat {
     }
 }
 
-fn capture_info(c: &Capture) -> CaptureInfo {
-    CaptureInfo {
-        path: c.path.clone(),
-        format: c.format.as_str().to_owned(),
-        payloads: c.payloads.len(),
-        traces: c.traces,
-        spans: c.spans,
-    }
-}
 
 fn config_names(paths: &[PathBuf]) -> Vec<String> {
     paths.iter().map(|p| p.display().to_string()).collect()
 }
 
-/// A bar on stderr, only on a terminal and only when there is enough work to watch.
-fn progress_bar(captures: &[Capture], disabled: bool) -> Option<indicatif::ProgressBar> {
-    let total: u64 = captures.iter().map(|c| c.payloads.len() as u64).sum();
-    let spans: usize = captures.iter().map(|c| c.spans).sum();
-    if disabled || !std::io::stderr().is_terminal() || spans < 50_000 {
-        return None;
-    }
-    let pb = indicatif::ProgressBar::new(total);
-    pb.set_style(
-        indicatif::ProgressStyle::with_template("replaying {bar:40} {pos}/{len} requests ({eta})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    Some(pb)
-}
 
-fn write_outputs(dir: &Path, pipelines: &[crate::replay::PipelineRun]) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    for p in pipelines {
-        let file = dir.join(format!("{}.jsonl", p.id.replace('/', "_")));
-        let mut w = std::io::BufWriter::new(std::fs::File::create(file)?);
-        for batch in &p.output {
-            crate::capture::write_otlp_json_line(batch, &mut w)?;
-        }
-        std::io::Write::flush(&mut w)?;
-    }
-    Ok(())
-}
 
 fn format_name(f: Format) -> String {
     clap::ValueEnum::to_possible_value(&f)

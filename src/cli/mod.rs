@@ -3,6 +3,7 @@
 pub mod args;
 mod commands;
 mod output;
+mod replay_run;
 
 use args::{Cli, Command};
 use clap::Parser;
