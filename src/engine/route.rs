@@ -98,7 +98,8 @@ pub fn route(cfg: &CollectorConfig, kind: ReceiverKind) -> Routing {
         let feeds_traces = traces
             .iter()
             .any(|(_, p)| p.receivers.iter().any(|r| r.id == c.id));
-        if c.id.ty != "forward" && feeds_traces {
+        // `forward` is emulated; `nop` sends nothing, which is what the replay does too.
+        if !matches!(c.id.ty.as_str(), "forward" | "nop") && feeds_traces {
             unemulated_connectors.push((c.id.to_string(), c.key_loc.clone()));
         }
     }
