@@ -48,7 +48,10 @@ fn spans(count: usize) -> Vec<Span> {
                 "/api/orders"
             };
             a.upsert("http.route", AnyValue::Str(route.into()));
-            a.upsert("http.target", AnyValue::Str(format!("/api/orders/{i}?x=1")));
+            a.upsert(
+                "http.target",
+                AnyValue::Str(format!("/api/orders/{i}?x=1").into()),
+            );
             Span {
                 name: format!("GET {route}"),
                 attributes: a,

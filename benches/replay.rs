@@ -5,10 +5,10 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use otelcheck::analyze::analyze;
-use otelcheck::capture::{decode_capture, load_capture};
-use otelcheck::config::LoadOptions;
 use otelcheck::analyze::Analysis;
 use otelcheck::capture::model::Batch;
+use otelcheck::capture::{decode_capture, load_capture};
+use otelcheck::config::LoadOptions;
 use otelcheck::engine::counts::Counts;
 use otelcheck::engine::Engine;
 use std::path::{Path, PathBuf};

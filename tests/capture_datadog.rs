@@ -31,7 +31,7 @@ fn span_service_names(c: &Capture) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
     for s in all_spans(c) {
         if let Some(AnyValue::Str(v)) = s.attributes.get("service.name") {
-            *out.entry(v.clone()).or_insert(0) += 1;
+            *out.entry(v.to_string()).or_insert(0) += 1;
         }
     }
     out

@@ -26,7 +26,7 @@ pub fn links(span: &DdSpan, meta_links: Option<&str>) -> Vec<Link> {
 fn native_link(l: &DdSpanLink) -> Link {
     let mut attributes = Attributes::new();
     for (k, v) in &l.attributes {
-        attributes.upsert(k.clone(), AnyValue::Str(v.clone()));
+        attributes.upsert(k.as_str(), AnyValue::Str(v.as_str().into()));
     }
     Link {
         trace_id: trace_id(l.trace_id_high, l.trace_id),
@@ -182,7 +182,7 @@ fn from_json(v: &Value) -> AnyValue {
         Value::Null => AnyValue::Empty,
         Value::Bool(b) => AnyValue::Bool(*b),
         Value::Number(n) => AnyValue::Double(n.as_f64().unwrap_or(0.0)),
-        Value::String(s) => AnyValue::Str(s.clone()),
+        Value::String(s) => AnyValue::Str(s.as_str().into()),
         Value::Array(items) => AnyValue::Slice(items.iter().map(from_json).collect()),
         Value::Object(m) => {
             let mut attrs = Attributes::new();

@@ -5,6 +5,7 @@
 //! value, as a Go map does, but in first-seen position so output order stays stable.
 //! A payload file may hold several payloads back to back; [`decode_all`] reads them in turn.
 
+use super::model::Key;
 use super::msgpack::{DecodeError, Reader, Result};
 
 /// One DataDog span exactly as the agent decodes it (before any OTLP translation).
@@ -19,8 +20,9 @@ pub struct DdSpan {
     pub start: i64,
     pub duration: i64,
     pub error: i32,
-    pub meta: Vec<(String, String)>,
-    pub metrics: Vec<(String, f64)>,
+    /// Keys are interned as they are read: real payloads repeat a few hundred keys.
+    pub meta: Vec<(Key, String)>,
+    pub metrics: Vec<(Key, f64)>,
     pub span_type: String,
     pub span_links: Vec<DdSpanLink>,
 }
@@ -40,12 +42,15 @@ impl DdSpan {
     pub fn meta(&self, key: &str) -> Option<&str> {
         self.meta
             .iter()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| **k == *key)
             .map(|(_, v)| v.as_str())
     }
 
     pub fn metric(&self, key: &str) -> Option<f64> {
-        self.metrics.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+        self.metrics
+            .iter()
+            .find(|(k, _)| **k == *key)
+            .map(|(_, v)| *v)
     }
 }
 
@@ -97,7 +102,10 @@ pub fn decode_one(bytes: &[u8], version: DdVersion) -> Result<(Vec<Vec<DdSpan>>,
 }
 
 /// Go-map semantics for a decoded map (a repeated key keeps its first position, last value).
-fn dedupe<V>(entries: Vec<(String, V)>) -> Vec<(String, V)> {
+fn dedupe<K, V>(entries: Vec<(K, V)>) -> Vec<(K, V)>
+where
+    K: std::ops::Deref<Target = str> + Clone + Eq + std::hash::Hash,
+{
     super::model::dedupe_keys(entries)
 }
 
@@ -153,11 +161,11 @@ fn decode_span_map(r: &mut Reader) -> Result<DdSpan> {
     Ok(s)
 }
 
-fn string_map(r: &mut Reader) -> Result<Vec<(String, String)>> {
+fn string_map(r: &mut Reader) -> Result<Vec<(Key, String)>> {
     keyed_map(r, Reader::dd_string)
 }
 
-fn metrics_map(r: &mut Reader) -> Result<Vec<(String, f64)>> {
+fn metrics_map(r: &mut Reader) -> Result<Vec<(Key, f64)>> {
     keyed_map(r, Reader::dd_f64)
 }
 
@@ -166,14 +174,14 @@ fn metrics_map(r: &mut Reader) -> Result<Vec<(String, f64)>> {
 fn keyed_map<'b, V>(
     r: &mut Reader<'b>,
     value: impl Fn(&mut Reader<'b>) -> Result<V>,
-) -> Result<Vec<(String, V)>> {
+) -> Result<Vec<(Key, V)>> {
     if r.eat_nil() {
         return Ok(Vec::new());
     }
     let n = r.map_len()?;
     let mut out = Vec::with_capacity(n as usize);
     for _ in 0..n {
-        let k = r.dd_string()?;
+        let k = r.dd_key()?;
         let v = value(r)?;
         out.push((k, v));
     }
@@ -273,6 +281,12 @@ fn dict_str(r: &mut Reader, dict: &[String]) -> Result<String> {
     })
 }
 
+fn dict_key(r: &mut Reader, dict: &[String]) -> Result<Key> {
+    let at = r.pos();
+    let s = dict_str(r, dict)?;
+    Key::new(&s).map_err(|e| r.error_at(at, e.to_string()))
+}
+
 fn decode_span_array(r: &mut Reader, dict: &[String]) -> Result<DdSpan> {
     let at = r.pos();
     let n = r.array_len()?;
@@ -296,14 +310,14 @@ fn decode_span_array(r: &mut Reader, dict: &[String]) -> Result<DdSpan> {
     };
     let n_meta = r.map_len()?;
     for _ in 0..n_meta {
-        let k = dict_str(r, dict)?;
+        let k = dict_key(r, dict)?;
         let v = dict_str(r, dict)?;
         s.meta.push((k, v));
     }
     s.meta = dedupe(std::mem::take(&mut s.meta));
     let n_metrics = r.map_len()?;
     for _ in 0..n_metrics {
-        let k = dict_str(r, dict)?;
+        let k = dict_key(r, dict)?;
         let v = r.dd_f64()?;
         s.metrics.push((k, v));
     }

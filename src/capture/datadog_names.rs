@@ -75,7 +75,7 @@ fn grpc(dd: &DdSpan, span: &mut Span) {
     attrs.upsert("rpc.system.name", AnyValue::Str("grpc".into()));
     attrs.upsert(
         "rpc.response.status_code",
-        AnyValue::Str(dd.error.to_string()),
+        AnyValue::Str(dd.error.to_string().into()),
     );
     let (service, method) = if let Some(m) = dd.meta("rpc.method") {
         (
@@ -104,11 +104,11 @@ fn grpc(dd: &DdSpan, span: &mut Span) {
         }
     };
     let name = if !method.is_empty() {
-        attrs.upsert("rpc.method", AnyValue::Str(method.clone()));
-        attrs.upsert("rpc.service", AnyValue::Str(service.clone()));
+        attrs.upsert("rpc.method", AnyValue::Str(method.as_str().into()));
+        attrs.upsert("rpc.service", AnyValue::Str(service.as_str().into()));
         format!("{service}/{method}")
     } else if !service.is_empty() {
-        attrs.upsert("rpc.service", AnyValue::Str(service.clone()));
+        attrs.upsert("rpc.service", AnyValue::Str(service.as_str().into()));
         service
     } else {
         String::new()

@@ -13,12 +13,12 @@
 //! has no such field), so only `events` meta JSON becomes events; the `rpc.service`
 //! attribute on gRPC spans assumes the `DontEmitDeprecatedRPCServiceAttr` gate is off.
 
-use super::datadog_keys::{translate_key, translate_key_owned};
+use super::datadog_keys::translate_interned;
 use super::datadog_links_events::{events, links, trace_id};
 use super::datadog_msgpack::{DdPayload, DdSpan, DdVersion};
 use super::headers::PayloadHeaders;
 use super::model::{
-    span_kind, status_code, AnyValue, Attributes, Batch, Resource, ResourceSpans, Scope,
+    span_kind, status_code, AnyValue, Attributes, Batch, Key, Resource, ResourceSpans, Scope,
     ScopeSpans, Span, Status,
 };
 
@@ -118,7 +118,7 @@ pub fn translate_payload(payload: DdPayload, info: &TracerInfo, cache: &mut Trac
         let priority = chunk
             .iter()
             .find_map(|s| s.metric("_sampling_priority_v1"))
-            .map(go_percent_f);
+            .map(|p| super::model::Str::from(go_percent_f(p)));
         // Spans are consumed: decoding happens once and nothing is copied twice.
         for mut dd in chunk {
             if let Some(base) = dd.meta("_dd.base_service").map(str::to_string) {
@@ -139,7 +139,7 @@ pub fn translate_payload(payload: DdPayload, info: &TracerInfo, cache: &mut Trac
         .into_iter()
         .map(|(service, spans)| {
             let mut attributes = shared.clone();
-            attributes.upsert("service.name", AnyValue::Str(service));
+            attributes.upsert("service.name", AnyValue::Str(service.into()));
             ResourceSpans {
                 resource: Resource {
                     attributes,
@@ -162,9 +162,9 @@ pub fn translate_payload(payload: DdPayload, info: &TracerInfo, cache: &mut Trac
 }
 
 fn set_meta(dd: &mut DdSpan, key: &str, value: String) {
-    match dd.meta.iter_mut().find(|(k, _)| k == key) {
+    match dd.meta.iter_mut().find(|(k, _)| **k == *key) {
         Some(slot) => slot.1 = value,
-        None => dd.meta.push((key.to_string(), value)),
+        None => dd.meta.push((Key::of(key), value)),
     }
 }
 
@@ -185,14 +185,14 @@ fn shared_resource_attributes(payload: &DdPayload, info: &TracerInfo) -> Attribu
     ];
     for (k, v) in candidates {
         if !v.is_empty() {
-            attrs.upsert(k, AnyValue::Str(v.to_string()));
+            attrs.upsert(k, AnyValue::Str(v.into()));
         }
     }
     // upsertHeadersAttributes: the header values win over the payload's.
     if !info.tracer_version.is_empty() {
         attrs.upsert(
             "telemetry.sdk.version",
-            AnyValue::Str(format!("Datadog-{}", info.tracer_version)),
+            AnyValue::Str(format!("Datadog-{}", info.tracer_version).into()),
         );
     }
     if !info.lang.is_empty() {
@@ -201,7 +201,7 @@ fn shared_resource_attributes(payload: &DdPayload, info: &TracerInfo) -> Attribu
         } else {
             info.lang.as_str()
         };
-        attrs.upsert("telemetry.sdk.language", AnyValue::Str(lang.to_string()));
+        attrs.upsert("telemetry.sdk.language", AnyValue::Str(lang.into()));
     }
     attrs
 }
@@ -221,7 +221,11 @@ pub fn go_percent_f(v: f64) -> String {
     }
 }
 
-fn translate_span(dd: &mut DdSpan, priority: Option<&String>, cache: &mut TraceIdCache) -> Span {
+fn translate_span(
+    dd: &mut DdSpan,
+    priority: Option<&super::model::Str>,
+    cache: &mut TraceIdCache,
+) -> Span {
     let meta_links = take_meta(dd, "_dd.span_links");
     let meta_events = take_meta(dd, "events");
     take_meta(dd, "_dd.span_events.has_exception");
@@ -261,36 +265,36 @@ fn translate_span(dd: &mut DdSpan, priority: Option<&String>, cache: &mut TraceI
         std::mem::take(&mut dd.meta)
     };
     // Upsert semantics (meta first, then metrics overwrite), built in one linear pass.
-    let mut pairs: Vec<(String, AnyValue)> = Vec::with_capacity(4 + meta.len() + dd.metrics.len());
+    let mut pairs: Vec<(Key, AnyValue)> = Vec::with_capacity(4 + meta.len() + dd.metrics.len());
     pairs.push((
-        "dd.span.Resource".to_owned(),
-        AnyValue::Str(dd.resource.clone()),
+        Key::of("dd.span.Resource"),
+        AnyValue::Str(dd.resource.clone().into()),
     ));
     if let Some(p) = priority {
-        pairs.push(("sampling.priority".to_owned(), AnyValue::Str(p.clone())));
+        pairs.push((Key::of("sampling.priority"), AnyValue::Str(p.clone())));
     }
     pairs.push((
-        "datadog.span.id".to_owned(),
-        AnyValue::Str(dd.span_id.to_string()),
+        Key::of("datadog.span.id"),
+        AnyValue::Str(dd.span_id.to_string().into()),
     ));
     pairs.push((
-        "datadog.trace.id".to_owned(),
-        AnyValue::Str(dd.trace_id.to_string()),
+        Key::of("datadog.trace.id"),
+        AnyValue::Str(dd.trace_id.to_string().into()),
     ));
     pairs.extend(
         meta.into_iter()
-            .map(|(k, v)| (translate_key_owned(k), AnyValue::Str(v))),
+            .map(|(k, v)| (translate_interned(k), AnyValue::Str(v.into()))),
     );
     pairs.extend(
         dd.metrics
             .iter()
-            .map(|(k, v)| (translate_key(k), AnyValue::Double(*v))),
+            .map(|(k, v)| (translate_interned(*k), AnyValue::Double(*v))),
     );
     span.attributes = Attributes::from_pairs(pairs);
     if let Some(host) = peer_host {
         if !span.attributes.contains_key("server.address") {
             span.attributes
-                .upsert("server.address", AnyValue::Str(host));
+                .upsert("server.address", AnyValue::Str(host.into()));
         }
     }
     super::datadog_names::apply(dd, &mut span);
@@ -298,7 +302,7 @@ fn translate_span(dd: &mut DdSpan, priority: Option<&String>, cache: &mut TraceI
 }
 
 fn take_meta(dd: &mut DdSpan, key: &str) -> Option<String> {
-    let i = dd.meta.iter().position(|(k, _)| k == key)?;
+    let i = dd.meta.iter().position(|(k, _)| **k == *key)?;
     Some(dd.meta.remove(i).1)
 }
 

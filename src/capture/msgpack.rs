@@ -218,6 +218,18 @@ impl<'a> Reader<'a> {
         Ok(String::from_utf8_lossy(self.str_or_bin()?).into_owned())
     }
 
+    /// A map key: like [`Reader::dd_string`], interned (no allocation for a key seen before).
+    pub fn dd_key(&mut self) -> Result<crate::capture::model::Key> {
+        let at = self.pos;
+        let bytes: &[u8] = if self.eat_nil() {
+            b""
+        } else {
+            self.str_or_bin()?
+        };
+        let text = String::from_utf8_lossy(bytes);
+        crate::capture::model::Key::new(&text).map_err(|e| self.error_at(at, e.to_string()))
+    }
+
     /// Any msgpack integer.
     pub fn int(&mut self) -> Result<WireInt> {
         let (at, m) = self.marker()?;

@@ -353,7 +353,7 @@ fn any_value(v: &Value) -> R<AnyValue> {
     if let Some(s) = field(v, "stringValue", "string_value") {
         return s
             .as_str()
-            .map(|s| AnyValue::Str(s.to_string()))
+            .map(|s| AnyValue::Str(super::model::Str::from(s)))
             .ok_or_else(|| "`stringValue` must be a string".into());
     }
     if let Some(b) = field(v, "boolValue", "bool_value") {

@@ -19,7 +19,7 @@ pub fn write_otlp_json_line(batch: &Batch, out: &mut impl Write) -> io::Result<(
     o.list("resourceSpans", &batch.resource_spans, |rs| {
         let mut r = Obj::new();
         let mut res = Obj::new();
-        res.list("attributes", &rs.resource.attributes.0, key_value);
+        res.list("attributes", rs.resource.attributes.entries(), key_value);
         res.uint(
             "droppedAttributesCount",
             u64::from(rs.resource.dropped_attributes_count),
@@ -30,7 +30,7 @@ pub fn write_otlp_json_line(batch: &Batch, out: &mut impl Write) -> io::Result<(
             let mut scope = Obj::new();
             scope.string("name", &ss.scope.name);
             scope.string("version", &ss.scope.version);
-            scope.list("attributes", &ss.scope.attributes.0, key_value);
+            scope.list("attributes", ss.scope.attributes.entries(), key_value);
             scope.uint(
                 "droppedAttributesCount",
                 u64::from(ss.scope.dropped_attributes_count),
@@ -59,7 +59,7 @@ fn span(s: &Span) -> String {
     o.int_number("kind", s.kind);
     o.u64_string("startTimeUnixNano", s.start_time_unix_nano);
     o.u64_string("endTimeUnixNano", s.end_time_unix_nano);
-    o.list("attributes", &s.attributes.0, key_value);
+    o.list("attributes", s.attributes.entries(), key_value);
     o.uint(
         "droppedAttributesCount",
         u64::from(s.dropped_attributes_count),
@@ -79,7 +79,7 @@ fn event(e: &Event) -> String {
     let mut o = Obj::new();
     o.u64_string("timeUnixNano", e.time_unix_nano);
     o.string("name", &e.name);
-    o.list("attributes", &e.attributes.0, key_value);
+    o.list("attributes", e.attributes.entries(), key_value);
     o.uint(
         "droppedAttributesCount",
         u64::from(e.dropped_attributes_count),
@@ -92,7 +92,7 @@ fn link(l: &Link) -> String {
     o.id("traceId", &l.trace_id);
     o.id("spanId", &l.span_id);
     o.string("traceState", &l.trace_state);
-    o.list("attributes", &l.attributes.0, key_value);
+    o.list("attributes", l.attributes.entries(), key_value);
     o.uint(
         "droppedAttributesCount",
         u64::from(l.dropped_attributes_count),
@@ -101,7 +101,7 @@ fn link(l: &Link) -> String {
     o.finish()
 }
 
-fn key_value((key, value): &(String, AnyValue)) -> String {
+fn key_value((key, value): &(super::model::Key, AnyValue)) -> String {
     let mut o = Obj::new();
     o.string("key", key);
     o.raw("value", &any_value(value));
@@ -129,7 +129,7 @@ fn any_value(v: &AnyValue) -> String {
 
 fn kv_list(m: &Attributes) -> String {
     let mut o = Obj::new();
-    o.list("values", &m.0, key_value);
+    o.list("values", m.entries(), key_value);
     o.finish()
 }
 

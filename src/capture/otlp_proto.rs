@@ -181,20 +181,13 @@ fn attributes(kvs: Vec<KeyValue>) -> Attributes {
 /// Build an attribute map keeping the first value of a repeated key, in linear time even for
 /// hostile inputs with huge maps.
 pub fn first_wins(pairs: impl Iterator<Item = (String, AnyValue)>) -> Attributes {
-    let mut out = Attributes::new();
-    let mut seen = std::collections::HashSet::new();
-    for (k, v) in pairs {
-        if seen.insert(k.clone()) {
-            out.0.push((k, v));
-        }
-    }
-    out
+    Attributes::first_wins(pairs.map(|(k, v)| (super::model::Key::of(&k), v)))
 }
 
 fn any_value(v: PbAnyValue) -> AnyValue {
     match v.value {
         None | Some(any_value::Value::StringValueStrindex(_)) => AnyValue::Empty,
-        Some(any_value::Value::StringValue(s)) => AnyValue::Str(s),
+        Some(any_value::Value::StringValue(s)) => AnyValue::Str(s.into()),
         Some(any_value::Value::BoolValue(b)) => AnyValue::Bool(b),
         Some(any_value::Value::IntValue(i)) => AnyValue::Int(i),
         Some(any_value::Value::DoubleValue(d)) => AnyValue::Double(d),

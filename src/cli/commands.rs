@@ -4,12 +4,12 @@ use super::args::{
     CaptureFormatArg, ConfigArgs, DryRunArgs, FailOn, Format, InspectArgs, OutputArgs, ValidateArgs,
 };
 use super::output::{append_step_summary, emit, fatal, use_color, warn};
+use super::replay_run::replay_captures;
 use super::ExitStatus;
 use crate::analyze::{analyze, Analysis};
 use crate::capture::{load_capture, Capture, CaptureFormat};
 use crate::config::LoadOptions;
 use crate::diag::{render_text, Diagnostic, Severity, SourceMap};
-use super::replay_run::replay_captures;
 use crate::report::{self, Finding, Report};
 use std::path::{Path, PathBuf};
 
@@ -187,12 +187,9 @@ pub(super) fn to_format(f: CaptureFormatArg) -> CaptureFormat {
     }
 }
 
-
 fn config_names(paths: &[PathBuf]) -> Vec<String> {
     paths.iter().map(|p| p.display().to_string()).collect()
 }
-
-
 
 fn format_name(f: Format) -> String {
     clap::ValueEnum::to_possible_value(&f)

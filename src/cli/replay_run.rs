@@ -44,9 +44,9 @@ pub fn replay_captures(
         None => None,
     };
     let progress = progress_bar(paths, a.no_progress);
-    let on_read = progress.clone().map(|pb| {
-        Box::new(move |n: u64| pb.inc(n)) as Box<dyn Fn(u64) + Send + Sync>
-    });
+    let on_read = progress
+        .clone()
+        .map(|pb| Box::new(move |n: u64| pb.inc(n)) as Box<dyn Fn(u64) + Send + Sync>);
     let forced = a.capture_format.map(super::commands::to_format);
     let result = {
         let mut list: Vec<&mut dyn Observer> = vec![&mut counts];
@@ -73,7 +73,8 @@ pub fn replay_captures(
             return Err(ExitStatus::Error);
         }
     }
-    let mut diagnostics = crate::findings::collect(&engine, &counts, &outcome.keys, a.max_match_ratio);
+    let mut diagnostics =
+        crate::findings::collect(&engine, &counts, &outcome.keys, a.max_match_ratio);
     diagnostics.extend(crate::findings::routing_findings(
         &engine,
         analysis.config.as_ref(),

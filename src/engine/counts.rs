@@ -95,7 +95,10 @@ impl Counts {
     }
 
     pub fn processor(&self, at: ProcRef) -> Option<&ProcCounts> {
-        self.pipelines.get(&at.pipeline)?.processors.get(at.processor)
+        self.pipelines
+            .get(&at.pipeline)?
+            .processors
+            .get(at.processor)
     }
 
     fn proc_mut(&mut self, at: ProcRef) -> Option<&mut ProcCounts> {

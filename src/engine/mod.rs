@@ -73,7 +73,12 @@ impl Engine {
         let pipelines = routes[0]
             .order
             .iter()
-            .map(|r| (r.pipeline, table::instantiate_pipeline(analysis, cfg, r.pipeline)))
+            .map(|r| {
+                (
+                    r.pipeline,
+                    table::instantiate_pipeline(analysis, cfg, r.pipeline),
+                )
+            })
             .collect();
         Self { pipelines, routes }
     }

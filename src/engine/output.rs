@@ -53,7 +53,10 @@ impl OutputWriter {
     pub fn create(dir: &Path, engine: &Engine) -> Result<Self, String> {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        let ids: Vec<(usize, &str)> = engine.pipelines().map(|p| (p.index, p.id.as_str())).collect();
+        let ids: Vec<(usize, &str)> = engine
+            .pipelines()
+            .map(|p| (p.index, p.id.as_str()))
+            .collect();
         let mut targets = BTreeMap::new();
         for (index, name) in file_names(&ids) {
             let path = dir.join(&name);

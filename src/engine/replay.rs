@@ -83,7 +83,10 @@ fn read_all(
             let f = std::sync::Arc::clone(f);
             src = src.on_read(move |n| f(n));
         }
-        if tx.send(Msg::Start(i, src.format(), src.is_mixed())).is_err() {
+        if tx
+            .send(Msg::Start(i, src.format(), src.is_mixed()))
+            .is_err()
+        {
             return;
         }
         loop {

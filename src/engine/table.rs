@@ -4,7 +4,7 @@
 //! is reported `unsupported-component` — never silently.
 
 use super::{PipelineRt, ProcSlot};
-use crate::analyze::{AnalyzedProcessor, Analysis};
+use crate::analyze::{Analysis, AnalyzedProcessor};
 use crate::config::model::{CollectorConfig, ComponentId};
 use crate::diag::Location;
 use crate::processors::api::{PassThrough, Processor};
@@ -43,7 +43,11 @@ pub fn emulation(ty: &str) -> Emulation {
 }
 
 /// Fresh processor instances for pipeline `index`.
-pub fn instantiate_pipeline(analysis: &Analysis, cfg: &CollectorConfig, index: usize) -> PipelineRt {
+pub fn instantiate_pipeline(
+    analysis: &Analysis,
+    cfg: &CollectorConfig,
+    index: usize,
+) -> PipelineRt {
     let p = &cfg.pipelines[index];
     PipelineRt {
         index,

@@ -7,10 +7,10 @@ mod routing;
 
 pub use routing::routing_findings;
 
+use crate::diag::{codes, Diagnostic};
 use crate::engine::counts::{Counts, PipelineCounts, ProcCounts, RuleStats};
 use crate::engine::keys::KeyCatalog;
 use crate::engine::{Engine, PipelineRt, ProcSlot};
-use crate::diag::{codes, Diagnostic};
 use crate::processors::api::RuleInfo;
 
 /// Fewer spans than this is too little evidence for a data-driven catch-all verdict.

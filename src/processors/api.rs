@@ -192,7 +192,12 @@ pub struct Failed;
 /// One emulated processor instance inside one pipeline.
 pub trait Processor {
     /// Process one request, pushing what continues down the pipeline to `out`.
-    fn process(&mut self, batch: Batch, ctx: &mut Ctx<'_>, out: &mut Vec<Batch>) -> Result<(), Failed>;
+    fn process(
+        &mut self,
+        batch: Batch,
+        ctx: &mut Ctx<'_>,
+        out: &mut Vec<Batch>,
+    ) -> Result<(), Failed>;
 
     /// End of input: release anything held back.
     fn flush(&mut self, _ctx: &mut Ctx<'_>, _out: &mut Vec<Batch>) {}
@@ -207,7 +212,12 @@ pub trait Processor {
 pub struct PassThrough;
 
 impl Processor for PassThrough {
-    fn process(&mut self, batch: Batch, _ctx: &mut Ctx<'_>, out: &mut Vec<Batch>) -> Result<(), Failed> {
+    fn process(
+        &mut self,
+        batch: Batch,
+        _ctx: &mut Ctx<'_>,
+        out: &mut Vec<Batch>,
+    ) -> Result<(), Failed> {
         out.push(batch);
         Ok(())
     }

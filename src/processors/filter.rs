@@ -44,7 +44,12 @@ enum SeqResult {
 }
 
 impl Processor for FilterEmulator {
-    fn process(&mut self, mut batch: Batch, ctx: &mut Ctx<'_>, out: &mut Vec<Batch>) -> Result<(), Failed> {
+    fn process(
+        &mut self,
+        mut batch: Batch,
+        ctx: &mut Ctx<'_>,
+        out: &mut Vec<Batch>,
+    ) -> Result<(), Failed> {
         let mut failed = false;
         for stage in &self.stages {
             failed |= run_stage(&self.rules, stage, &mut batch, ctx);
@@ -84,8 +89,13 @@ fn run_stage(rules: &[Rule], stage: &Stage, batch: &mut Batch, ctx: &mut Ctx<'_>
             SeqResult::Drop(i) => {
                 for ss in &rs.scope_spans {
                     for sp in &ss.spans {
-                        ctx.observer
-                            .dropped(ctx.at.rule(i), DropLevel::Resource, &rs.resource, &ss.scope, sp);
+                        ctx.observer.dropped(
+                            ctx.at.rule(i),
+                            DropLevel::Resource,
+                            &rs.resource,
+                            &ss.scope,
+                            sp,
+                        );
                     }
                 }
                 return false;
@@ -104,8 +114,13 @@ fn run_stage(rules: &[Rule], stage: &Stage, batch: &mut Batch, ctx: &mut Ctx<'_>
             match eval_seq(rules, &stage.scope, stage.error_mode, &item, ctx) {
                 SeqResult::Drop(i) => {
                     for sp in &ss.spans {
-                        ctx.observer
-                            .dropped(ctx.at.rule(i), DropLevel::Scope, resource, &ss.scope, sp);
+                        ctx.observer.dropped(
+                            ctx.at.rule(i),
+                            DropLevel::Scope,
+                            resource,
+                            &ss.scope,
+                            sp,
+                        );
                     }
                     return false;
                 }

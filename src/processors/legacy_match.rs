@@ -197,7 +197,7 @@ fn strict_equal(expected: &AnyValue, actual: &AnyValue) -> bool {
 /// The text a `regexp` attribute entry is matched against; other types never match.
 fn regexp_text(v: &AnyValue) -> Option<String> {
     match v {
-        AnyValue::Str(s) => Some(s.clone()),
+        AnyValue::Str(s) => Some(s.to_string()),
         AnyValue::Bool(b) => Some(b.to_string()),
         AnyValue::Int(i) => Some(i.to_string()),
         // Go strconv.FormatFloat(v, 'f', -1, 64): shortest decimal without exponent.

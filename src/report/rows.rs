@@ -7,10 +7,7 @@ use crate::engine::{Engine, PipelineRt, ProcSlot};
 
 /// One row per instantiated pipeline, in config order.
 pub fn pipelines(engine: &Engine, counts: &Counts) -> Vec<PipelineReport> {
-    engine
-        .pipelines()
-        .map(|p| pipeline(p, counts))
-        .collect()
+    engine.pipelines().map(|p| pipeline(p, counts)).collect()
 }
 
 fn pipeline(p: &PipelineRt, counts: &Counts) -> PipelineReport {

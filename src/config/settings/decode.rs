@@ -307,12 +307,12 @@ pub fn any_value(node: &Node) -> AnyValue {
         NodeKind::Bool(b) => AnyValue::Bool(*b),
         NodeKind::Int(i) => AnyValue::Int(*i),
         NodeKind::Float(f) => AnyValue::Double(*f),
-        NodeKind::Str(s) => AnyValue::Str(s.clone()),
+        NodeKind::Str(s) => AnyValue::Str(s.as_str().into()),
         NodeKind::Seq(items) => AnyValue::Slice(items.iter().map(any_value).collect()),
-        NodeKind::Map(entries) => AnyValue::Map(Attributes(
+        NodeKind::Map(entries) => AnyValue::Map(Attributes::from_pairs(
             entries
                 .iter()
-                .map(|(k, v)| (k.name.clone(), any_value(v)))
+                .map(|(k, v)| (crate::capture::model::Key::of(&k.name), any_value(v)))
                 .collect(),
         )),
     }

@@ -108,7 +108,7 @@ fn raw_equal(v: &Value, a: &AnyValue) -> bool {
         (Value::Bool(x), AnyValue::Bool(y)) => x == y,
         (Value::Int(x), AnyValue::Int(y)) => x == y,
         (Value::Float(x), AnyValue::Double(y)) => x == y,
-        (Value::Str(x), AnyValue::Str(y)) => x == y,
+        (Value::Str(x), AnyValue::Str(y)) => **x == **y,
         (Value::Bytes(x), AnyValue::Bytes(y)) => x.as_ref() == y.as_slice(),
         (Value::List(x), AnyValue::Slice(y)) => list_vs_slice(x, y),
         _ => false,

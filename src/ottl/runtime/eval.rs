@@ -27,7 +27,7 @@ pub struct EvalItem<'a> {
 type R<T> = Result<T, String>;
 
 /// The per-evaluation cache is empty at the start of each item and conditions cannot write it.
-static EMPTY: Attributes = Attributes(Vec::new());
+static EMPTY: std::sync::LazyLock<Attributes> = std::sync::LazyLock::new(Attributes::new);
 
 pub fn eval_bool<'a>(node: &'a BoolNode, item: &EvalItem<'a>) -> R<bool> {
     match node {

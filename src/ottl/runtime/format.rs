@@ -147,8 +147,8 @@ fn json_byte_array(b: &[u8], out: &mut String) {
 
 /// `json.Marshal(map.AsRaw())`: keys sorted byte-wise.
 fn json_map(m: &Attributes, out: &mut String) -> Result<(), &'static str> {
-    let mut entries: Vec<&(String, AnyValue)> = m.0.iter().collect();
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut entries: Vec<&(crate::capture::model::Key, AnyValue)> = m.entries().iter().collect();
+    entries.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
     out.push('{');
     for (i, (k, v)) in entries.into_iter().enumerate() {
         if i > 0 {

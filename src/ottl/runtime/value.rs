@@ -133,7 +133,7 @@ impl<'a> Value<'a> {
             Value::Bool(b) => AnyValue::Bool(*b),
             Value::Int(i) => AnyValue::Int(*i),
             Value::Float(f) => AnyValue::Double(*f),
-            Value::Str(s) => AnyValue::Str(s.to_string()),
+            Value::Str(s) => AnyValue::Str(s.as_ref().into()),
             Value::Bytes(b) => AnyValue::Bytes(b.to_vec()),
             Value::Map(m) => AnyValue::Map(m.as_ref().clone()),
             Value::Slice(s) => AnyValue::Slice(s.to_vec()),
@@ -141,7 +141,7 @@ impl<'a> Value<'a> {
                 AnyValue::Slice(l.iter().map(Value::to_any).collect::<Result<_, _>>()?)
             }
             Value::StrList(l) => {
-                AnyValue::Slice(l.iter().map(|s| AnyValue::Str(s.clone())).collect())
+                AnyValue::Slice(l.iter().map(|s| AnyValue::Str(s.as_str().into())).collect())
             }
             other => return Err(format!("<Invalid value type {}>", other.go_type())),
         })

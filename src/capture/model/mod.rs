@@ -2,8 +2,17 @@
 //!
 //! It is OTLP-shaped (resource → scope → spans) because the collector's processors see OTLP:
 //! DataDog payloads are translated into it exactly as the contrib `datadog` receiver does.
-//! Attribute maps are small insertion-ordered vectors: a linear scan over ~10-40 keys beats
-//! hashing on the hot path, and order matters for output fidelity.
+//! Attribute maps are small insertion-ordered vectors behind a private API: a linear scan over
+//! ~10-40 keys beats hashing on the hot path, and order matters for output fidelity. Keys are
+//! interned ([`Key`]); string values are [`Str`], cheap to clone and, for DataDog payloads,
+//! slices of the payload's own bytes rather than copies.
+
+mod key;
+
+pub use key::{Key, TooManyKeys};
+
+/// An immutable UTF-8 string that clones by reference count and can share a payload buffer.
+pub type Str = bytestring::ByteString;
 
 /// One request as a receiver would hand it to the pipeline (one OTLP export request, or one
 /// DataDog payload after translation).
@@ -115,7 +124,7 @@ pub struct Link {
 pub enum AnyValue {
     #[default]
     Empty,
-    Str(String),
+    Str(Str),
     Bool(bool),
     Int(i64),
     Double(f64),
@@ -143,11 +152,15 @@ impl AnyValue {
 /// An ordered attribute map with unique keys (pdata semantics: `insert` keeps the first,
 /// `upsert` replaces in place).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Attributes(pub Vec<(String, AnyValue)>);
+pub struct Attributes(Vec<(Key, AnyValue)>);
 
 impl Attributes {
     pub fn new() -> Self {
         Self(Vec::new())
+    }
+
+    pub fn with_capacity(n: usize) -> Self {
+        Self(Vec::with_capacity(n))
     }
 
     pub fn len(&self) -> usize {
@@ -159,30 +172,35 @@ impl Attributes {
     }
 
     pub fn get(&self, key: &str) -> Option<&AnyValue> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.0.iter().find(|(k, _)| **k == *key).map(|(_, v)| v)
+    }
+
+    /// Look up by interned key (pointer comparisons only).
+    pub fn get_key(&self, key: Key) -> Option<&AnyValue> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut AnyValue> {
-        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.0.iter_mut().find(|(k, _)| **k == *key).map(|(_, v)| v)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
-        self.0.iter().any(|(k, _)| k == key)
+        self.0.iter().any(|(k, _)| **k == *key)
     }
 
     /// Set `key` to `value`, replacing an existing value in place.
-    pub fn upsert(&mut self, key: impl Into<String>, value: AnyValue) {
+    pub fn upsert(&mut self, key: impl Into<Key>, value: AnyValue) {
         let key = key.into();
-        match self.get_mut(&key) {
-            Some(slot) => *slot = value,
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, slot)) => *slot = value,
             None => self.0.push((key, value)),
         }
     }
 
     /// Add `key` only if absent. Returns whether it was added.
-    pub fn insert(&mut self, key: impl Into<String>, value: AnyValue) -> bool {
+    pub fn insert(&mut self, key: impl Into<Key>, value: AnyValue) -> bool {
         let key = key.into();
-        if self.contains_key(&key) {
+        if self.0.iter().any(|(k, _)| *k == key) {
             return false;
         }
         self.0.push((key, value));
@@ -190,12 +208,43 @@ impl Attributes {
     }
 
     pub fn remove(&mut self, key: &str) -> Option<AnyValue> {
-        let idx = self.0.iter().position(|(k, _)| k == key)?;
+        let idx = self.0.iter().position(|(k, _)| **k == *key)?;
         Some(self.0.remove(idx).1)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &AnyValue)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Entries with their interned keys, in order.
+    pub fn entries(&self) -> &[(Key, AnyValue)] {
+        &self.0
+    }
+
+    /// Build from pairs with upsert semantics (a repeated key keeps its first position and
+    /// takes the last value) in linear time.
+    pub fn from_pairs(pairs: Vec<(Key, AnyValue)>) -> Self {
+        Self(dedupe_keys(pairs))
+    }
+
+    /// Build from pairs keeping the first value of a repeated key (pdata's `Get` finds the
+    /// first one, so that is what an OTLP receiver's readers see), in linear time.
+    pub fn first_wins(pairs: impl Iterator<Item = (Key, AnyValue)>) -> Self {
+        let mut out = Vec::new();
+        let mut seen: rustc_hash::FxHashSet<Key> = rustc_hash::FxHashSet::default();
+        for (k, v) in pairs {
+            if seen.insert(k) {
+                out.push((k, v));
+            }
+        }
+        Self(out)
+    }
+}
+
+impl FromIterator<(Key, AnyValue)> for Attributes {
+    /// Upsert semantics, like [`Attributes::from_pairs`].
+    fn from_iter<I: IntoIterator<Item = (Key, AnyValue)>>(iter: I) -> Self {
+        Self::from_pairs(iter.into_iter().collect())
     }
 }
 
@@ -222,12 +271,15 @@ impl Batch {
 /// its first-seen position. Real maps have no repeated keys, so the common case only probes a
 /// borrowed hash set and returns the entries untouched; the rare repeated key takes a slower
 /// path that stays linear even for a hostile map with millions of keys.
-pub fn dedupe_keys<V>(entries: Vec<(String, V)>) -> Vec<(String, V)> {
+pub fn dedupe_keys<K, V>(entries: Vec<(K, V)>) -> Vec<(K, V)>
+where
+    K: std::ops::Deref<Target = str> + Clone + Eq + std::hash::Hash,
+{
     if !has_repeated_key(&entries) {
         return entries;
     }
-    let mut index: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
-    let mut out: Vec<(String, V)> = Vec::with_capacity(entries.len());
+    let mut index: rustc_hash::FxHashMap<K, usize> = rustc_hash::FxHashMap::default();
+    let mut out: Vec<(K, V)> = Vec::with_capacity(entries.len());
     for (k, v) in entries {
         match index.get(&k) {
             Some(&i) => {
@@ -244,12 +296,12 @@ pub fn dedupe_keys<V>(entries: Vec<(String, V)>) -> Vec<(String, V)> {
     out
 }
 
-fn has_repeated_key<V>(entries: &[(String, V)]) -> bool {
+fn has_repeated_key<K: std::ops::Deref<Target = str>, V>(entries: &[(K, V)]) -> bool {
     if entries.len() <= 8 {
         return entries
             .iter()
             .enumerate()
-            .any(|(i, (k, _))| entries[..i].iter().any(|(o, _)| o == k));
+            .any(|(i, (k, _))| entries[..i].iter().any(|(o, _)| **o == **k));
     }
     // Cheap signatures first (length, first, middle and last byte): distinct keys almost always
     // differ in one of them, so sorting small integers settles the common case; only a
@@ -261,7 +313,7 @@ fn has_repeated_key<V>(entries: &[(String, V)]) -> bool {
     }
     let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
     seen.reserve(entries.len());
-    !entries.iter().all(|(k, _)| seen.insert(k.as_str()))
+    !entries.iter().all(|(k, _)| seen.insert(&**k))
 }
 
 fn key_signature(k: &str) -> u64 {
@@ -273,18 +325,10 @@ fn key_signature(k: &str) -> u64 {
         | at(b.len().saturating_sub(1))
 }
 
-impl Attributes {
-    /// Build from pairs with upsert semantics (a repeated key keeps its first position and
-    /// takes the last value) in linear time.
-    pub fn from_pairs(pairs: Vec<(String, AnyValue)>) -> Self {
-        Self(dedupe_keys(pairs))
-    }
-}
-
 /// `service.name` of a resource, as the collector's matchers read it (`AsString()`), or `None`.
 pub fn service_name(resource: &Resource) -> Option<String> {
     resource.attributes.get("service.name").map(|v| match v {
-        AnyValue::Str(s) => s.clone(),
+        AnyValue::Str(s) => s.to_string(),
         AnyValue::Int(i) => i.to_string(),
         AnyValue::Bool(b) => b.to_string(),
         AnyValue::Double(d) => d.to_string(),
