@@ -2,7 +2,12 @@
 
 pub mod args;
 mod commands;
+mod docs;
+mod inputs;
 mod output;
+mod project;
+mod settings;
+mod suppress;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -46,5 +51,9 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Validate(a) => commands::validate(&a),
         Command::DryRun(a) => commands::dry_run(&a),
         Command::Inspect(a) => commands::inspect(&a),
+        Command::Rule(a) => docs::rule(&a),
+        Command::Rules(a) => docs::rules(&a),
+        Command::Completions(a) => docs::completions(a.shell),
+        Command::Man => docs::man(),
     }
 }

@@ -26,6 +26,13 @@ impl SourceMap {
         self.files.insert(name.into(), text.into());
     }
 
+    /// Add every file of `other` (files of independent configs have distinct names).
+    pub fn extend(&mut self, other: &SourceMap) {
+        for (k, v) in &other.files {
+            self.files.insert(k.clone(), v.clone());
+        }
+    }
+
     /// The whole text of `file`.
     pub fn text(&self, file: &str) -> Option<&str> {
         self.files.get(file).map(|t| &**t)
