@@ -181,7 +181,11 @@ fn inspect_rejects_report_formats() {
         assert_eq!(r.code, 2, "{format}");
         assert!(r.stdout.is_empty());
         // The flag only offers what inspect can do (its --help lists the same two).
-        assert!(r.stderr.contains("[possible values: text, json]"), "{}", r.stderr);
+        assert!(
+            r.stderr.contains("[possible values: text, json]"),
+            "{}",
+            r.stderr
+        );
     }
     assert_eq!(run(&["inspect", CAPTURE, "--format", "json"], None).code, 0);
 }
