@@ -47,6 +47,9 @@ pub fn validate(a: &ValidateArgs) -> ExitStatus {
     };
     let mut run = Collected::default();
     let units = read_units(&a.configs, &a.config, &mut run);
+    if (a.fix || a.diff) && !run.fatal {
+        return super::fix::run(&units, a.diff);
+    }
     let _analyses = analyze_units(units, &a.config, &s, &mut run);
     finish("validate", run, &s)
 }

@@ -3,6 +3,7 @@
 pub mod args;
 mod commands;
 mod docs;
+mod fix;
 mod inputs;
 mod output;
 mod project;
