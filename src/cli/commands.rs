@@ -171,11 +171,14 @@ fn replay_unit(
     for p in &mut result.pipelines {
         std::mem::forget(std::mem::take(&mut p.output));
     }
-    run.pipelines
-        .extend(result.pipelines.iter().map(|p| ConfigPipeline {
+    run.pipelines.extend(result.pipelines.iter().map(|p| {
+        let mut pipeline = p.report();
+        report::accounting::account_unattributed_drops(&mut pipeline);
+        ConfigPipeline {
             config: tag.clone(),
-            pipeline: p.report(),
-        }));
+            pipeline,
+        }
+    }));
     let known: Vec<Diagnostic> = run
         .diags
         .iter()
@@ -185,13 +188,28 @@ fn replay_unit(
     let mut extra = result.diagnostics;
     crate::diag::sort(&mut extra);
     extra.dedup();
-    run.diags.extend(
+    // The static lint and the replay each see half of a rule's story: one account per rule.
+    let mut unit: Vec<Diagnostic> = known;
+    unit.extend(
         extra
             .into_iter()
-            .filter(|d| !known.contains(d))
+            .filter(|d| !unit_contains(&run.diags, &tag, d)),
+    );
+    run.diags.retain(|(t, _)| *t != tag);
+    run.diags.extend(
+        crate::lint::reconcile::merge_static_and_data(unit)
+            .into_iter()
             .map(|d| (tag.clone(), d)),
     );
     Ok(())
+}
+
+fn unit_contains(
+    diags: &[(Option<String>, Diagnostic)],
+    tag: &Option<String>,
+    d: &Diagnostic,
+) -> bool {
+    diags.iter().any(|(t, x)| t == tag && x == d)
 }
 
 fn nothing_replayed(name: &str, analysis: &Analysis, spans: usize) -> Diagnostic {

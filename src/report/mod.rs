@@ -3,6 +3,7 @@
 //! Field names are the JSON contract of `shared/spec/cli.md` (`"schema": 1`): add fields
 //! freely, never rename or drop one.
 
+pub mod accounting;
 pub mod github;
 pub mod inspect;
 pub mod json;
