@@ -187,18 +187,18 @@ fn count_services(batch: &Batch, into: &mut BTreeMap<String, usize>) {
 }
 
 fn unrouted_warning(capture: &Capture, cfg: &crate::config::model::CollectorConfig) -> Diagnostic {
-    let wanted = match capture.format.receiver_kind() {
-        crate::capture::ReceiverKind::Datadog => "datadog",
-        crate::capture::ReceiverKind::Otlp => "otlp",
+    let (wanted, article) = match capture.format.receiver_kind() {
+        crate::capture::ReceiverKind::Datadog => ("datadog", "a"),
+        crate::capture::ReceiverKind::Otlp => ("otlp", "an"),
     };
     let loc = cfg.pipelines.first().map(|p| p.loc.clone());
     Diagnostic::warning(
         codes::UNROUTED_CAPTURE,
         format!(
-            "no traces pipeline has a `{wanted}` receiver, so the collector would never see {}; replaying it through every traces pipeline instead",
+            "no traces pipeline has {article} `{wanted}` receiver, so the collector would never see {}; replaying it through every traces pipeline instead",
             capture.path
         ),
     )
     .at_opt(loc)
-    .with_help(format!("add a `{wanted}` receiver to the pipeline that should take this traffic"))
+    .with_help(format!("add {article} `{wanted}` receiver to the pipeline that should take this traffic"))
 }
