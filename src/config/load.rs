@@ -188,7 +188,7 @@ fn plain_yaml_reason(what: &str) -> (String, &'static str) {
             .next()
             .unwrap_or(rest);
         return (
-            format!("the key `{key}` appears twice in the same mapping"),
+            format!("duplicate key `{key}`: it appears twice in the same mapping"),
             "keep one of the two keys; the collector refuses a config with a repeated key",
         );
     }
