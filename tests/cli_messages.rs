@@ -17,7 +17,8 @@ fn yaml_errors_do_not_leak_the_library_api() {
     let r = otelcheck(&["validate", &dup]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("duplicate key `receivers`: it appears twice"),
+        r.stderr
+            .contains("duplicate key `receivers`: it appears twice"),
         "{}",
         r.stderr
     );
