@@ -311,6 +311,10 @@ fn inspect_json_carries_the_envelope() {
     let help = otelcheck(&["inspect", "--help"]).stdout;
     assert!(!help.contains("sarif"), "{help}");
     assert!(help.contains("--color"), "{help}");
+    let colored = otelcheck(&["inspect", CAPTURE, "--color", "always"]).stdout;
+    assert!(colored.starts_with("\x1b[1m"), "{colored}");
+    let plain = otelcheck(&["inspect", CAPTURE]).stdout;
+    assert!(!plain.contains('\x1b'), "{plain}");
 }
 
 #[test]

@@ -7,7 +7,9 @@ use super::args::{
     CaptureFormatArg, ConfigArgs, DryRunArgs, Format, InspectArgs, InspectFormat, ValidateArgs,
 };
 use super::inputs::{self, ConfigUnit};
-use super::output::{append_step_summary, fatal, note, use_color, warn, write_file, write_stdout};
+use super::output::{
+    append_step_summary, fatal, note, use_color, warn, write_file, write_stdout, Stream,
+};
 use super::settings::{self, RunSettings};
 use super::ExitStatus;
 use crate::analyze::{analyze_loaded, Analysis};
@@ -179,37 +181,24 @@ fn replay_unit(
             pipeline,
         }
     }));
-    let known: Vec<Diagnostic> = run
-        .diags
-        .iter()
-        .filter(|(t, _)| *t == tag)
-        .map(|(_, d)| d.clone())
-        .collect();
-    let mut extra = result.diagnostics;
-    crate::diag::sort(&mut extra);
-    extra.dedup();
-    // The static lint and the replay each see half of a rule's story: one account per rule.
-    let mut unit: Vec<Diagnostic> = known;
-    unit.extend(
-        extra
-            .into_iter()
-            .filter(|d| !unit_contains(&run.diags, &tag, d)),
-    );
-    run.diags.retain(|(t, _)| *t != tag);
+    // This config's findings so far (static) plus the replay's new ones, then one account
+    // per rule: the static lint and the replay each see half of a rule's story.
+    let (mine, others): (Vec<_>, Vec<_>) = std::mem::take(&mut run.diags)
+        .into_iter()
+        .partition(|(t, _)| *t == tag);
+    let mut unit: Vec<Diagnostic> = mine.into_iter().map(|(_, d)| d).collect();
+    for d in result.diagnostics {
+        if !unit.contains(&d) {
+            unit.push(d);
+        }
+    }
+    run.diags = others;
     run.diags.extend(
         crate::lint::reconcile::merge_static_and_data(unit)
             .into_iter()
             .map(|d| (tag.clone(), d)),
     );
     Ok(())
-}
-
-fn unit_contains(
-    diags: &[(Option<String>, Diagnostic)],
-    tag: &Option<String>,
-    d: &Diagnostic,
-) -> bool {
-    diags.iter().any(|(t, x)| t == tag && x == d)
 }
 
 fn nothing_replayed(name: &str, analysis: &Analysis, spans: usize) -> Diagnostic {
@@ -250,10 +239,10 @@ pub fn inspect(a: &InspectArgs) -> ExitStatus {
     let summary = crate::capture::summarize(&captures);
     let text = match a.format {
         InspectFormat::Json => inspect_json(&summary),
-        InspectFormat::Text => report::inspect::render(&summary),
+        InspectFormat::Text => {
+            report::inspect::render(&summary, use_color(a.color, Stream::Stdout))
+        }
     };
-    // Colour: the text form has none yet; the flag is accepted for symmetry with the others.
-    let _ = use_color(a.color);
     match write_stdout(&text) {
         Ok(()) => ExitStatus::Clean,
         Err(m) => usage(&m),
@@ -380,7 +369,10 @@ fn finish(command: &str, run: Collected, s: &RunSettings) -> ExitStatus {
         status = ExitStatus::Error;
         // A human reading a terminal sees why, whatever format went to standard output.
         for d in &diags {
-            eprint!("{}", render_text(d, &run.sources, use_color_stderr(s)));
+            eprint!(
+                "{}",
+                render_text(d, &run.sources, use_color(s.color, Stream::Stderr))
+            );
         }
     }
     let ctx = RenderCtx {
@@ -392,7 +384,7 @@ fn finish(command: &str, run: Collected, s: &RunSettings) -> ExitStatus {
     };
     // The text document of a failed run already went to standard error.
     if !(run.fatal && s.format == Format::Text) {
-        let text = ctx.render(s.format, use_color(s.color));
+        let text = ctx.render(s.format, use_color(s.color, Stream::Stdout));
         if let Err(m) = write_stdout(&text) {
             fatal(&m);
             status = ExitStatus::Error;
@@ -440,16 +432,6 @@ impl RenderCtx<'_> {
             Format::Junit => report::junit::render(self.report, self.command, self.s.threshold),
             Format::Github => report::github::render(self.report),
             Format::Markdown => report::markdown::render(self.report),
-        }
-    }
-}
-
-fn use_color_stderr(s: &RunSettings) -> bool {
-    match s.color {
-        super::args::ColorChoice::Always => true,
-        super::args::ColorChoice::Never => false,
-        super::args::ColorChoice::Auto => {
-            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     }
 }

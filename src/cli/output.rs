@@ -4,12 +4,23 @@
 use super::args::ColorChoice;
 use std::io::{IsTerminal, Write};
 
-pub fn use_color(choice: ColorChoice) -> bool {
+/// Where a rendering goes: colour depends on whether that stream is a terminal.
+#[derive(Debug, Clone, Copy)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+pub fn use_color(choice: ColorChoice, stream: Stream) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            let terminal = match stream {
+                Stream::Stdout => std::io::stdout().is_terminal(),
+                Stream::Stderr => std::io::stderr().is_terminal(),
+            };
+            terminal && std::env::var_os("NO_COLOR").is_none()
         }
     }
 }
