@@ -108,3 +108,33 @@ fn propagate_drops_have_a_row() {
         text.stdout
     );
 }
+
+#[test]
+fn unrouted_help_names_the_receiver_that_exists_elsewhere() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("c.yaml");
+    std::fs::write(
+        &cfg,
+        "receivers: {datadog: {}, otlp: {protocols: {grpc: {}}}}\nexporters: {debug: {}}\nservice:\n  pipelines:\n    traces: {receivers: [otlp], exporters: [debug]}\n    metrics: {receivers: [datadog], exporters: [debug]}\n",
+    )
+    .expect("write");
+    let r = otelcheck(&[
+        "dry-run",
+        &cfg.display().to_string(),
+        CAPTURE,
+        "--format",
+        "json",
+    ]);
+    let doc = json(&r);
+    let f = doc["findings"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["code"] == "unrouted-capture"))
+        .cloned()
+        .unwrap_or_default();
+    let help = f["help"].as_str().unwrap_or_default();
+    assert!(
+        help.contains("the `datadog` receiver is used only by metrics"),
+        "{f}"
+    );
+    assert!(!help.starts_with("add a"), "{help}");
+}

@@ -200,5 +200,32 @@ fn unrouted_warning(capture: &Capture, cfg: &crate::config::model::CollectorConf
         ),
     )
     .at_opt(loc)
-    .with_help(format!("add {article} `{wanted}` receiver to the pipeline that should take this traffic"))
+    .with_help(unrouted_help(cfg, wanted, article))
+}
+
+/// When a receiver of the right type exists (e.g. only in a metrics pipeline), say so instead
+/// of suggesting to add one.
+fn unrouted_help(
+    cfg: &crate::config::model::CollectorConfig,
+    wanted: &str,
+    article: &str,
+) -> String {
+    let Some(rcv) = cfg.receivers.iter().find(|r| r.id.ty == wanted) else {
+        return format!(
+            "add {article} `{wanted}` receiver to the pipeline that should take this traffic"
+        );
+    };
+    let id = rcv.id.to_string();
+    let users: Vec<&str> = cfg
+        .pipelines
+        .iter()
+        .filter(|p| p.receivers.iter().any(|r| r.id.to_string() == id))
+        .map(|p| p.id_text.as_str())
+        .collect();
+    let used = if users.is_empty() {
+        String::from("defined but in no pipeline")
+    } else {
+        format!("used only by {}", users.join(", "))
+    };
+    format!("the `{id}` receiver is {used}: list it under `receivers` of the traces pipeline that should take this traffic")
 }
