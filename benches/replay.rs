@@ -5,9 +5,12 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use otelcheck::analyze::analyze;
+use otelcheck::analyze::Analysis;
+use otelcheck::capture::model::Batch;
 use otelcheck::capture::{decode_capture, load_capture};
 use otelcheck::config::LoadOptions;
-use otelcheck::replay::{replay, ReplayOptions};
+use otelcheck::engine::counts::Counts;
+use otelcheck::engine::Engine;
 use std::path::{Path, PathBuf};
 
 // The same allocator as the binary, so the numbers are the CLI's.
@@ -24,17 +27,27 @@ fn capture_path() -> PathBuf {
     }
 }
 
+/// The engine with the dry-run's counts observer over already decoded requests.
+fn replay(
+    analysis: &Analysis,
+    kind: otelcheck::capture::ReceiverKind,
+    payloads: Vec<Batch>,
+) -> Counts {
+    let mut engine = Engine::new(analysis);
+    let mut counts = Counts::for_engine(&engine);
+    for b in payloads {
+        engine.push(kind, b, &mut counts);
+    }
+    engine.finish(&mut counts);
+    counts
+}
+
 fn benches(c: &mut Criterion) {
     let path = capture_path();
     let bytes = std::fs::read(&path).expect("capture");
     let capture = load_capture(&path, None).expect("decodes");
     let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bench/filter-only.yaml");
     let analysis = analyze(&[config], &LoadOptions::default()).expect("config loads");
-    let opts = ReplayOptions {
-        max_match_ratio: 1.0,
-
-        progress: None,
-    };
 
     let mut g = c.benchmark_group(
         path.file_name()
@@ -49,15 +62,15 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("replay_filter_only", |b| {
         b.iter_batched(
-            || capture.clone(),
-            |c| replay(&analysis, vec![c], &opts),
+            || capture.payloads.clone(),
+            |payloads| replay(&analysis, capture.format.receiver_kind(), payloads),
             criterion::BatchSize::LargeInput,
         )
     });
     g.bench_function("decode_and_replay", |b| {
         b.iter(|| {
             let cap = decode_capture("bench", &bytes, None).expect("decodes");
-            replay(&analysis, vec![cap], &opts)
+            replay(&analysis, cap.format.receiver_kind(), cap.payloads)
         })
     });
     g.finish();

@@ -2,16 +2,17 @@
 //! to real traffic, before the config ships.
 //!
 //! Data flow: `config` (load, merge, expand, model, wiring, settings) → `ottl` (parse, check,
-//! compile) → `analyze` (everything `validate` reports) → `capture` (decode once) →
-//! `replay` through `processors` → `report`.
+//! compile) → `analyze` (everything `validate` reports) → `capture` (a stream of decoded
+//! requests) → `engine` (routing, `processors`, observers) → `findings` → `report`.
 
 pub mod analyze;
 pub mod capture;
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod engine;
+pub mod findings;
 pub mod lint;
 pub mod ottl;
 pub mod processors;
-pub mod replay;
 pub mod report;

@@ -4,16 +4,13 @@
 //! Stages: load (merge + expand) → model → wiring → processor settings → OTTL parse/check/
 //! compile → lints. Each stage contributes diagnostics; only unreadable input stops early.
 
-mod filter_plan;
+pub mod filter_plan;
 pub mod ottl_rules;
 
-use crate::config::model::{CollectorConfig, ComponentId, ComponentKind, Signal};
-use crate::config::registry::{self, Support};
+use crate::config::model::{CollectorConfig, ComponentId, Signal};
 use crate::config::settings::{decode_processor, ProcessorSettings};
 use crate::config::{build_model, check_wiring, load_configs, LoadOptions, LoadedConfig};
 use crate::diag::{self, Diagnostic};
-use crate::processors::Emulation;
-use crate::replay::{PipelineRun, ProcRun};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -88,67 +85,4 @@ fn signals_using(cfg: &CollectorConfig, id: &ComponentId) -> Vec<Signal> {
         }
     }
     out
-}
-
-impl Analysis {
-    /// Fresh processor instances for pipeline `index` (counters start at zero).
-    pub fn instantiate_pipeline(&self, index: usize) -> PipelineRun {
-        let cfg = self.config.as_ref().expect("replay only runs with a model");
-        let p = &cfg.pipelines[index];
-        let processors = p
-            .processors
-            .iter()
-            .map(|r| self.instantiate_processor(&r.id, &r.loc))
-            .collect();
-        PipelineRun {
-            index,
-            id: p.id_text.clone(),
-            location: p.loc.clone(),
-            processors,
-            exporters: p.exporters.iter().map(|e| e.id.to_string()).collect(),
-            spans_in: 0,
-            spans_out: 0,
-            services_in: BTreeMap::new(),
-            services_out: BTreeMap::new(),
-            requests: 0,
-            output: Vec::new(),
-        }
-    }
-
-    fn instantiate_processor(&self, id: &ComponentId, reference: &diag::Location) -> ProcRun {
-        let analyzed = self.processors.get(&id.to_string());
-        let location = analyzed.map_or_else(|| reference.clone(), |a| a.location.clone());
-        let support = registry::lookup(ComponentKind::Processor, &id.ty).map(|t| &t.support);
-        let (emulation, emulated) = match (analyzed.and_then(|a| a.filter.as_ref()), support) {
-            (Some(plan), _) => (Emulation::Filter(Box::new(plan.instantiate())), true),
-            (None, Some(Support::PassThrough)) => (
-                Emulation::PassThrough {
-                    emulated_by_nature: true,
-                },
-                is_exact_pass_through(&id.ty),
-            ),
-            _ => (
-                Emulation::PassThrough {
-                    emulated_by_nature: false,
-                },
-                false,
-            ),
-        };
-        ProcRun {
-            id: id.to_string(),
-            ty: id.ty.clone(),
-            location,
-            emulation,
-            emulated,
-            spans_in: 0,
-            spans_out: 0,
-            failed_batches: 0,
-        }
-    }
-}
-
-/// Pass-through processors whose effect on span content is nil (batching, memory limits,
-/// regrouping). `k8sattributes` / `resourcedetection` add attributes we cannot know offline.
-fn is_exact_pass_through(ty: &str) -> bool {
-    matches!(ty, "batch" | "memory_limiter" | "groupbytrace")
 }

@@ -86,6 +86,16 @@ pub fn decode_all(bytes: &[u8], version: DdVersion) -> Result<Vec<DdPayload>> {
     }
 }
 
+/// Decode the one payload at the start of `bytes`: its traces and how many bytes it took.
+pub fn decode_one(bytes: &[u8], version: DdVersion) -> Result<(Vec<Vec<DdSpan>>, usize)> {
+    let mut r = Reader::new(bytes);
+    let traces = match version {
+        DdVersion::V04 => decode_v04(&mut r)?,
+        DdVersion::V05 => decode_v05(&mut r)?,
+    };
+    Ok((traces, r.pos()))
+}
+
 /// Go-map semantics for a decoded map (a repeated key keeps its first position, last value).
 fn dedupe<V>(entries: Vec<(String, V)>) -> Vec<(String, V)> {
     super::model::dedupe_keys(entries)

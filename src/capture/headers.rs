@@ -16,6 +16,8 @@ pub struct PayloadHeaders {
     pub length: u64,
     pub path: String,
     pub headers: Vec<(String, String)>,
+    /// Arrival time, as `otelcheck record` writes it.
+    pub received_unix_nano: Option<u64>,
 }
 
 impl PayloadHeaders {
@@ -85,5 +87,8 @@ fn parse_payload(v: &serde_json::Value) -> Option<PayloadHeaders> {
             .unwrap_or_default()
             .to_string(),
         headers,
+        received_unix_nano: v
+            .get("received_unix_nano")
+            .and_then(serde_json::Value::as_u64),
     })
 }

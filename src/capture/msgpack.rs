@@ -14,6 +14,9 @@ use rmp::Marker;
 pub struct DecodeError {
     pub offset: u64,
     pub message: String,
+    /// The data ended before the value did. A streaming reader with more input to come reads
+    /// more and tries again; at the end of the input it is an ordinary error.
+    pub truncated: bool,
 }
 
 pub type Result<T> = std::result::Result<T, DecodeError>;
@@ -56,6 +59,7 @@ impl<'a> Reader<'a> {
         DecodeError {
             offset: pos as u64,
             message: message.into(),
+            truncated: false,
         }
     }
 
@@ -66,7 +70,10 @@ impl<'a> Reader<'a> {
     fn peek_marker(&self) -> Result<Marker> {
         match self.peek_byte() {
             Some(b) => Ok(Marker::from_u8(b)),
-            None => Err(self.error("unexpected end of data (payload truncated?)")),
+            None => Err(DecodeError {
+                truncated: true,
+                ..self.error("unexpected end of data (payload truncated?)")
+            }),
         }
     }
 
@@ -102,10 +109,13 @@ impl<'a> Reader<'a> {
                 self.pos = end;
                 Ok(out)
             }
-            None => Err(self.error(format!(
-                "unexpected end of data: needed {n} more bytes, {} left (payload truncated?)",
-                self.remaining()
-            ))),
+            None => Err(DecodeError {
+                truncated: true,
+                ..self.error(format!(
+                    "unexpected end of data: needed {n} more bytes, {} left (payload truncated?)",
+                    self.remaining()
+                ))
+            }),
         }
     }
 
@@ -144,10 +154,13 @@ impl<'a> Reader<'a> {
             ));
         }
         if n.saturating_mul(per_item) > self.remaining() as u64 {
-            return Err(self.error_at(
-                at,
-                format!("{what} declares {n} elements but only {} bytes are left (truncated or corrupt)", self.remaining()),
-            ));
+            return Err(DecodeError {
+                truncated: true,
+                ..self.error_at(
+                    at,
+                    format!("{what} declares {n} elements but only {} bytes are left (truncated or corrupt)", self.remaining()),
+                )
+            });
         }
         Ok(n as u32)
     }

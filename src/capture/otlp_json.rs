@@ -19,8 +19,37 @@ pub use super::otlp_json_write::write_otlp_json_line;
 /// A decode failure: byte offset of the object (or syntax error) and what went wrong.
 pub type JsonError = (u64, String);
 
+/// One JSON object of a capture: a traces request, or a request of another signal that a
+/// collector file-exporter dump mixes in (skipped, as the collector's readers skip lines
+/// without spans).
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonItem {
+    Traces(Batch),
+    /// `metrics`, `logs` or `profiles`.
+    OtherSignal(&'static str),
+}
+
 /// Decode every request object in `bytes`, each with its byte offset.
 pub fn decode(bytes: &[u8]) -> Result<Vec<(u64, Batch)>, JsonError> {
+    let items = decode_items(bytes)?;
+    let out: Vec<(u64, Batch)> = items
+        .into_iter()
+        .filter_map(|(o, item)| match item {
+            JsonItem::Traces(b) => Some((o, b)),
+            JsonItem::OtherSignal(_) => None,
+        })
+        .collect();
+    if out.is_empty() {
+        return Err((
+            0,
+            "expected at least one OTLP JSON traces object, found none".into(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Decode every object in `bytes` (one, or several back to back or one per line).
+pub fn decode_items(bytes: &[u8]) -> Result<Vec<(u64, JsonItem)>, JsonError> {
     let mut out = Vec::new();
     let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Value>();
     loop {
@@ -38,23 +67,36 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<(u64, Batch)>, JsonError> {
                 ));
             }
             Some(Ok(v)) => {
+                if let Some(signal) = other_signal(&v) {
+                    out.push((start as u64, JsonItem::OtherSignal(signal)));
+                    continue;
+                }
                 let batch = request(&v).map_err(|m| {
                     (
                         start as u64,
                         format!("in the OTLP JSON object starting here: {m}"),
                     )
                 })?;
-                out.push((start as u64, batch));
+                out.push((start as u64, JsonItem::Traces(batch)));
             }
         }
     }
-    if out.is_empty() {
-        return Err((
-            0,
-            "expected at least one OTLP JSON object, found none".into(),
-        ));
-    }
     Ok(out)
+}
+
+/// The signal of an OTLP metrics/logs/profiles request object (no `resourceSpans`).
+fn other_signal(v: &Value) -> Option<&'static str> {
+    if field(v, "resourceSpans", "resource_spans").is_some() {
+        return None;
+    }
+    [
+        ("resourceMetrics", "resource_metrics", "metrics"),
+        ("resourceLogs", "resource_logs", "logs"),
+        ("resourceProfiles", "resource_profiles", "profiles"),
+    ]
+    .into_iter()
+    .find(|(camel, snake, _)| v.get(camel).is_some() || v.get(snake).is_some())
+    .map(|(_, _, signal)| signal)
 }
 
 fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
@@ -148,8 +190,14 @@ fn hex_id<const N: usize>(obj: &Value, camel: &str, snake: &str) -> R<[u8; N]> {
 
 fn request(v: &Value) -> R<Batch> {
     if !v.is_object() {
+        let hint = if v.is_array() {
+            " (a top-level JSON array is not OTLP; DataDog JSON trace lists are not supported: \
+             record the msgpack payloads the tracer sends instead)"
+        } else {
+            ""
+        };
         return Err(format!(
-            "expected an object with `resourceSpans`, found {}",
+            "expected an object with `resourceSpans`, found {}{hint}",
             kind(v)
         ));
     }

@@ -10,15 +10,14 @@ use super::inputs::{self, ConfigUnit};
 use super::output::{
     append_step_summary, fatal, note, use_color, warn, write_file, write_stdout, Stream,
 };
+use super::replay_run::{self, replay_captures, ReplayError, ReplayOpts};
 use super::settings::{self, RunSettings};
 use super::ExitStatus;
 use crate::analyze::{analyze_loaded, Analysis};
 use crate::capture::{load_capture, Capture, CaptureFormat};
 use crate::config::{load_config_strs, LoadOptions};
-use crate::diag::{codes, render_text, Diagnostic, Location, SourceMap};
-use crate::replay::{replay, ReplayOptions};
+use crate::diag::{codes, render_text, Diagnostic, SourceMap};
 use crate::report::{self, CaptureInfo, ConfigPipeline, Finding, Report};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -75,119 +74,88 @@ pub fn dry_run(a: &DryRunArgs) -> ExitStatus {
     let mut run = Collected::default();
     let units = read_units(&configs, &a.config, &mut run);
     let analyses = analyze_units(units, &a.config, &s, &mut run);
-    let started = Instant::now();
-    let captures = load_captures(&capture_paths, a.capture_format, &mut run);
+    check_capture_paths(&capture_paths, &mut run);
     if run.fatal {
         return finish("dry-run", run, &s);
     }
-    if s.verbose {
-        let spans: usize = captures.iter().map(|c| c.spans).sum();
-        note(&format!(
-            "decoded {} capture(s), {spans} spans, in {:?}",
-            captures.len(),
-            started.elapsed()
-        ));
-    }
-    run.captures = captures.iter().map(capture_info).collect();
     let max_match_ratio = a.max_match_ratio.or(s.max_match_ratio).unwrap_or(1.0);
     let several = analyses.len() > 1;
-    let mut pending = Some(captures);
-    for (i, (name, analysis)) in analyses.iter().enumerate() {
-        // The last config takes the decoded captures; earlier ones replay a copy.
-        let caps = if i + 1 == analyses.len() {
-            pending.take().unwrap_or_default()
-        } else {
-            pending.clone().unwrap_or_default()
-        };
-        if let Err(status) = replay_unit(
-            name,
-            analysis,
-            caps,
-            a,
-            &s,
+    for (name, analysis) in &analyses {
+        let out_dir = a.write_output.as_ref().map(|d| {
+            if several {
+                d.join(stem(name))
+            } else {
+                d.clone()
+            }
+        });
+        let opts = ReplayOpts {
             max_match_ratio,
-            several,
-            &mut run,
-        ) {
+            write_output: out_dir.as_deref(),
+            no_progress: a.no_progress || s.quiet,
+            capture_format: a.capture_format,
+        };
+        if let Err(status) = replay_unit(name, analysis, &capture_paths, &opts, &s, &mut run) {
             return status;
+        }
+        if run.fatal {
+            break;
         }
     }
     finish("dry-run", run, &s)
 }
 
 /// Replay one config's pipelines and add its pipelines and findings to `run`.
-#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename these
 fn replay_unit(
     name: &str,
     analysis: &Analysis,
-    captures: Vec<Capture>,
-    a: &DryRunArgs,
+    captures: &[PathBuf],
+    opts: &ReplayOpts<'_>,
     s: &RunSettings,
-    max_match_ratio: f64,
-    several: bool,
     run: &mut Collected,
 ) -> Result<(), ExitStatus> {
     let started = Instant::now();
-    let spans: usize = captures.iter().map(|c| c.spans).sum();
-    let progress = progress_bar(&captures, a.no_progress || s.quiet);
-    let opts = ReplayOptions {
-        max_match_ratio,
-        progress: progress
-            .clone()
-            .map(|pb| Box::new(move |done, _total| pb.set_position(done)) as Box<dyn Fn(u64, u64)>),
-    };
-    let mut result = replay(analysis, captures, &opts);
-    if let Some(pb) = progress {
-        pb.finish_and_clear();
-    }
-    if s.verbose {
-        note(&format!("replayed {name} in {:?}", started.elapsed()));
-    }
-    if let Some(dir) = &a.write_output {
-        let dir = if several {
-            dir.join(stem(name))
-        } else {
-            dir.clone()
-        };
-        if let Err(e) = write_outputs(&dir, &result.pipelines) {
-            fatal(&format!(
-                "cannot write --write-output files to {}: {}",
-                dir.display(),
-                inputs::io_reason(&e)
-            ));
-            return Err(ExitStatus::Error);
+    let outcome = match replay_captures(analysis, captures, opts) {
+        Ok(o) => o,
+        Err(ReplayError::Capture(d)) => {
+            run.fail(None, *d);
+            return Ok(());
         }
+        Err(ReplayError::Output(m)) => return Err(usage(&m)),
+    };
+    let spans: usize = outcome.captures.iter().map(|c| c.spans).sum();
+    if s.verbose {
+        note(&format!(
+            "replayed {name}: {spans} spans from {} capture(s) in {:?}",
+            outcome.captures.len(),
+            started.elapsed()
+        ));
+    }
+    if run.captures.is_empty() {
+        run.captures = outcome.captures;
     }
     let tag = Some(name.to_owned());
-    if result.pipelines.is_empty() && analysis.config.is_some() {
+    let mut replay_diags = outcome.diagnostics;
+    if outcome.pipelines.is_empty() && analysis.config.is_some() {
         // Without a traces pipeline the replay is vacuous; the routing warnings would only
         // repeat that in words that do not fit (they suggest adding a receiver).
-        result
-            .diagnostics
-            .retain(|d| d.code != codes::UNROUTED_CAPTURE);
-        run.diags
-            .push((tag.clone(), nothing_replayed(name, analysis, spans)));
+        replay_diags.retain(|d| d.code != codes::UNROUTED_CAPTURE);
+        replay_diags.push(nothing_replayed(name, analysis, spans));
     }
-    // The exported spans are the bulk of the memory; the process ends right after the report,
-    // so they are left to the OS instead of being freed span by span.
-    for p in &mut result.pipelines {
-        std::mem::forget(std::mem::take(&mut p.output));
-    }
-    run.pipelines.extend(result.pipelines.iter().map(|p| {
-        let mut pipeline = p.report();
-        report::accounting::account_unattributed_drops(&mut pipeline);
-        ConfigPipeline {
-            config: tag.clone(),
-            pipeline,
-        }
-    }));
+    run.pipelines
+        .extend(outcome.pipelines.into_iter().map(|mut pipeline| {
+            report::accounting::account_unattributed_drops(&mut pipeline);
+            ConfigPipeline {
+                config: tag.clone(),
+                pipeline,
+            }
+        }));
     // This config's findings so far (static) plus the replay's new ones, then one account
     // per rule: the static lint and the replay each see half of a rule's story.
     let (mine, others): (Vec<_>, Vec<_>) = std::mem::take(&mut run.diags)
         .into_iter()
         .partition(|(t, _)| *t == tag);
     let mut unit: Vec<Diagnostic> = mine.into_iter().map(|(_, d)| d).collect();
-    for d in result.diagnostics {
+    for d in replay_diags {
         if !unit.contains(&d) {
             unit.push(d);
         }
@@ -199,6 +167,23 @@ fn replay_unit(
             .map(|d| (tag.clone(), d)),
     );
     Ok(())
+}
+
+/// A capture path that does not exist is a finding about it before any work starts.
+fn check_capture_paths(paths: &[PathBuf], run: &mut Collected) {
+    for p in paths {
+        if let Err(e) = std::fs::metadata(p) {
+            let name = p.display().to_string();
+            run.fail(
+                None,
+                replay_run::capture_finding(&crate::capture::CaptureError::new(
+                    name,
+                    None,
+                    inputs::io_reason(&e),
+                )),
+            );
+        }
+    }
 }
 
 fn nothing_replayed(name: &str, analysis: &Analysis, spans: usize) -> Diagnostic {
@@ -448,7 +433,7 @@ fn split_files(files: &[PathBuf], explicit: &[PathBuf]) -> (Vec<PathBuf>, Vec<Pa
         .partition(|p| inputs::looks_like_config(p))
 }
 
-/// Decode every capture; one that cannot be read is a fatal finding about that file.
+/// Decode every capture (for `inspect`); one that cannot be read is a fatal finding.
 fn load_captures(
     paths: &[PathBuf],
     forced: Option<CaptureFormatArg>,
@@ -457,47 +442,15 @@ fn load_captures(
     let forced = forced.map(to_format);
     let mut out = Vec::with_capacity(paths.len());
     for p in paths {
-        let name = p.display().to_string();
-        if let Err(e) = std::fs::metadata(p) {
-            // Not a decoding problem: a hint about formats would send the user the wrong way.
-            run.fail(
-                None,
-                Diagnostic::error(
-                    codes::INVALID_CAPTURE,
-                    format!("cannot read capture {name}: {}", inputs::io_reason(&e)),
-                )
-                .at(Location::file(name.as_str()))
-                .with_help("check the path (it is relative to the current directory)"),
-            );
-            continue;
-        }
         match load_capture(p, forced) {
             Ok(c) => out.push(c),
-            Err(e) => {
-                let at = e
-                    .offset
-                    .map(|o| format!(" at byte offset {o}"))
-                    .unwrap_or_default();
-                run.fail(
-                    None,
-                    Diagnostic::error(
-                        codes::INVALID_CAPTURE,
-                        format!("cannot read capture {}{at}: {}", e.path, e.message),
-                    )
-                    .at(Location::file(name.as_str()))
-                    .with_help(
-                        "captures are detected by content (DataDog v0.3/v0.4/v0.5 msgpack, OTLP \
-                         protobuf or length-prefixed protobuf stream, OTLP JSON); if the file is one \
-                         of these but detection picked the wrong one, pass --capture-format",
-                    ),
-                );
-            }
+            Err(e) => run.fail(None, replay_run::capture_finding(&e)),
         }
     }
     out
 }
 
-fn to_format(f: CaptureFormatArg) -> CaptureFormat {
+pub(super) fn to_format(f: CaptureFormatArg) -> CaptureFormat {
     match f {
         CaptureFormatArg::DatadogV04 => CaptureFormat::DatadogV04,
         CaptureFormatArg::DatadogV05 => CaptureFormat::DatadogV05,
@@ -507,53 +460,10 @@ fn to_format(f: CaptureFormatArg) -> CaptureFormat {
     }
 }
 
-fn capture_info(c: &Capture) -> CaptureInfo {
-    CaptureInfo {
-        path: c.path.clone(),
-        format: c.format.as_str().to_owned(),
-        payloads: c.payloads.len(),
-        traces: c.traces,
-        spans: c.spans,
-    }
-}
-
-/// A bar on stderr, only on a terminal and only when there is enough work to watch.
-fn progress_bar(captures: &[Capture], disabled: bool) -> Option<indicatif::ProgressBar> {
-    let total: u64 = captures.iter().map(|c| c.payloads.len() as u64).sum();
-    let spans: usize = captures.iter().map(|c| c.spans).sum();
-    if disabled || !std::io::stderr().is_terminal() || spans < 50_000 {
-        return None;
-    }
-    let pb = indicatif::ProgressBar::new(total);
-    pb.set_style(
-        indicatif::ProgressStyle::with_template("replaying {bar:40} {pos}/{len} requests ({eta})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    Some(pb)
-}
-
 /// The directory name for one of several configs' outputs.
 fn stem(config: &str) -> String {
     Path::new(config)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "config".to_owned())
-}
-
-fn write_outputs(dir: &Path, pipelines: &[crate::replay::PipelineRun]) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    for p in pipelines {
-        let file = dir.join(format!("{}.jsonl", p.id.replace('/', "_")));
-        // Atomic: a temporary file in DIR renamed over the old one once complete.
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        {
-            let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-            for batch in &p.output {
-                crate::capture::write_otlp_json_line(batch, &mut w)?;
-            }
-            std::io::Write::flush(&mut w)?;
-        }
-        tmp.persist(&file).map_err(|e| e.error)?;
-    }
-    Ok(())
 }

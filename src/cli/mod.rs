@@ -7,6 +7,7 @@ mod fix;
 mod inputs;
 mod output;
 mod project;
+mod replay_run;
 mod settings;
 mod suppress;
 

@@ -9,9 +9,10 @@
 //! predicate. With `error_mode: propagate` an evaluation error fails the whole request: the
 //! collector drops the batch, and so do we.
 
+use super::api::{Ctx, DropLevel, Failed, Processor, RuleInfo};
 use super::legacy_match::LegacySpanFilter;
-use super::rule::{example, Rule};
-use super::{BatchOutcome, ErrorMode};
+use super::rule::Rule;
+use super::ErrorMode;
 use crate::capture::model::{Batch, Event, Resource, Scope, Span};
 use crate::ottl::runtime::EvalItem;
 
@@ -25,6 +26,8 @@ pub struct Stage {
     pub error_mode: ErrorMode,
 }
 
+/// One filter processor instance. Rules are numbered by their index in `rules`; the legacy
+/// include/exclude blocks come after them.
 pub struct FilterEmulator {
     pub rules: Vec<Rule>,
     pub stages: Vec<Stage>,
@@ -40,26 +43,39 @@ enum SeqResult {
     Failed,
 }
 
-impl FilterEmulator {
-    pub fn process(&mut self, batch: &mut Batch) -> BatchOutcome {
+impl Processor for FilterEmulator {
+    fn process(
+        &mut self,
+        mut batch: Batch,
+        ctx: &mut Ctx<'_>,
+        out: &mut Vec<Batch>,
+    ) -> Result<(), Failed> {
         let mut failed = false;
         for stage in &self.stages {
-            failed |= run_stage(&mut self.rules, stage, batch);
+            failed |= run_stage(&self.rules, stage, &mut batch, ctx);
         }
-        if let Some(legacy) = &mut self.legacy {
-            legacy.process(batch);
+        if let Some(legacy) = &self.legacy {
+            legacy.process(&mut batch, self.rules.len(), ctx);
         }
         batch.prune_empty();
         if failed {
-            BatchOutcome::Failed
-        } else {
-            BatchOutcome::Ok
+            return Err(Failed);
         }
+        out.push(batch);
+        Ok(())
+    }
+
+    fn rules(&self) -> Vec<RuleInfo> {
+        let mut out: Vec<RuleInfo> = self.rules.iter().map(Rule::info).collect();
+        if let Some(l) = &self.legacy {
+            out.extend(l.rules());
+        }
+        out
     }
 }
 
 /// One stage over the batch; returns whether a `propagate` error failed the request.
-fn run_stage(rules: &mut [Rule], stage: &Stage, batch: &mut Batch) -> bool {
+fn run_stage(rules: &[Rule], stage: &Stage, batch: &mut Batch, ctx: &mut Ctx<'_>) -> bool {
     let mut failed = false;
     batch.resource_spans.retain_mut(|rs| {
         let empty_scope = Scope::default();
@@ -69,13 +85,19 @@ fn run_stage(rules: &mut [Rule], stage: &Stage, batch: &mut Batch) -> bool {
             span: None,
             event: None,
         };
-        match eval_seq(rules, &stage.resource, stage.error_mode, &item) {
+        match eval_seq(rules, &stage.resource, stage.error_mode, &item, ctx) {
             SeqResult::Drop(i) => {
-                let spans = rs
-                    .scope_spans
-                    .iter()
-                    .flat_map(|s| s.spans.iter().map(move |sp| (&s.scope, sp)));
-                credit_drop(&mut rules[i], &rs.resource, spans);
+                for ss in &rs.scope_spans {
+                    for sp in &ss.spans {
+                        ctx.observer.dropped(
+                            ctx.at.rule(i),
+                            DropLevel::Resource,
+                            &rs.resource,
+                            &ss.scope,
+                            sp,
+                        );
+                    }
+                }
                 return false;
             }
             SeqResult::Failed => failed = true,
@@ -89,13 +111,17 @@ fn run_stage(rules: &mut [Rule], stage: &Stage, batch: &mut Batch) -> bool {
                 span: None,
                 event: None,
             };
-            match eval_seq(rules, &stage.scope, stage.error_mode, &item) {
+            match eval_seq(rules, &stage.scope, stage.error_mode, &item, ctx) {
                 SeqResult::Drop(i) => {
-                    credit_drop(
-                        &mut rules[i],
-                        resource,
-                        ss.spans.iter().map(|sp| (&ss.scope, sp)),
-                    );
+                    for sp in &ss.spans {
+                        ctx.observer.dropped(
+                            ctx.at.rule(i),
+                            DropLevel::Scope,
+                            resource,
+                            &ss.scope,
+                            sp,
+                        );
+                    }
                     return false;
                 }
                 SeqResult::Failed => failed = true,
@@ -103,7 +129,7 @@ fn run_stage(rules: &mut [Rule], stage: &Stage, batch: &mut Batch) -> bool {
             }
             let scope = &ss.scope;
             ss.spans.retain_mut(|span| {
-                let (keep, f) = span_level(rules, stage, resource, scope, span);
+                let (keep, f) = span_level(rules, stage, resource, scope, span, ctx);
                 failed |= f;
                 keep
             });
@@ -116,11 +142,12 @@ fn run_stage(rules: &mut [Rule], stage: &Stage, batch: &mut Batch) -> bool {
 
 /// Span conditions, then (if kept and error-free) span-event conditions. Returns (keep, failed).
 fn span_level(
-    rules: &mut [Rule],
+    rules: &[Rule],
     stage: &Stage,
     resource: &Resource,
     scope: &Scope,
     span: &mut Span,
+    ctx: &mut Ctx<'_>,
 ) -> (bool, bool) {
     let item = EvalItem {
         resource,
@@ -128,9 +155,10 @@ fn span_level(
         span: Some(span),
         event: None,
     };
-    match eval_seq(rules, &stage.span, stage.error_mode, &item) {
+    match eval_seq(rules, &stage.span, stage.error_mode, &item, ctx) {
         SeqResult::Drop(i) => {
-            rules[i].stats.dropped += 1;
+            ctx.observer
+                .dropped(ctx.at.rule(i), DropLevel::Span, resource, scope, span);
             return (false, false);
         }
         // Upstream returns before looking at the events when the span condition errored.
@@ -150,8 +178,11 @@ fn span_level(
             span: Some(span),
             event: Some((&event, idx)),
         };
-        match eval_seq(rules, &stage.spanevent, stage.error_mode, &item) {
-            SeqResult::Drop(i) => rules[i].stats.dropped += 1,
+        match eval_seq(rules, &stage.spanevent, stage.error_mode, &item, ctx) {
+            SeqResult::Drop(i) => {
+                ctx.observer
+                    .dropped(ctx.at.rule(i), DropLevel::SpanEvent, resource, scope, span);
+            }
             SeqResult::Failed => {
                 failed = true;
                 kept.push(event);
@@ -165,10 +196,19 @@ fn span_level(
 
 /// Evaluate an ORed list the way upstream's condition sequence does, while also evaluating
 /// the rules upstream would have skipped so each rule's own `matched` count is known.
-fn eval_seq(rules: &mut [Rule], list: &[usize], mode: ErrorMode, item: &EvalItem<'_>) -> SeqResult {
+fn eval_seq(
+    rules: &[Rule],
+    list: &[usize],
+    mode: ErrorMode,
+    item: &EvalItem<'_>,
+    ctx: &mut Ctx<'_>,
+) -> SeqResult {
     let mut outcome: Option<SeqResult> = None;
     for &i in list {
         let r = rules[i].eval(item);
+        let rule = ctx.at.rule(i);
+        ctx.observer
+            .evaluated(rule, item, r.as_ref().map(|m| *m).map_err(String::as_str));
         if outcome.is_some() {
             continue; // upstream short-circuited; the result above only feeds `matched`
         }
@@ -176,7 +216,7 @@ fn eval_seq(rules: &mut [Rule], list: &[usize], mode: ErrorMode, item: &EvalItem
             Ok(true) => outcome = Some(SeqResult::Drop(i)),
             Ok(false) => {}
             Err(e) => {
-                rules[i].record_error(&e);
+                ctx.observer.error_hit(rule, &e);
                 if mode == ErrorMode::Propagate {
                     outcome = Some(SeqResult::Failed);
                 }
@@ -184,18 +224,4 @@ fn eval_seq(rules: &mut [Rule], list: &[usize], mode: ErrorMode, item: &EvalItem
         }
     }
     outcome.unwrap_or(SeqResult::Keep)
-}
-
-/// A resource- or scope-level drop removes every span below it: count them for the rule.
-fn credit_drop<'a>(
-    rule: &mut Rule,
-    resource: &Resource,
-    spans: impl Iterator<Item = (&'a Scope, &'a Span)>,
-) {
-    for (scope, span) in spans {
-        rule.stats.dropped += 1;
-        if rule.stats.examples.len() < 3 {
-            rule.stats.examples.push(example(resource, scope, span));
-        }
-    }
 }

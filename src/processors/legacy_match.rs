@@ -11,8 +11,8 @@ use crate::config::settings::matching::{
     AttributeMatch, LegacyMatch, MatchProperties, MatchType, Pattern,
 };
 use crate::diag::Location;
-use crate::processors::rule::example;
-use crate::report::{Example, JsonLocation, RuleReport};
+use crate::ottl::runtime::EvalItem;
+use crate::processors::api::{Ctx, DropLevel, RuleAction, RuleInfo};
 
 const KIND_NAMES: [&str; 6] = [
     "SPAN_KIND_UNSPECIFIED",
@@ -23,115 +23,95 @@ const KIND_NAMES: [&str; 6] = [
     "SPAN_KIND_CONSUMER",
 ];
 
-/// Counters for one block, reported as a rule.
-#[derive(Debug, Clone, Default)]
-pub struct BlockStats {
-    pub evaluated: u64,
-    pub matched: u64,
-    pub dropped: u64,
-    pub examples: Vec<Example>,
-}
-
-pub struct Block {
-    pub props: MatchProperties,
-    pub stats: BlockStats,
-}
-
 /// `spans: {include, exclude}` of the filter processor: a span is dropped when it fails
 /// `include` or matches `exclude`.
 pub struct LegacySpanFilter {
-    pub include: Option<Block>,
-    pub exclude: Option<Block>,
+    pub include: Option<MatchProperties>,
+    pub exclude: Option<MatchProperties>,
 }
 
 impl LegacySpanFilter {
     pub fn new(m: &LegacyMatch) -> Self {
-        let block = |p: &Option<MatchProperties>| {
-            p.clone().map(|props| Block {
-                props,
-                stats: BlockStats::default(),
-            })
-        };
         Self {
-            include: block(&m.include),
-            exclude: block(&m.exclude),
+            include: m.include.clone(),
+            exclude: m.exclude.clone(),
         }
     }
 
-    pub fn process(&mut self, batch: &mut Batch) {
+    /// Rule numbers of the blocks, after the processor's `first` other rules.
+    fn numbers(&self, first: usize) -> (usize, usize) {
+        let inc = first;
+        let exc = first + usize::from(self.include.is_some());
+        (inc, exc)
+    }
+
+    /// Drop what upstream skips; rules are numbered from `first` (include, then exclude).
+    pub fn process(&self, batch: &mut Batch, first: usize, ctx: &mut Ctx<'_>) {
+        let (inc_no, exc_no) = self.numbers(first);
         for rs in &mut batch.resource_spans {
             let resource = &rs.resource;
             for ss in &mut rs.scope_spans {
                 let scope = &ss.scope;
-                ss.spans.retain(|span| !self.skip(resource, scope, span));
+                ss.spans.retain(|span| {
+                    let item = EvalItem {
+                        resource,
+                        scope,
+                        span: Some(span),
+                        event: None,
+                    };
+                    // Upstream's "skip" expression: not(include) or exclude; include first.
+                    if let Some(inc) = &self.include {
+                        let m = matches_span(inc, resource, scope, span);
+                        let rule = ctx.at.rule(inc_no);
+                        ctx.observer.evaluated(rule, &item, Ok(m));
+                        if !m {
+                            ctx.observer
+                                .dropped(rule, DropLevel::Span, resource, scope, span);
+                            return false;
+                        }
+                    }
+                    if let Some(exc) = &self.exclude {
+                        let m = matches_span(exc, resource, scope, span);
+                        let rule = ctx.at.rule(exc_no);
+                        ctx.observer.evaluated(rule, &item, Ok(m));
+                        if m {
+                            ctx.observer
+                                .dropped(rule, DropLevel::Span, resource, scope, span);
+                            return false;
+                        }
+                    }
+                    true
+                });
             }
         }
         batch.prune_empty();
     }
 
-    /// Upstream's "skip" expression: not(include) or exclude; include is checked first.
-    fn skip(&mut self, resource: &Resource, scope: &Scope, span: &Span) -> bool {
-        if let Some(inc) = &mut self.include {
-            let m = inc.eval(resource, scope, span);
-            if !m {
-                inc.stats.dropped += 1;
-                push_example(&mut inc.stats, resource, scope, span);
-                return true;
-            }
-        }
-        if let Some(exc) = &mut self.exclude {
-            if exc.eval(resource, scope, span) {
-                exc.stats.dropped += 1;
-                push_example(&mut exc.stats, resource, scope, span);
-                return true;
-            }
-        }
-        false
-    }
-
-    pub fn reports(&self) -> Vec<RuleReport> {
+    /// The blocks as rules, include first.
+    pub fn rules(&self) -> Vec<RuleInfo> {
+        let block = |what: &str, p: &MatchProperties, action| RuleInfo {
+            text: format!("{what} ({})", describe(p)),
+            location: p.loc.clone(),
+            action,
+            read_keys: Vec::new(),
+            examples_on_match: false,
+            data_findings: false,
+        };
         let mut out = Vec::new();
-        if let Some(b) = &self.include {
-            out.push(b.report("spans.include", "keep"));
+        if let Some(p) = &self.include {
+            out.push(block("spans.include", p, RuleAction::Keep));
         }
-        if let Some(b) = &self.exclude {
-            out.push(b.report("spans.exclude", "drop"));
+        if let Some(p) = &self.exclude {
+            out.push(block("spans.exclude", p, RuleAction::Drop));
         }
         out
     }
-}
 
-fn push_example(stats: &mut BlockStats, resource: &Resource, scope: &Scope, span: &Span) {
-    if stats.examples.len() < 3 {
-        stats.examples.push(example(resource, scope, span));
-    }
-}
-
-impl Block {
-    fn eval(&mut self, resource: &Resource, scope: &Scope, span: &Span) -> bool {
-        self.stats.evaluated += 1;
-        let m = matches_span(&self.props, resource, scope, span);
-        if m {
-            self.stats.matched += 1;
-        }
-        m
-    }
-
-    fn report(&self, what: &str, action: &'static str) -> RuleReport {
-        RuleReport {
-            text: format!("{what} ({})", describe(&self.props)),
-            location: Some(JsonLocation::from(&self.props.loc)),
-            action,
-            evaluated: self.stats.evaluated,
-            matched: self.stats.matched,
-            dropped: self.stats.dropped,
-            errors: 0,
-            examples: self.stats.examples.clone(),
-        }
-    }
-
-    pub fn location(&self) -> &Location {
-        &self.props.loc
+    pub fn location(&self) -> Option<&Location> {
+        self.include
+            .as_ref()
+            .or(self.exclude.as_ref())
+            .map(|p| &p.loc)
     }
 }
 

@@ -9,6 +9,7 @@ pub mod inspect;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod rows;
 pub mod sarif;
 pub mod table;
 pub mod text;
@@ -119,13 +120,8 @@ pub struct RuleReport {
     pub examples: Vec<Example>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Example {
-    pub trace_id: String,
-    pub span_id: String,
-    pub service: String,
-    pub name: String,
-}
+/// One example span (ids in hex, service, name).
+pub use crate::processors::api::Example;
 
 /// `line`/`column` are absent when the finding is about a whole file (e.g. it cannot be read).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -19,11 +19,18 @@ pub struct Route {
     pub entry: bool,
 }
 
+#[derive(Debug, Clone, Default)]
 pub struct Routing {
     /// Traces pipelines in an order where every feeder comes before the pipelines it feeds.
     pub order: Vec<Route>,
     /// True when no pipeline had a receiver of the capture's kind (so it enters all).
     pub unrouted: bool,
+    /// Distinct receivers of the kind the capture enters through. With more than one, a
+    /// replay sends every request to each, where a real client sends it to one endpoint.
+    pub receivers: Vec<String>,
+    /// Connectors feeding traces pipelines that otelcheck does not emulate (e.g. `routing`):
+    /// the pipelines behind them receive nothing in the replay. (id, where it is defined)
+    pub unemulated_connectors: Vec<(String, crate::diag::Location)>,
 }
 
 fn receiver_type(kind: ReceiverKind) -> &'static str {
@@ -77,9 +84,30 @@ pub fn route(cfg: &CollectorConfig, kind: ReceiverKind) -> Routing {
             }
         })
         .collect();
+    let mut receivers: Vec<String> = Vec::new();
+    for (_, p) in &traces {
+        for r in &p.receivers {
+            let id = r.id.to_string();
+            if r.id.ty == wanted && !is_connector(cfg, &r.id) && !receivers.contains(&id) {
+                receivers.push(id);
+            }
+        }
+    }
+    let mut unemulated_connectors = Vec::new();
+    for c in &cfg.connectors {
+        let feeds_traces = traces
+            .iter()
+            .any(|(_, p)| p.receivers.iter().any(|r| r.id == c.id));
+        // `forward` is emulated; `nop` sends nothing, which is what the replay does too.
+        if !matches!(c.id.ty.as_str(), "forward" | "nop") && feeds_traces {
+            unemulated_connectors.push((c.id.to_string(), c.key_loc.clone()));
+        }
+    }
     Routing {
         order: topo_order(&mut routes),
         unrouted,
+        receivers,
+        unemulated_connectors,
     }
 }
 

@@ -1,0 +1,86 @@
+//! The one table of processor types: for each, how the dry run emulates it. Settings decoding
+//! lives in `config::settings` (by type name), planning in `analyze`; this is where a planned
+//! processor becomes a running instance. A type not listed passes data through unchanged and
+//! is reported `unsupported-component` — never silently.
+
+use super::{PipelineRt, ProcSlot};
+use crate::analyze::{Analysis, AnalyzedProcessor};
+use crate::config::model::{CollectorConfig, ComponentId};
+use crate::diag::Location;
+use crate::processors::api::{PassThrough, Processor};
+
+/// How the dry run treats one processor type.
+#[derive(Clone, Copy)]
+pub enum Emulation {
+    /// Replayed with upstream semantics by its own module.
+    Exact(fn(&AnalyzedProcessor) -> Option<Box<dyn Processor>>),
+    /// Passes span content unchanged by nature (batching, memory limits, regrouping): exact.
+    PassThroughExact,
+    /// Not modelled: spans pass unchanged and the report says so.
+    NotEmulated,
+}
+
+/// One row per processor type otelcheck knows how to run.
+const TABLE: &[(&str, Emulation)] = &[
+    ("filter", Emulation::Exact(filter)),
+    ("batch", Emulation::PassThroughExact),
+    ("memory_limiter", Emulation::PassThroughExact),
+    ("groupbytrace", Emulation::PassThroughExact),
+];
+
+fn filter(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
+    a.filter
+        .as_ref()
+        .map(|plan| Box::new(plan.instantiate()) as Box<dyn Processor>)
+}
+
+/// How processor type `ty` is emulated.
+pub fn emulation(ty: &str) -> Emulation {
+    TABLE
+        .iter()
+        .find(|(name, _)| *name == ty)
+        .map_or(Emulation::NotEmulated, |(_, e)| *e)
+}
+
+/// Fresh processor instances for pipeline `index`.
+pub fn instantiate_pipeline(
+    analysis: &Analysis,
+    cfg: &CollectorConfig,
+    index: usize,
+) -> PipelineRt {
+    let p = &cfg.pipelines[index];
+    PipelineRt {
+        index,
+        id: p.id_text.clone(),
+        location: p.loc.clone(),
+        exporters: p.exporters.iter().map(|e| e.id.to_string()).collect(),
+        processors: p
+            .processors
+            .iter()
+            .map(|r| instantiate(analysis, &r.id, &r.loc))
+            .collect(),
+    }
+}
+
+fn instantiate(analysis: &Analysis, id: &ComponentId, reference: &Location) -> ProcSlot {
+    let analyzed = analysis.processors.get(&id.to_string());
+    let location = analyzed.map_or_else(|| reference.clone(), |a| a.location.clone());
+    let (instance, emulated): (Box<dyn Processor>, bool) = match emulation(&id.ty) {
+        // A processor whose settings did not decode has no plan: it is reported invalid, and
+        // replayed as a pass-through that says it is not emulated.
+        Emulation::Exact(make) => match analyzed.and_then(make) {
+            Some(p) => (p, true),
+            None => (Box::new(PassThrough), false),
+        },
+        Emulation::PassThroughExact => (Box::new(PassThrough), true),
+        Emulation::NotEmulated => (Box::new(PassThrough), false),
+    };
+    ProcSlot {
+        id: id.to_string(),
+        ty: id.ty.clone(),
+        location,
+        emulated,
+        rules: instance.rules(),
+        instance,
+    }
+}

@@ -1,0 +1,224 @@
+//! The one seam between the engine and every emulated processor, and the observer through
+//! which processors say what they did.
+//!
+//! A processor takes a request and pushes zero or more requests to its output; it may keep
+//! state across requests and release it at [`Processor::flush`] (samplers hold traces). It
+//! never builds report rows: it tells the [`Observer`] what happened, per rule and span, and
+//! observers (the dry-run's counts, `--write-output`, `explain`, `diff`, `test`) keep whatever
+//! they need. Compiled plans stay immutable; counters live in observers.
+
+use crate::capture::model::{Batch, Resource, Scope, Span};
+use crate::diag::Location;
+use crate::ottl::runtime::{EvalItem, ReadKey};
+
+/// A rule at run time: which pipeline (index into the config's pipelines), which processor
+/// of that pipeline (position), which rule of that processor (its own numbering).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RuleRef {
+    pub pipeline: usize,
+    pub processor: usize,
+    pub rule: usize,
+}
+
+/// A processor instance at run time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProcRef {
+    pub pipeline: usize,
+    pub processor: usize,
+}
+
+impl ProcRef {
+    pub fn rule(self, rule: usize) -> RuleRef {
+        RuleRef {
+            pipeline: self.pipeline,
+            processor: self.processor,
+            rule,
+        }
+    }
+}
+
+/// Where a drop took effect: a whole resource or scope takes every span below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DropLevel {
+    Resource,
+    Scope,
+    Span,
+    SpanEvent,
+}
+
+/// What a rule does when it matches (the JSON report's `action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleAction {
+    Drop,
+    Keep,
+}
+
+impl RuleAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleAction::Drop => "drop",
+            RuleAction::Keep => "keep",
+        }
+    }
+}
+
+/// Static facts about one rule of a processor, known before any span is seen.
+#[derive(Debug, Clone)]
+pub struct RuleInfo {
+    /// The rule as written in the config file.
+    pub text: String,
+    pub location: Location,
+    pub action: RuleAction,
+    /// Attribute keys the rule reads with literal keys (for carrier and dead-rule analysis).
+    pub read_keys: Vec<ReadKey>,
+    /// Whether example spans are taken when the rule matches (OTTL conditions) rather than
+    /// when it drops (legacy include/exclude blocks, which drop on a miss).
+    pub examples_on_match: bool,
+    /// Whether data findings (catch-all by data, dead rule, evaluation errors) apply; the
+    /// legacy include/exclude blocks only report counts.
+    pub data_findings: bool,
+}
+
+/// One span's identity for reports (ids in hex, service, name).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Example {
+    pub trace_id: String,
+    pub span_id: String,
+    pub service: String,
+    pub name: String,
+}
+
+impl Example {
+    pub fn of(resource: &Resource, span: &Span) -> Self {
+        Self {
+            trace_id: hex::encode(span.trace_id),
+            span_id: hex::encode(span.span_id),
+            service: crate::capture::model::service_name(resource).unwrap_or_default(),
+            name: span.name.clone(),
+        }
+    }
+}
+
+/// What happened during a replay, told as it happens. Every method is a no-op by default, so
+/// an observer implements only what it needs.
+pub trait Observer {
+    /// A rule was evaluated on an item: `Ok(matched)` or the evaluation error's message.
+    fn evaluated(&mut self, _rule: RuleRef, _item: &EvalItem<'_>, _result: Result<bool, &str>) {}
+    /// An evaluation error the collector would actually hit (its short-circuit order).
+    fn error_hit(&mut self, _rule: RuleRef, _message: &str) {}
+    /// A span (or, at `SpanEvent` level, one of its events) was removed by `rule`.
+    fn dropped(
+        &mut self,
+        _rule: RuleRef,
+        _level: DropLevel,
+        _resource: &Resource,
+        _scope: &Scope,
+        _span: &Span,
+    ) {
+    }
+    /// A request entered a pipeline (after fan-out or a connector).
+    fn entered(&mut self, _pipeline: usize, _batch: &Batch) {}
+    /// A processor passed `spans_out` of the `spans_in` spans it was handed for one request.
+    fn processed(&mut self, _at: ProcRef, _spans_in: usize, _spans_out: usize) {}
+    /// A processor failed a request (`error_mode: propagate`): the collector drops it whole.
+    fn request_failed(&mut self, _at: ProcRef, _spans: usize) {}
+    /// A request left a pipeline for its exporters.
+    fn exported(&mut self, _pipeline: usize, _batch: &Batch) {}
+}
+
+/// An observer that observes nothing.
+pub struct NoObserver;
+
+impl Observer for NoObserver {}
+
+/// Several observers told the same story, in order.
+pub struct Observers<'a>(pub Vec<&'a mut dyn Observer>);
+
+impl Observer for Observers<'_> {
+    fn evaluated(&mut self, rule: RuleRef, item: &EvalItem<'_>, result: Result<bool, &str>) {
+        for o in &mut self.0 {
+            o.evaluated(rule, item, result);
+        }
+    }
+    fn error_hit(&mut self, rule: RuleRef, message: &str) {
+        for o in &mut self.0 {
+            o.error_hit(rule, message);
+        }
+    }
+    fn dropped(
+        &mut self,
+        rule: RuleRef,
+        level: DropLevel,
+        resource: &Resource,
+        scope: &Scope,
+        span: &Span,
+    ) {
+        for o in &mut self.0 {
+            o.dropped(rule, level, resource, scope, span);
+        }
+    }
+    fn entered(&mut self, pipeline: usize, batch: &Batch) {
+        for o in &mut self.0 {
+            o.entered(pipeline, batch);
+        }
+    }
+    fn processed(&mut self, at: ProcRef, spans_in: usize, spans_out: usize) {
+        for o in &mut self.0 {
+            o.processed(at, spans_in, spans_out);
+        }
+    }
+    fn request_failed(&mut self, at: ProcRef, spans: usize) {
+        for o in &mut self.0 {
+            o.request_failed(at, spans);
+        }
+    }
+    fn exported(&mut self, pipeline: usize, batch: &Batch) {
+        for o in &mut self.0 {
+            o.exported(pipeline, batch);
+        }
+    }
+}
+
+/// What a processor is handed with each request: who it is, and whom to tell.
+pub struct Ctx<'a> {
+    pub at: ProcRef,
+    pub observer: &'a mut dyn Observer,
+}
+
+/// The processor failed the request (`error_mode: propagate`); the collector drops it whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Failed;
+
+/// One emulated processor instance inside one pipeline.
+pub trait Processor {
+    /// Process one request, pushing what continues down the pipeline to `out`.
+    fn process(
+        &mut self,
+        batch: Batch,
+        ctx: &mut Ctx<'_>,
+        out: &mut Vec<Batch>,
+    ) -> Result<(), Failed>;
+
+    /// End of input: release anything held back.
+    fn flush(&mut self, _ctx: &mut Ctx<'_>, _out: &mut Vec<Batch>) {}
+
+    /// The rules this instance evaluates, in its own numbering (`RuleRef::rule`).
+    fn rules(&self) -> Vec<RuleInfo> {
+        Vec::new()
+    }
+}
+
+/// A processor that passes every request on unchanged.
+pub struct PassThrough;
+
+impl Processor for PassThrough {
+    fn process(
+        &mut self,
+        batch: Batch,
+        _ctx: &mut Ctx<'_>,
+        out: &mut Vec<Batch>,
+    ) -> Result<(), Failed> {
+        out.push(batch);
+        Ok(())
+    }
+}
