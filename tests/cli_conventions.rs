@@ -358,3 +358,25 @@ fn a_config_without_traces_pipeline_says_nothing_was_replayed() {
         strict.stdout
     );
 }
+
+#[test]
+fn write_output_with_several_configs_uses_a_folder_per_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let r = otelcheck(&[
+        "dry-run",
+        FIXED,
+        BROKEN,
+        CAPTURE,
+        "--write-output",
+        &out.display().to_string(),
+        "-q",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for stem in ["fixed", "broken"] {
+        let file = out.join(stem).join("traces.jsonl");
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert!(text.lines().count() > 0, "{}", file.display());
+    }
+}
