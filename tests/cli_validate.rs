@@ -119,7 +119,9 @@ fn set_supplies_variables_and_several_configs_merge() {
     std::fs::write(&over, "processors:\n  filter/health:\n    traces:\n      span:\n        - 'attributes[\"http.route\"] == \"${env:ROUTE}\"'\n").unwrap();
     let run = otelcheck(&[
         "validate",
+        "--config",
         "fixtures/seed/broken.yaml",
+        "--config",
         over.to_str().unwrap(),
         "--set",
         "ROUTE=/health",
@@ -129,7 +131,9 @@ fn set_supplies_variables_and_several_configs_merge() {
     assert!(!run.stdout.contains("unset-variable"), "{}", run.stdout);
     let run = otelcheck(&[
         "validate",
+        "--config",
         "fixtures/seed/broken.yaml",
+        "--config",
         over.to_str().unwrap(),
     ]);
     assert!(

@@ -4,6 +4,12 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// `--version`: ours and the collector release whose behaviour is emulated.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (emulates opentelemetry-collector-contrib v0.156.0)"
+);
+
 const AFTER_HELP: &str = "\
 Exit codes:
   0  ran; nothing at or above the --fail-on threshold
@@ -12,7 +18,9 @@ Exit codes:
 
 Examples:
   otelcheck validate collector.yaml
-  otelcheck validate base.yaml overrides.yaml --set ENV=prod --format json
+  otelcheck validate otel/                      # every *.yaml / *.yml under otel/, each on its own
+  otelcheck validate --config base.yaml --config overrides.yaml --set ENV=prod --format json
+  otelcheck validate c.yaml --format github --report sarif=otelcheck.sarif --report junit=otelcheck.xml
   otelcheck dry-run collector.yaml capture.msgpack
   otelcheck dry-run collector.yaml --capture a.msgpack --capture b.otlp.pb --write-output out/
   otelcheck inspect capture.msgpack";
@@ -24,7 +32,7 @@ Examples:
 /// through each traces pipeline in dry-run mode, reporting per rule what it drops, with
 /// file:line:column. Where it cannot emulate a component it says so.
 #[derive(Debug, Parser)]
-#[command(name = "otelcheck", version, after_help = AFTER_HELP, max_term_width = 100)]
+#[command(name = "otelcheck", version = VERSION, after_help = AFTER_HELP, max_term_width = 100)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -45,11 +53,52 @@ pub enum Command {
     /// Summarise captures: format, payloads, traces, spans, services, span names and
     /// attribute keys with counts.
     Inspect(InspectArgs),
+    /// Print a finding code's documentation: what it flags, why, an example and the fix.
+    Rule(RuleArgs),
+    /// List every finding code with its severity and summary.
+    Rules(RulesArgs),
+    /// Print a shell completion script (e.g. `otelcheck completions bash > /etc/bash_completion.d/otelcheck`).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `otelcheck man > otelcheck.1`.
+    #[command(hide = true)]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// A finding code, e.g. catch-all-rule.
+    pub code: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    /// The Markdown table the README carries.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Options shared by every command that reads a config.
 #[derive(Debug, Args, Clone)]
 pub struct ConfigArgs {
+    /// A config file merged, in order, with the other --config files into one collector
+    /// config, as `otelcol --config a --config b` does (positional configs are independent).
+    #[arg(long = "config", value_name = "FILE")]
+    pub merged: Vec<PathBuf>,
     /// Supply a value for ${env:VAR} / ${VAR} expansion (wins over the environment).
     /// Repeatable.
     #[arg(long = "set", value_name = "VAR=VALUE", value_parser = parse_set)]
@@ -58,22 +107,49 @@ pub struct ConfigArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct OutputArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
-    /// When to use colour in text output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    /// Output format written to standard output [default: text].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Also write FMT to PATH from the same run (repeatable), e.g. --report sarif=out.sarif.
+    /// Written atomically; a report that cannot be written is exit 2.
+    #[arg(long = "report", value_name = "FMT=PATH", value_parser = parse_report)]
+    pub reports: Vec<(Format, PathBuf)>,
+    /// Lowest severity that makes the exit code 1 [default: error].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// When to use colour in text output [default: auto].
+    #[arg(long, value_enum)]
+    pub color: Option<ColorChoice>,
+    /// Drop findings with this code from the report and the exit code (repeatable).
+    #[arg(long = "ignore", value_name = "CODE")]
+    pub ignore: Vec<String>,
+    /// Keep only findings with these codes (repeatable).
+    #[arg(long = "select", value_name = "CODE")]
+    pub select: Vec<String>,
+    /// Do not read .otelcheck.yaml (project defaults and per-file ignores).
+    #[arg(long)]
+    pub no_config_file: bool,
+    /// Text output: only the findings (no tables, no summary line, no progress).
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say on standard error what is read and how long each stage takes.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Collector config files; several are merged in order like the collector's --config.
-    #[arg(required = true, value_name = "CONFIG")]
+    /// Collector config files, each checked on its own; a directory means every *.yaml/*.yml
+    /// file under it, `-` standard input. Use --config to merge files into one collector.
+    #[arg(value_name = "CONFIG", required_unless_present = "merged")]
     pub configs: Vec<PathBuf>,
+    /// Rewrite what can be rewritten safely (`=~`/`!~` to `IsMatch`) in place, after
+    /// showing the unified diff.
+    #[arg(long)]
+    pub fix: bool,
+    /// Only show the diff --fix would apply; change nothing.
+    #[arg(long)]
+    pub diff: bool,
     #[command(flatten)]
     pub config: ConfigArgs,
     #[command(flatten)]
@@ -82,8 +158,9 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct DryRunArgs {
-    /// Config files (*.yaml, *.yml) followed by capture files.
-    #[arg(required = true, value_name = "CONFIG|CAPTURE")]
+    /// Config files (*.yaml, *.yml, a directory of them, or `-`), each replayed on its own,
+    /// followed by capture files.
+    #[arg(value_name = "CONFIG|CAPTURE", required_unless_present = "merged")]
     pub files: Vec<PathBuf>,
     /// A capture to replay (repeatable). When given, every positional file is a config.
     #[arg(long = "capture", value_name = "FILE")]
@@ -93,8 +170,9 @@ pub struct DryRunArgs {
     pub capture_format: Option<CaptureFormatArg>,
     /// A drop rule matching more than this share of the spans it tests is a catch-all
     /// (1.0 = only rules matching every span).
-    #[arg(long, default_value_t = 1.0, value_name = "RATIO", value_parser = parse_ratio)]
-    pub max_match_ratio: f64,
+    /// [default: 1.0]
+    #[arg(long, value_name = "RATIO", value_parser = parse_ratio)]
+    pub max_match_ratio: Option<f64>,
     /// Write, per pipeline, what its exporters would receive as OTLP JSON lines to
     /// DIR/<pipeline id with / as _>.jsonl.
     #[arg(long, value_name = "DIR")]
@@ -116,9 +194,20 @@ pub struct InspectArgs {
     /// Skip content detection and decode every capture as this format.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub capture_format: Option<CaptureFormatArg>,
-    /// Output format (inspect supports text and json only).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+    pub format: InspectFormat,
+    /// When to use colour in text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `inspect` summarises data, it has no findings to annotate: only these two fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InspectFormat {
+    Text,
+    /// `{"schema": 1, "kind": "inspect", "tool": ..., ...}`.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -178,6 +267,19 @@ fn parse_set(s: &str) -> Result<(String, String), String> {
         return Err(format!("expected VAR=VALUE, got {s:?}"));
     }
     Ok((k.to_owned(), v.to_owned()))
+}
+
+fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
+    let (fmt, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected FMT=PATH (e.g. sarif=otelcheck.sarif), got {s:?}"))?;
+    let format = Format::from_str(fmt, true).map_err(|_| {
+        format!("unknown report format {fmt:?}: use text, json, sarif, junit, github or markdown")
+    })?;
+    if path.is_empty() {
+        return Err(format!("expected FMT=PATH, got {s:?} (no path)"));
+    }
+    Ok((format, PathBuf::from(path)))
 }
 
 fn parse_ratio(s: &str) -> Result<f64, String> {

@@ -2,8 +2,14 @@
 
 pub mod args;
 mod commands;
+mod docs;
+mod fix;
+mod inputs;
 mod output;
+mod project;
 mod replay_run;
+mod settings;
+mod suppress;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -47,5 +53,9 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Validate(a) => commands::validate(&a),
         Command::DryRun(a) => commands::dry_run(&a),
         Command::Inspect(a) => commands::inspect(&a),
+        Command::Rule(a) => docs::rule(&a),
+        Command::Rules(a) => docs::rules(&a),
+        Command::Completions(a) => docs::completions(a.shell),
+        Command::Man => docs::man(),
     }
 }

@@ -4,20 +4,25 @@
 use super::args::ColorChoice;
 use std::io::{IsTerminal, Write};
 
-pub fn use_color(choice: ColorChoice) -> bool {
+/// Where a rendering goes: colour depends on whether that stream is a terminal.
+#[derive(Debug, Clone, Copy)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+pub fn use_color(choice: ColorChoice, stream: Stream) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            let terminal = match stream {
+                Stream::Stdout => std::io::stdout().is_terminal(),
+                Stream::Stderr => std::io::stderr().is_terminal(),
+            };
+            terminal && std::env::var_os("NO_COLOR").is_none()
         }
     }
-}
-
-/// Write to stdout; a broken pipe is not an error worth reporting.
-pub fn emit(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 /// A fatal problem (exit 2): one paragraph on stderr.
@@ -44,4 +49,76 @@ pub fn append_step_summary(markdown: &str) -> std::io::Result<()> {
         .open(path)?;
     file.write_all(markdown.as_bytes())?;
     file.write_all(b"\n")
+}
+
+/// Write `text` to standard output. A closed pipe (`otelcheck ... | head`) is not an error;
+/// any other failure (a full disk, `/dev/full`) is, because the report is lost.
+pub fn write_stdout(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!(
+            "cannot write the report to standard output: {}",
+            super::inputs::io_reason(&e)
+        )),
+    }
+}
+
+/// Write `text` to `path` atomically: a temporary file beside it, then a rename, so a failed
+/// run never leaves a truncated report in place of a previous one. Paths that are not
+/// regular files (`/dev/stdout`, a FIFO, a device) are written directly: renaming over them
+/// would replace the device node.
+pub fn write_file(path: &std::path::Path, text: &str) -> Result<(), String> {
+    let fail = |e: &std::io::Error| {
+        format!(
+            "cannot write the report to {}: {}",
+            path.display(),
+            super::inputs::io_reason(e)
+        )
+    };
+    let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
+    if special {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| fail(&e))?;
+        return f
+            .write_all(text.as_bytes())
+            .and_then(|()| f.flush())
+            .map_err(|e| fail(&e));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| fail(&e))?;
+    tmp.persist(path).map_err(|e| fail(&e.error))?;
+    Ok(())
+}
+
+/// `--verbose` progress notes: one line on stderr.
+pub fn note(message: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "otelcheck: {message}");
+}
+
+/// Columns for text tables: `COLUMNS` when set, the terminal's width on a terminal, else 100
+/// (a CI log or a pipe has no width; 100 reads well in both).
+pub fn terminal_width() -> u16 {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.parse::<u16>().ok())
+    {
+        return n.max(40);
+    }
+    if std::io::stdout().is_terminal() {
+        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+            return w.max(40);
+        }
+    }
+    100
 }

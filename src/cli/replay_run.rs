@@ -3,13 +3,12 @@
 //! observers kept into report rows and findings.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::args::DryRunArgs;
-use super::output::fatal;
-use super::ExitStatus;
+use super::args::CaptureFormatArg;
 use crate::analyze::Analysis;
-use crate::diag::Diagnostic;
+use crate::capture::CaptureError;
+use crate::diag::{codes, Diagnostic, Location};
 use crate::engine::counts::Counts;
 use crate::engine::output::OutputWriter;
 use crate::engine::replay::{replay_files, CaptureOutcome};
@@ -24,21 +23,39 @@ pub struct DryRunOutcome {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Replay `paths` through the analysed config; `Err` is the exit status of a fatal error
-/// (already printed).
+/// How to replay one config (the command line, resolved for it).
+pub struct ReplayOpts<'a> {
+    pub max_match_ratio: f64,
+    /// `--write-output` for this config (a subdirectory when several configs run).
+    pub write_output: Option<&'a Path>,
+    pub no_progress: bool,
+    pub capture_format: Option<CaptureFormatArg>,
+}
+
+/// Why a replay could not complete (exit 2).
+pub enum ReplayError {
+    /// A capture could not be read or decoded: a finding about that file, so every report
+    /// format can carry it.
+    Capture(Box<Diagnostic>),
+    /// `--write-output` could not be written: a one-paragraph message.
+    Output(String),
+}
+
+/// Replay `paths` through the analysed config.
 pub fn replay_captures(
     analysis: &Analysis,
     paths: &[PathBuf],
-    a: &DryRunArgs,
-) -> Result<DryRunOutcome, ExitStatus> {
+    a: &ReplayOpts<'_>,
+) -> Result<DryRunOutcome, ReplayError> {
     let mut engine = Engine::new(analysis);
     let mut counts = Counts::for_engine(&engine);
-    let mut writer = match &a.write_output {
+    let mut writer = match a.write_output {
         Some(dir) => match OutputWriter::create(dir, &engine) {
             Ok(w) => Some(w),
             Err(e) => {
-                fatal(&format!("cannot write --write-output files: {e}"));
-                return Err(ExitStatus::Error);
+                return Err(ReplayError::Output(format!(
+                    "cannot write --write-output files: {e}"
+                )))
             }
         },
         None => None,
@@ -61,16 +78,14 @@ pub fn replay_captures(
     }
     let outcome = match result {
         Ok(o) => o,
-        Err(e) => {
-            // The temporary output files are dropped (deleted): nothing partial is published.
-            fatal(&e.to_string());
-            return Err(ExitStatus::Error);
-        }
+        // The temporary output files are dropped (deleted): nothing partial is published.
+        Err(e) => return Err(ReplayError::Capture(Box::new(capture_finding(&e)))),
     };
     if let Some(w) = writer {
         if let Err(e) = w.commit() {
-            fatal(&format!("cannot write --write-output files: {e}"));
-            return Err(ExitStatus::Error);
+            return Err(ReplayError::Output(format!(
+                "cannot write --write-output files: {e}"
+            )));
         }
     }
     let mut diagnostics =
@@ -85,6 +100,29 @@ pub fn replay_captures(
         pipelines: crate::report::rows::pipelines(&engine, &counts),
         diagnostics,
     })
+}
+
+/// A capture that cannot be read: a finding about the file (no made-up line), with the
+/// format hint only when the file exists (a missing file is not a format problem).
+pub fn capture_finding(e: &CaptureError) -> Diagnostic {
+    let at = e
+        .offset
+        .map(|o| format!(" at byte offset {o}"))
+        .unwrap_or_default();
+    let d = Diagnostic::error(
+        codes::INVALID_CAPTURE,
+        format!("cannot read capture {}{at}: {}", e.path, e.message),
+    )
+    .at(Location::file(e.path.as_str()));
+    if Path::new(&e.path).exists() {
+        d.with_help(
+            "captures are detected by content (DataDog v0.3/v0.4/v0.5 msgpack, OTLP protobuf or \
+             length-prefixed protobuf stream, OTLP JSON); if the file is one of these but detection \
+             picked the wrong one, pass --capture-format",
+        )
+    } else {
+        d.with_help("check the path (it is relative to the current directory)")
+    }
 }
 
 fn capture_info(c: &CaptureOutcome) -> CaptureInfo {

@@ -173,9 +173,32 @@ fn yaml_error(name: &Arc<str>, msg: &str) -> Diagnostic {
     let (loc, what) = parse_line_column(first)
         .map(|(l, c, rest)| (Location::new(name.clone(), l, c), rest))
         .unwrap_or_else(|| (Location::new(name.clone(), 1, 1), first));
+    let (what, help) = plain_yaml_reason(what);
     Diagnostic::error(codes::INVALID_CONFIG, format!("invalid YAML: {what}"))
         .at(loc)
-        .with_help("fix the YAML syntax at this position")
+        .with_help(help)
+}
+
+/// The YAML library's wording names its own API ("set DuplicateKeyPolicy in Options", "use
+/// from_str_multiple"), which means nothing to a user: say what is wrong with the file.
+fn plain_yaml_reason(what: &str) -> (String, &'static str) {
+    if let Some(rest) = what.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        return (
+            format!("duplicate key `{key}`: it appears twice in the same mapping"),
+            "keep one of the two keys; the collector refuses a config with a repeated key",
+        );
+    }
+    if what.starts_with("multiple YAML documents detected") {
+        return (
+            "the file holds several YAML documents (separated by `---`)".to_owned(),
+            "a collector config is one YAML document; merge them, or pass each as its own --config",
+        );
+    }
+    (what.to_owned(), "fix the YAML syntax at this position")
 }
 
 fn parse_line_column(s: &str) -> Option<(u32, u32, &str)> {

@@ -236,13 +236,20 @@ fn unknown_type(kind: ComponentKind, id: &ComponentId, loc: &Location) -> Diagno
         id.ty,
         id.to_string()
     );
+    // "an exporter", "an extension", "a receiver".
+    let kind_text = kind.to_string();
+    let article = if kind_text.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
     let help = match registry::suggest(kind, &id.ty) {
         Some(s) => format!(
-            "did you mean {s:?}? {:?} is not a {kind} of collector-contrib v0.156.0",
+            "did you mean {s:?}? {:?} is not {article} {kind} of collector-contrib v0.156.0",
             id.ty
         ),
         None => format!(
-            "{:?} is not a {kind} of collector-contrib v0.156.0; use a type the distribution ships",
+            "{:?} is not {article} {kind} of collector-contrib v0.156.0; use a type the distribution ships",
             id.ty
         ),
     };

@@ -27,6 +27,17 @@ impl Location {
         }
     }
 
+    /// The whole file, with no position inside it (an unreadable file, a capture): shown as
+    /// `file` alone rather than a made-up `file:1:1`. Line and column are 0.
+    pub fn file(file: impl Into<Arc<str>>) -> Self {
+        Self::new(file, 0, 0)
+    }
+
+    /// Whether this names a position inside the file (not just the file).
+    pub fn has_position(&self) -> bool {
+        self.line > 0
+    }
+
     /// The same file, `delta` columns further right on the same line.
     #[must_use]
     pub fn shifted(&self, line_delta: u32, column: u32) -> Self {
@@ -40,7 +51,11 @@ impl Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+        if self.has_position() {
+            write!(f, "{}:{}:{}", self.file, self.line, self.column)
+        } else {
+            f.write_str(&self.file)
+        }
     }
 }
 

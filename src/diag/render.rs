@@ -26,6 +26,13 @@ impl SourceMap {
         self.files.insert(name.into(), text.into());
     }
 
+    /// Add every file of `other` (files of independent configs have distinct names).
+    pub fn extend(&mut self, other: &SourceMap) {
+        for (k, v) in &other.files {
+            self.files.insert(k.clone(), v.clone());
+        }
+    }
+
     /// The whole text of `file`.
     pub fn text(&self, file: &str) -> Option<&str> {
         self.files.get(file).map(|t| &**t)
@@ -58,44 +65,121 @@ pub fn render_text(diag: &Diagnostic, sources: &SourceMap, color: bool) -> Strin
         "{sev_on}{}[{}]{off} {bold}{}{off}",
         diag.severity, diag.code, diag.message
     );
-    if let Some(loc) = &diag.location {
+    // Every continuation line (`|`, `=`) aligns with the gutter of the line number shown.
+    let gutter_width = diag
+        .location
+        .as_ref()
+        .map_or(2, |l| l.line.to_string().len().max(2));
+    let pad = " ".repeat(gutter_width);
+    if let Some(loc) = diag.location.as_ref().filter(|l| l.has_position()) {
         if let Some(src) = sources.line(&loc.file, loc.line) {
-            snippet(&mut out, loc.line, loc.column, src, (sev_on, dim, off));
+            snippet(&mut out, loc, src, gutter_width, (sev_on, dim, off));
         }
     }
     for label in &diag.labels {
         let _ = writeln!(
             out,
-            "   {dim}= note:{off} {}: {}",
+            "{pad} {dim}= note:{off} {}: {}",
             label.location, label.message
         );
     }
     for note in &diag.notes {
-        let _ = writeln!(out, "   {dim}= note:{off} {note}");
+        let _ = writeln!(out, "{pad} {dim}= note:{off} {note}");
     }
     if let Some(help) = &diag.help {
-        let _ = writeln!(out, "   {dim}= help:{off} {help}");
+        let _ = writeln!(out, "{pad} {dim}= help:{off} {help}");
     }
     out
 }
 
 fn snippet(
     out: &mut String,
-    line: u32,
-    column: u32,
+    loc: &super::Location,
     src: &str,
+    gutter_width: usize,
     (sev, dim, off): (&str, &str, &str),
 ) {
-    let gutter = line.to_string();
-    let pad = " ".repeat(gutter.len());
+    let pad = " ".repeat(gutter_width);
     let shown = src.trim_end();
     let _ = writeln!(out, "{dim}{pad} |{off}");
-    let _ = writeln!(out, "{dim}{gutter} |{off} {shown}");
+    let _ = writeln!(out, "{dim}{:>gutter_width$} |{off} {shown}", loc.line);
     // Columns are 1-based character positions; tabs are kept so the caret lines up.
+    let start = loc.column.saturating_sub(1) as usize;
     let lead: String = shown
         .chars()
-        .take(column.saturating_sub(1) as usize)
+        .take(start)
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
-    let _ = writeln!(out, "{dim}{pad} |{off} {lead}{sev}^{off}");
+    let carets = "^".repeat(token_len(shown, start));
+    let _ = writeln!(out, "{dim}{pad} |{off} {lead}{sev}{carets}{off}");
+}
+
+/// How many characters from `start` form the token a location points at: a quoted string up
+/// to its closing quote, an operator, or a run of word characters (a key, a path, a call's
+/// name). At least one, so the caret is never missing.
+fn token_len(line: &str, start: usize) -> usize {
+    let rest: Vec<char> = line.chars().skip(start).collect();
+    let Some(&first) = rest.first() else {
+        return 1;
+    };
+    let len = match first {
+        '"' | '\'' => {
+            let mut escaped = false;
+            rest.iter()
+                .enumerate()
+                .skip(1)
+                .find(|&(_, &c)| {
+                    let end = c == first && !escaped;
+                    escaped = c == '\\' && !escaped;
+                    end
+                })
+                .map_or(1, |(i, _)| i + 1)
+        }
+        c if is_word(c) => rest
+            .iter()
+            .take_while(|&&c| is_word(c) || c == '.' || c == '/')
+            .count(),
+        _ => rest
+            .iter()
+            .take_while(|&&c| "=!~<>".contains(c))
+            .count()
+            .max(1),
+    };
+    len.max(1)
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{codes, Diagnostic, Location};
+
+    #[test]
+    fn underlines_the_token_and_aligns_the_gutter() {
+        let mut sources = SourceMap::default();
+        sources.insert("c.yaml", "a:\n  - 'x =~ \"/.*\"'\n");
+        let d = Diagnostic::error(codes::NON_UPSTREAM_SYNTAX, "m")
+            .at(Location::new("c.yaml", 2, 8))
+            .with_help("h");
+        let text = render_text(&d, &sources, false);
+        assert_eq!(
+            text,
+            "c.yaml:2:8: error[non-upstream-syntax] m\n   |\n 2 |   - 'x =~ \"/.*\"'\n   |        ^^\n   = help: h\n"
+        );
+        assert_eq!(token_len("\"/.*\" x", 0), 5);
+        assert_eq!(token_len("filter/health:", 0), 13);
+    }
+
+    #[test]
+    fn a_file_level_location_has_no_position_or_snippet() {
+        let d =
+            Diagnostic::error(codes::INVALID_CONFIG, "cannot read").at(Location::file("x.yaml"));
+        assert_eq!(
+            render_text(&d, &SourceMap::default(), false),
+            "x.yaml: error[invalid-config] cannot read\n"
+        );
+    }
 }

@@ -54,10 +54,14 @@ fn rule_findings(
         && s.carriers >= MIN_EVIDENCE
         && s.carriers_matched as f64 >= ratio * s.carriers as f64;
     if all || carriers {
+        // Real counts and the ratio: with --max-match-ratio below 1 "all" would be false.
+        let pct = |n: u64, of: u64| 100.0 * n as f64 / of.max(1) as f64;
         let what = if all {
             format!(
-                "it matched {} of the {} spans it was evaluated on",
-                s.matched, s.evaluated
+                "it matched {} of the {} spans it was evaluated on ({:.1}%, at or above --max-match-ratio {ratio})",
+                s.matched,
+                s.evaluated,
+                pct(s.matched, s.evaluated)
             )
         } else {
             let keys: Vec<String> = rule
@@ -66,9 +70,11 @@ fn rule_findings(
                 .map(|k| format!("{:?}", k.key))
                 .collect();
             format!(
-                "it matched all {} spans that carry {} ({} spans evaluated in all)",
+                "it matched {} of the {} spans that carry {} ({:.1}%, at or above --max-match-ratio {ratio}; {} spans evaluated in all)",
+                s.carriers_matched,
                 s.carriers,
                 keys.join(", "),
+                pct(s.carriers_matched, s.carriers),
                 s.evaluated
             )
         };

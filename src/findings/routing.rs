@@ -33,16 +33,17 @@ pub fn routing_findings(
             }
             if engine.is_unrouted(kind) {
                 let wanted = receiver_type(kind);
+                let article = if wanted.starts_with('o') { "an" } else { "a" };
                 out.push(
                     Diagnostic::warning(
                         codes::UNROUTED_CAPTURE,
                         format!(
-                            "no traces pipeline has a `{wanted}` receiver, so the collector would never see {}; replaying it through every traces pipeline instead",
+                            "no traces pipeline has {article} `{wanted}` receiver, so the collector would never see {}; replaying it through every traces pipeline instead",
                             c.path
                         ),
                     )
                     .at_opt(first_pipeline.clone())
-                    .with_help(format!("add a `{wanted}` receiver to the pipeline that should take this traffic")),
+                    .with_help(unrouted_help(cfg, wanted, article)),
                 );
             }
         }
@@ -79,4 +80,30 @@ pub fn routing_findings(
         }
     }
     out
+}
+
+/// When a receiver of the right type exists (e.g. only in a metrics pipeline), say so instead
+/// of suggesting to add one.
+fn unrouted_help(cfg: &CollectorConfig, wanted: &str, article: &str) -> String {
+    let Some(rcv) = cfg.receivers.iter().find(|r| r.id.ty == wanted) else {
+        return format!(
+            "add {article} `{wanted}` receiver to the pipeline that should take this traffic"
+        );
+    };
+    let id = rcv.id.to_string();
+    let users: Vec<&str> = cfg
+        .pipelines
+        .iter()
+        .filter(|p| p.receivers.iter().any(|r| r.id.to_string() == id))
+        .map(|p| p.id_text.as_str())
+        .collect();
+    let used = if users.is_empty() {
+        String::from("defined but in no pipeline")
+    } else {
+        format!("used only by {}", users.join(", "))
+    };
+    format!(
+        "the `{id}` receiver is {used}: list it under `receivers` of the traces pipeline that \
+         should take this traffic"
+    )
 }

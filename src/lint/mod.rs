@@ -4,6 +4,7 @@
 //! function that maps byte offsets of that text back into the config file. Each rule lives in
 //! `rules/` with a doc comment saying what it flags, why, and how to fix it.
 
+pub mod reconcile;
 pub mod rules;
 
 use crate::diag::{Diagnostic, Location};

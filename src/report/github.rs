@@ -1,7 +1,7 @@
 //! `--format github`: GitHub Actions workflow commands (`::error file=…,line=…::message`), one
 //! per finding, so findings show as annotations on the pull request's diff.
 //!
-//! GitHub shows only a limited number of annotations per step, so each severity is capped at
+//! GitHub shows only 10 annotations of each level per step, so each level is capped at
 //! [`CAP`] and a final `::notice` says how many were left out (a silently truncated list reads
 //! as "that's all"). Values are escaped the way the Actions runner unescapes them: data
 //! escapes `%`, CR and LF; property values additionally `:` and `,`. This renderer only
@@ -11,8 +11,8 @@ use super::{Finding, Report};
 use crate::diag::Severity;
 use std::fmt::Write as _;
 
-/// Annotations per severity before the rest are only counted.
-pub const CAP: usize = 50;
+/// Annotations per level before the rest are only counted (GitHub shows 10 per step).
+pub const CAP: usize = 10;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -42,11 +42,17 @@ fn command(f: &Finding) -> String {
     let mut props: Vec<String> = Vec::new();
     if let Some(loc) = &f.location {
         props.push(format!("file={}", escape_property(&loc.file)));
-        props.push(format!("line={}", loc.line));
-        props.push(format!("col={}", loc.column));
+        if loc.has_position() {
+            props.push(format!("line={}", loc.line));
+            props.push(format!("col={}", loc.column));
+        }
     }
     props.push(format!("title={}", escape_property(f.code)));
     let mut message = f.message.clone();
+    for note in &f.notes {
+        message.push_str("\nnote: ");
+        message.push_str(note);
+    }
     if let Some(help) = &f.help {
         message.push_str("\nhelp: ");
         message.push_str(help);
@@ -68,7 +74,7 @@ fn command_name(s: Severity) -> &'static str {
 }
 
 fn left_out_notice(left_out: &[(Severity, usize)]) -> String {
-    let mut text = format!("otelcheck: annotations capped at {CAP} per severity; left out ");
+    let mut text = format!("otelcheck: GitHub shows {CAP} annotations per level; left out ");
     for (i, (severity, n)) in left_out.iter().enumerate() {
         if i > 0 {
             text.push_str(", ");
@@ -109,6 +115,7 @@ mod tests {
 
     fn finding(severity: Severity, message: &str, file: &str) -> Finding {
         Finding {
+            config: None,
             code: "catch-all-rule",
             severity,
             message: message.into(),
@@ -156,9 +163,9 @@ mod tests {
     #[test]
     fn caps_each_severity_and_says_how_many_were_left_out() {
         let mut report = Report::new(vec![]);
-        report.findings = (0..53)
+        report.findings = (0..13)
             .map(|_| finding(Severity::Error, "e", "c.yaml"))
-            .chain((0..51).map(|_| finding(Severity::Warning, "w", "c.yaml")))
+            .chain((0..11).map(|_| finding(Severity::Warning, "w", "c.yaml")))
             .chain((0..3).map(|_| finding(Severity::Info, "i", "c.yaml")))
             .collect();
         let out = render(&report);

@@ -6,12 +6,18 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-pub fn render(s: &Summary) -> String {
+/// `color` makes each capture's heading bold (only ever on for a terminal).
+pub fn render(s: &Summary, color: bool) -> String {
+    let (bold, off) = if color {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
     let mut out = String::new();
     for c in &s.captures {
         let _ = writeln!(
             out,
-            "{}: {} (receiver `{}`), {} payload(s), {} trace(s), {} span(s)",
+            "{bold}{}{off}: {} (receiver `{}`), {} payload(s), {} trace(s), {} span(s)",
             c.path, c.format, c.receiver, c.payloads, c.traces, c.spans
         );
         out.push_str(&counts("service", &c.services));

@@ -1,8 +1,7 @@
 //! `--format junit`: JUnit XML (via `quick-junit`) for CI systems that chart test reports.
 //!
-//! One test suite per command run. One test case per distinct (code, location): findings
-//! that share both are one case with their messages joined, so a case name stays unique and
-//! stable across runs. A case fails when its severity is at or above the `--fail-on`
+//! One test suite per command run. One test case per finding (two findings at one location
+//! are two cases; a `#2` suffix keeps their names unique and stable across runs). A case fails when its severity is at or above the `--fail-on`
 //! threshold, matching the exit code; findings below it are passing cases whose output
 //! carries the message, so nothing is hidden. A dry run adds one passing case per replayed
 //! pipeline, so a clean run still shows what was checked.
@@ -17,8 +16,17 @@ pub fn render(report: &Report, command: &str, fail_on: Severity) -> String {
     for p in &report.pipelines {
         suite.add_test_case(pipeline_case(p));
     }
-    for group in group_findings(&report.findings) {
-        suite.add_test_case(finding_case(&group, fail_on));
+    let mut seen: Vec<String> = Vec::new();
+    for f in &report.findings {
+        let base = case_name(f.code, f.location.as_ref());
+        let n = seen.iter().filter(|s| **s == base).count();
+        seen.push(base.clone());
+        let name = if n == 0 {
+            base
+        } else {
+            format!("{base} #{}", n + 1)
+        };
+        suite.add_test_case(finding_case(f, name, fail_on));
     }
     let mut junit = quick_junit::Report::new("otelcheck");
     junit.add_test_suite(suite);
@@ -51,56 +59,26 @@ fn pipeline_case(p: &PipelineReport) -> TestCase {
     case
 }
 
-/// Findings with the same code and location, in first-seen order.
-fn group_findings(findings: &[Finding]) -> Vec<Vec<&Finding>> {
-    let mut groups: Vec<Vec<&Finding>> = Vec::new();
-    for f in findings {
-        let same = |g: &&mut Vec<&Finding>| {
-            g.first()
-                .is_some_and(|first| first.code == f.code && first.location == f.location)
-        };
-        match groups.iter_mut().find(|g| same(g)) {
-            Some(g) => g.push(f),
-            None => groups.push(vec![f]),
-        }
-    }
-    groups
-}
-
-fn finding_case(group: &[&Finding], fail_on: Severity) -> TestCase {
-    let severity = group
-        .iter()
-        .map(|f| f.severity)
-        .max()
-        .unwrap_or(Severity::Info);
-    let (code, location) = group
-        .first()
-        .map(|f| (f.code, f.location.as_ref()))
-        .unwrap_or_default();
-    let details = group
-        .iter()
-        .map(|f| details(f))
-        .collect::<Vec<_>>()
-        .join("\n\n");
-    let status = if severity >= fail_on {
+fn finding_case(f: &Finding, name: String, fail_on: Severity) -> TestCase {
+    let details = details(f);
+    let status = if f.severity >= fail_on {
         let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-        let first_message = group.first().map(|f| f.message.as_str()).unwrap_or("");
-        s.set_message(first_message)
-            .set_type(severity.as_str())
+        s.set_message(f.message.as_str())
+            .set_type(f.severity.as_str())
             .set_description(details.clone());
         s
     } else {
         TestCaseStatus::success()
     };
-    let mut case = TestCase::new(case_name(code, location), status);
-    case.set_classname(format!("otelcheck.{code}"));
-    case.set_system_out(format!("{severity}: {details}\n"));
+    let mut case = TestCase::new(name, status);
+    case.set_classname(format!("otelcheck.{}", f.code));
+    case.set_system_out(format!("{}: {details}\n", f.severity));
     case
 }
 
 fn case_name(code: &str, location: Option<&JsonLocation>) -> String {
     match location {
-        Some(l) => format!("{code} at {}:{}:{}", l.file, l.line, l.column),
+        Some(l) => format!("{code} at {l}"),
         None => code.to_owned(),
     }
 }
@@ -124,6 +102,7 @@ mod tests {
 
     fn finding(code: &'static str, severity: Severity, line: u32) -> Finding {
         Finding {
+            config: None,
             code,
             severity,
             message: format!("{code} <&> here"),
@@ -157,14 +136,18 @@ mod tests {
         let junit = parsed(&xml);
         let suite = &junit.test_suites[0];
         assert_eq!(suite.name.as_str(), "otelcheck validate");
-        assert_eq!(suite.test_cases.len(), 2, "same code+location is one case");
-        assert_eq!(suite.failures, 1);
+        assert_eq!(suite.test_cases.len(), 3, "one case per finding");
+        assert_eq!(suite.failures, 2);
+        assert_eq!(
+            suite.test_cases[1].name.as_str(),
+            "catch-all-rule at c.yaml:22:3 #2"
+        );
         assert_eq!(
             suite.test_cases[0].name.as_str(),
             "catch-all-rule at c.yaml:22:3"
         );
         assert!(matches!(
-            suite.test_cases[1].status,
+            suite.test_cases[2].status,
             TestCaseStatus::Success { .. }
         ));
         assert!(xml.contains("&lt;&amp;&gt;"), "message is XML-escaped");
@@ -173,20 +156,23 @@ mod tests {
     #[test]
     fn fail_on_warning_makes_warnings_fail() {
         let junit = parsed(&render(&sample(), "validate", Severity::Warning));
-        assert_eq!(junit.test_suites[0].failures, 2);
+        assert_eq!(junit.test_suites[0].failures, 3);
     }
 
     #[test]
     fn pipelines_are_passing_cases() {
         let mut report = Report::new(vec![]);
-        report.pipelines = vec![PipelineReport {
-            id: "traces/x".into(),
-            spans_in: 10,
-            spans_out: 7,
-            services_in: vec![],
-            services_out: vec![],
-            processors: vec![],
-            exporters: vec![],
+        report.pipelines = vec![crate::report::ConfigPipeline {
+            config: None,
+            pipeline: PipelineReport {
+                id: "traces/x".into(),
+                spans_in: 10,
+                spans_out: 7,
+                services_in: vec![],
+                services_out: vec![],
+                processors: vec![],
+                exporters: vec![],
+            },
         }];
         let junit = parsed(&render(&report, "dry-run", Severity::Error));
         let case = &junit.test_suites[0].test_cases[0];

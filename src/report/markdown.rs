@@ -133,7 +133,7 @@ fn findings(severity: Severity, group: &[&Finding]) -> String {
         let at = f
             .location
             .as_ref()
-            .map(|l| format!("{} ", code(&format!("{}:{}:{}", l.file, l.line, l.column))))
+            .map(|l| format!("{} ", code(&l.to_string())))
             .unwrap_or_default();
         let _ = writeln!(out, "- {at}**{}**: {}", f.code, one_line(&f.message));
         for note in &f.notes {

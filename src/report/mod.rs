@@ -3,6 +3,7 @@
 //! Field names are the JSON contract of `shared/spec/cli.md` (`"schema": 1`): add fields
 //! freely, never rename or drop one.
 
+pub mod accounting;
 pub mod github;
 pub mod inspect;
 pub mod json;
@@ -24,10 +25,38 @@ pub struct Report {
     pub tool: Tool,
     pub configs: Vec<String>,
     pub captures: Vec<CaptureInfo>,
-    pub pipelines: Vec<PipelineReport>,
+    pub pipelines: Vec<ConfigPipeline>,
     pub findings: Vec<Finding>,
-    /// `pass` or `fail` (fail = something at or above the --fail-on threshold).
+    pub summary: Summary,
+    /// `pass`, `fail` (something at or above the --fail-on threshold) or `error` (could not
+    /// run: the findings say why).
     pub verdict: &'static str,
+}
+
+/// Counts over the findings kept, plus how many were suppressed (so none vanish silently).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub suppressed: usize,
+}
+
+/// A pipeline's report with the config it belongs to (several independent configs can be
+/// checked in one run). Serialised flat: `{"config": ..., "id": ..., ...}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConfigPipeline {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+    #[serde(flatten)]
+    pub pipeline: PipelineReport,
+}
+
+impl std::ops::Deref for ConfigPipeline {
+    type Target = PipelineReport;
+    fn deref(&self) -> &PipelineReport {
+        &self.pipeline
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -94,11 +123,36 @@ pub struct RuleReport {
 /// One example span (ids in hex, service, name).
 pub use crate::processors::api::Example;
 
+/// `line`/`column` are absent when the finding is about a whole file (e.g. it cannot be read).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct JsonLocation {
     pub file: String,
+    #[serde(skip_serializing_if = "is_zero")]
     pub line: u32,
+    #[serde(skip_serializing_if = "is_zero")]
     pub column: u32,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl JsonLocation {
+    /// Whether this names a position inside the file (not just the file).
+    pub fn has_position(&self) -> bool {
+        self.line > 0
+    }
+}
+
+impl std::fmt::Display for JsonLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.has_position() {
+            write!(f, "{}:{}:{}", self.file, self.line, self.column)
+        } else {
+            f.write_str(&self.file)
+        }
+    }
 }
 
 impl From<&Location> for JsonLocation {
@@ -113,6 +167,9 @@ impl From<&Location> for JsonLocation {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
+    /// The config this finding belongs to (absent for findings about captures or the run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
     pub code: &'static str,
     pub severity: Severity,
     pub message: String,
@@ -132,6 +189,7 @@ impl From<&Diagnostic> for Finding {
                 .map(|l| format!("{}: {}", l.location, l.message)),
         );
         Self {
+            config: None,
             code: d.code,
             severity: d.severity,
             message: d.message.clone(),
@@ -151,14 +209,28 @@ impl Report {
             captures: Vec::new(),
             pipelines: Vec::new(),
             findings: Vec::new(),
+            summary: Summary::default(),
             verdict: "pass",
         }
     }
 
-    /// Set the verdict from the findings and the failure threshold; returns whether it failed.
-    pub fn decide(&mut self, fail_on: Severity) -> bool {
+    /// Set the summary counts and the verdict from the findings and the failure threshold;
+    /// returns whether it failed. `suppressed` is how many findings were filtered out.
+    pub fn decide(&mut self, fail_on: Severity, suppressed: usize) -> bool {
+        let count = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
+        self.summary = Summary {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+            suppressed,
+        };
         let failed = self.findings.iter().any(|f| f.severity >= fail_on);
         self.verdict = if failed { "fail" } else { "pass" };
         failed
+    }
+
+    /// Mark the run as one that could not complete (exit 2); the findings say why.
+    pub fn set_error(&mut self) {
+        self.verdict = "error";
     }
 }

@@ -57,11 +57,23 @@ fn used_codes(findings: &[Finding]) -> Vec<&'static str> {
     out
 }
 
+/// A rule's metadata, from the code table: what code-scanning viewers show beside a result.
 fn rule(code: &str) -> Value {
+    let Some(doc) = codes::lookup(code) else {
+        return json!({ "id": code, "name": code, "shortDescription": { "text": "an otelcheck finding" } });
+    };
+    let help_text = format!("Example:\n{}\n\nFix: {}", doc.example, doc.fix);
+    let help_markdown = format!(
+        "{}\n\nExample:\n\n```yaml\n{}\n```\n\n**Fix:** {}\n\nRun `otelcheck rule {}` for more.",
+        doc.why, doc.example, doc.fix, doc.code
+    );
     json!({
         "id": code,
         "name": code,
-        "shortDescription": { "text": describe(code) },
+        "shortDescription": { "text": doc.summary },
+        "fullDescription": { "text": doc.why },
+        "help": { "text": help_text, "markdown": help_markdown },
+        "defaultConfiguration": { "level": level(doc.severity) },
     })
 }
 
@@ -75,15 +87,14 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
         obj.insert("ruleIndex".into(), json!(i));
     }
     if let (Some(loc), Some(obj)) = (&f.location, r.as_object_mut()) {
+        let mut physical = json!({ "artifactLocation": { "uri": file_uri(&loc.file) } });
+        // A finding about a whole file (it cannot be read) has no region: none is made up.
+        if loc.has_position() {
+            physical["region"] = json!({ "startLine": loc.line, "startColumn": loc.column.max(1) });
+        }
         obj.insert(
             "locations".into(),
-            json!([{
-                "physicalLocation": {
-                    "artifactLocation": { "uri": file_uri(&loc.file) },
-                    // SARIF regions are 1-based like ours; 0 would be invalid, so clamp.
-                    "region": { "startLine": loc.line.max(1), "startColumn": loc.column.max(1) },
-                }
-            }]),
+            json!([{ "physicalLocation": physical }]),
         );
     }
     r
@@ -127,30 +138,6 @@ fn file_uri(path: &str) -> String {
     out
 }
 
-/// One line per finding code: what it means, for the rule list of code-scanning viewers.
-pub fn describe(code: &str) -> &'static str {
-    match code {
-        codes::INVALID_OTTL => "OTTL the collector's parser would reject",
-        codes::NON_UPSTREAM_SYNTAX => "syntax otelcheck accepts but the collector does not",
-        codes::CATCH_ALL_RULE => "a drop or sample rule that matches every span it tests",
-        codes::SERVICE_LOST => "a service in the capture has no span left after a pipeline",
-        codes::PIPELINE_DROPS_EVERYTHING => "a pipeline exports no span from a non-empty capture",
-        codes::DEAD_RULE => "a rule that matched no span",
-        codes::UNKNOWN_COMPONENT => "a component type the collector does not know",
-        codes::UNDEFINED_COMPONENT => "a pipeline names a component that is not defined",
-        codes::UNUSED_COMPONENT => "a component defined but used by no pipeline",
-        codes::UNSUPPORTED_COMPONENT => "a component otelcheck cannot emulate; spans pass through",
-        codes::EVALUATION_ERROR => "a rule raised errors on some spans",
-        codes::SENSITIVE_DATA_EXPORTED => "exported spans still carry values that look sensitive",
-        codes::INVALID_CONFIG => "a file that is not a readable collector config",
-        codes::INVALID_SETTING => "component settings the collector rejects",
-        codes::INVALID_PIPELINE => "pipeline wiring the collector rejects",
-        codes::UNSET_VARIABLE => "an ${env:VAR} reference to a variable that is not set",
-        codes::UNROUTED_CAPTURE => "a capture that reaches no pipeline of its kind",
-        _ => "an otelcheck finding",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +145,7 @@ mod tests {
 
     fn finding(code: &'static str, severity: Severity, at: Option<(u32, u32)>) -> Finding {
         Finding {
+            config: None,
             code,
             severity,
             message: format!("{code} here"),
@@ -201,12 +189,12 @@ mod tests {
             .map(|r| r.iter().filter_map(|r| r["id"].as_str()).collect())
             .unwrap_or_default();
         assert_eq!(ids, ["catch-all-rule", "dead-rule", "unrouted-capture"]);
-        assert_eq!(
-            rules[0]["shortDescription"]["text"],
-            describe(codes::CATCH_ALL_RULE)
-        );
-        // Every contract code has its own description, not the fallback.
-        assert_ne!(describe(codes::SENSITIVE_DATA_EXPORTED), describe("nope"));
+        let doc = codes::lookup(codes::CATCH_ALL_RULE).map(|d| d.summary);
+        assert_eq!(rules[0]["shortDescription"]["text"].as_str(), doc);
+        assert!(rules[0]["fullDescription"]["text"].as_str().is_some());
+        assert!(rules[0]["help"]["markdown"]
+            .as_str()
+            .is_some_and(|h| h.contains("Fix")));
     }
 
     #[test]

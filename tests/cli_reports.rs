@@ -1,0 +1,284 @@
+//! End-to-end: machine reports are complete documents in every case — several from one run
+//! (`--report FMT=PATH`), for runs that could not complete (exit 2), and when a report cannot
+//! be written. JSON is checked against the shipped schema (`docs/report.schema.json`), SARIF
+//! against the official SARIF 2.1.0 schema, JUnit with a JUnit reader.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+const BROKEN: &str = "fixtures/seed/broken.yaml";
+const FIXED: &str = "fixtures/seed/fixed.yaml";
+const CAPTURE: &str = "fixtures/captures/orders-ddtrace-py-v04.msgpack";
+const BAD_YAML: &str = "fixtures/validate/bad-yaml.yaml";
+
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_otelcheck"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("DEPLOY_ENV")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .expect("the otelcheck binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn schema(path: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join(path)).expect("schema file");
+    let value: Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::validator_for(&value).expect("schema compiles")
+}
+
+fn assert_valid(validator: &jsonschema::Validator, doc: &Value, what: &str) {
+    let errors: Vec<String> = validator
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{what}: {errors:#?}\n{doc:#}");
+}
+
+fn report_schema() -> jsonschema::Validator {
+    schema("docs/report.schema.json")
+}
+
+fn sarif_schema() -> jsonschema::Validator {
+    schema("tests/schemas/sarif-schema-2.1.0.json")
+}
+
+fn junit(xml: &str) -> quick_junit::Report {
+    quick_junit::Report::deserialize_from_str(xml).unwrap_or_else(|e| panic!("{e}\n{xml}"))
+}
+
+#[test]
+fn a_fatal_error_is_a_valid_document_in_every_format() {
+    // json
+    let r = otelcheck(&["validate", BAD_YAML, "--format", "json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let doc = json(&r);
+    assert_valid(&report_schema(), &doc, "json");
+    assert_eq!(doc["verdict"], "error");
+    assert_eq!(doc["findings"][0]["code"], "invalid-config");
+    assert!(doc["findings"][0]["location"]["line"]
+        .as_u64()
+        .is_some_and(|l| l > 0));
+    assert_eq!(doc["summary"]["errors"], 1);
+    // The human reason still reaches the terminal, once, without a doubled severity.
+    assert!(r.stderr.contains("error[invalid-config]"), "{}", r.stderr);
+    assert!(!r.stderr.contains("otelcheck: error:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(" | "),
+        "YAML errors show a snippet: {}",
+        r.stderr
+    );
+
+    // sarif
+    let r = otelcheck(&["validate", BAD_YAML, "--format", "sarif"]);
+    assert_eq!(r.code, 2);
+    let doc = json(&r);
+    assert_valid(&sarif_schema(), &doc, "sarif");
+    let result = &doc["runs"][0]["results"][0];
+    assert_eq!(result["level"], "error");
+    assert_eq!(result["ruleId"], "invalid-config");
+    assert!(result["locations"][0]["physicalLocation"]["region"]["startLine"].is_u64());
+
+    // junit
+    let r = otelcheck(&["validate", BAD_YAML, "--format", "junit"]);
+    assert_eq!(r.code, 2);
+    let report = junit(&r.stdout);
+    assert_eq!(report.test_suites[0].failures, 1, "{}", r.stdout);
+
+    // github and markdown
+    let r = otelcheck(&["validate", BAD_YAML, "--format", "github"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stdout
+            .starts_with("::error file=fixtures/validate/bad-yaml.yaml,line="),
+        "{}",
+        r.stdout
+    );
+    let r = otelcheck(&["validate", BAD_YAML, "--format", "markdown"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.contains("invalid-config"), "{}", r.stdout);
+}
+
+#[test]
+fn an_unreadable_capture_is_a_finding_about_that_file() {
+    let r = otelcheck(&["dry-run", FIXED, "no/such.msgpack", "--format", "sarif"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let doc = json(&r);
+    assert_valid(&sarif_schema(), &doc, "sarif");
+    let result = &doc["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "invalid-capture");
+    let loc = &result["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "no/such.msgpack");
+    assert!(loc.get("region").is_none(), "no made-up line: {loc}");
+    // A missing file is not a format problem: no --capture-format hint.
+    assert!(!r.stderr.contains("--capture-format"), "{}", r.stderr);
+
+    let r = otelcheck(&["dry-run", FIXED, "no/such.msgpack", "--format", "json"]);
+    let doc = json(&r);
+    assert_valid(&report_schema(), &doc, "json");
+    assert_eq!(
+        doc["findings"][0]["location"],
+        serde_json::json!({"file": "no/such.msgpack"})
+    );
+}
+
+#[test]
+fn an_unreadable_config_has_no_made_up_position() {
+    let r = otelcheck(&["validate", "no/such.yaml"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with("no/such.yaml: error[invalid-config]"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains(":1:1"), "{}", r.stderr);
+}
+
+#[test]
+fn several_reports_come_from_one_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let at = |name: &str| dir.path().join(name).display().to_string();
+    let (sarif, xml, js) = (at("o.sarif"), at("o.xml"), at("o.json"));
+    let r = otelcheck(&[
+        "dry-run",
+        BROKEN,
+        CAPTURE,
+        "--format",
+        "github",
+        "--report",
+        &format!("sarif={sarif}"),
+        "--report",
+        &format!("junit={xml}"),
+        "--report",
+        &format!("json={js}"),
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("::error "),
+        "github on stdout: {}",
+        r.stdout
+    );
+    let read = |p: &str| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let sarif_doc: Value = serde_json::from_str(&read(&sarif)).expect("sarif is JSON");
+    assert_valid(&sarif_schema(), &sarif_doc, "sarif");
+    let json_doc: Value = serde_json::from_str(&read(&js)).expect("json");
+    assert_valid(&report_schema(), &json_doc, "json");
+    assert_eq!(json_doc["verdict"], "fail");
+    // One JUnit case per finding, plus one per pipeline.
+    let findings = json_doc["findings"].as_array().map_or(0, Vec::len);
+    let pipelines = json_doc["pipelines"].as_array().map_or(0, Vec::len);
+    let report = junit(&read(&xml));
+    assert_eq!(report.test_suites[0].test_cases.len(), findings + pipelines);
+    // No temporary file is left beside the reports.
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .collect();
+    assert_eq!(left.len(), 3, "{left:?}");
+}
+
+#[test]
+fn sarif_rules_carry_the_code_documentation() {
+    let r = otelcheck(&["validate", BROKEN, "--format", "sarif"]);
+    let doc = json(&r);
+    assert_valid(&sarif_schema(), &doc, "sarif");
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!rules.is_empty());
+    for rule in rules {
+        assert!(
+            rule["fullDescription"]["text"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty()),
+            "{rule}"
+        );
+        assert!(
+            rule["help"]["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("Fix:")),
+            "{rule}"
+        );
+    }
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_exit_2_naming_the_path() {
+    let r = otelcheck(&["validate", FIXED, "--report", "json=no/such/dir/out.json"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("no/such/dir/out.json"), "{}", r.stderr);
+
+    if Path::new("/dev/full").exists() {
+        let r = otelcheck(&["validate", FIXED, "--report", "json=/dev/full"]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains("/dev/full"), "{}", r.stderr);
+        // Standard output on a full device.
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let out = Command::new(env!("CARGO_BIN_EXE_otelcheck"))
+            .args(["validate", FIXED, "--format", "json"])
+            .current_dir(root())
+            .stdout(full)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("standard output"), "{stderr}");
+    }
+}
+
+#[test]
+fn dry_run_json_follows_the_shipped_schema() {
+    let r = otelcheck(&["dry-run", FIXED, CAPTURE, "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = json(&r);
+    assert_valid(&report_schema(), &doc, "json");
+    assert_eq!(doc["pipelines"][0]["config"], FIXED);
+}
+
+#[test]
+fn github_annotations_are_capped_at_ten_per_level_and_keep_notes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut yaml =
+        String::from("receivers:\n  otlp:\n    protocols:\n      grpc: {}\nprocessors:\n");
+    for i in 0..12 {
+        yaml.push_str(&format!("  batch/b{i}: {{}}\n"));
+    }
+    yaml.push_str("exporters:\n  debug: {}\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n");
+    std::fs::write(dir.path().join("c.yaml"), yaml).expect("write");
+    let r = run_in(dir.path(), &["validate", "c.yaml", "--format", "github"]);
+    let warnings = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::warning "))
+        .count();
+    assert_eq!(warnings, 10, "{}", r.stdout);
+    let last = r.stdout.lines().last().unwrap_or_default();
+    assert!(last.contains("left out 2 warnings"), "{last}");
+
+    // The closest keys of a rule that is dead in the capture are a note: they stay in the
+    // annotation (here on the seed rule's catch-all finding, which tells its whole story).
+    let r = otelcheck(&["dry-run", BROKEN, CAPTURE, "--format", "github"]);
+    let rule = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("title=catch-all-rule"))
+        .unwrap_or_default();
+    assert!(rule.contains("%0Anote: attribute"), "{rule}");
+    assert!(
+        rule.contains("closest keys that do occur: http.route"),
+        "{rule}"
+    );
+}
