@@ -44,6 +44,7 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
     let mut processors = BTreeMap::new();
     if let Some(cfg) = &config {
         diagnostics.extend(check_wiring(cfg));
+        diagnostics.extend(crate::lint::lint_config(cfg));
         for comp in &cfg.processors {
             let built_for = signals_using(cfg, &comp.id);
             let (settings, mut d) = decode_processor(&comp.id.ty, &comp.settings, &built_for);

@@ -27,3 +27,6 @@ pub const INVALID_PIPELINE: &str = "invalid-pipeline";
 pub const UNSET_VARIABLE: &str = "unset-variable";
 /// A capture that reaches no pipeline of its kind.
 pub const UNROUTED_CAPTURE: &str = "unrouted-capture";
+/// A `filter` processor in a pipeline of a signal it has no rules for (only `metrics:` rules in
+/// a traces pipeline): the collector accepts it and it passes everything.
+pub const FILTER_WRONG_SIGNAL: &str = "filter-wrong-signal";

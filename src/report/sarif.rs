@@ -147,6 +147,7 @@ pub fn describe(code: &str) -> &'static str {
         codes::INVALID_PIPELINE => "pipeline wiring the collector rejects",
         codes::UNSET_VARIABLE => "an ${env:VAR} reference to a variable that is not set",
         codes::UNROUTED_CAPTURE => "a capture that reaches no pipeline of its kind",
+        codes::FILTER_WRONG_SIGNAL => "a filter with no rules for the signal of its pipeline",
         _ => "an otelcheck finding",
     }
 }
