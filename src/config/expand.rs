@@ -42,10 +42,16 @@ impl Env<'_> {
 
 /// Expand every string value under `node` in place. Warnings (unset variables) and errors
 /// (unsupported schemes, bad names) are pushed to `diags`.
-pub fn expand_tree(node: &mut Node, env: &Env<'_>, diags: &mut Vec<Diagnostic>) {
+/// Returns `(reference, value)` for every variable read, so that reports can mask values.
+pub fn expand_tree(
+    node: &mut Node,
+    env: &Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, String)> {
     let mut budget = Budget::default();
     expand_node(node, env, diags, 0, &mut budget);
     unescape_dollars(node);
+    budget.values
 }
 
 /// Largest value one reference chain may expand to.
@@ -62,6 +68,8 @@ struct Budget {
     bytes: usize,
     nodes: usize,
     spent: bool,
+    /// `(${env:NAME}, value)` of each variable read.
+    values: Vec<(String, String)>,
 }
 
 impl Budget {
@@ -104,10 +112,12 @@ fn expand_node(
     match &mut node.kind {
         NodeKind::Str(s) => {
             let loc = node.loc.clone();
+            let written = s.clone();
             let mut ctx = Ctx {
                 env,
                 loc: &loc,
                 diags,
+                values: &mut budget.values,
             };
             let Some(kind) = expand_value(s, &mut ctx) else {
                 return;
@@ -123,6 +133,7 @@ fn expand_node(
             }
             node.kind = kind;
             node.offset = None;
+            node.written = Some(written);
             relocate(node, &loc);
             if nested && depth < MAX_NESTING {
                 expand_node(node, env, diags, depth + 1, budget);
@@ -149,6 +160,7 @@ struct Ctx<'a, 'b> {
     env: &'a Env<'a>,
     loc: &'b Location,
     diags: &'b mut Vec<Diagnostic>,
+    values: &'b mut Vec<(String, String)>,
 }
 
 /// What a reference expanded to.
@@ -304,7 +316,10 @@ fn env_provider(opaque: &str, ctx: &mut Ctx<'_, '_>) -> Result<Retrieved, String
         ));
     }
     let value = match (ctx.env.get(name), default) {
-        (Some(v), _) => v.to_owned(),
+        (Some(v), _) => {
+            ctx.values.push((format!("${{env:{name}}}"), v.to_owned()));
+            v.to_owned()
+        }
         (None, Some("")) => return Ok(Retrieved::Text(String::new())),
         (None, Some(d)) => d.to_owned(),
         (None, None) => {
