@@ -73,9 +73,7 @@ fn within_copies(node: &Ast, mut n: u32) -> bool {
             if m > n {
                 return false;
             }
-            if m > 0 {
-                n /= m;
-            }
+            n = n.checked_div(m).unwrap_or(n);
         }
     }
     children(node).all(|c| within_copies(c, n))
