@@ -122,6 +122,7 @@ fn minimal(file: &Arc<str>, text: &str, id: &str, block: Node, signals: &[Signal
         sources,
         root,
         warnings: Vec::new(),
+        expanded_values: Vec::new(),
     }
 }
 

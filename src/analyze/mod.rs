@@ -41,6 +41,7 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
     let mut processors = BTreeMap::new();
     if let Some(cfg) = &config {
         diagnostics.extend(check_wiring(cfg));
+        diagnostics.extend(crate::lint::lint_config(cfg));
         for comp in &cfg.processors {
             let built_for = signals_using(cfg, &comp.id);
             let (settings, mut d) = decode_processor(&comp.id.ty, &comp.settings, &built_for);
@@ -66,6 +67,7 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
             );
         }
     }
+    mask_expanded_values(&mut diagnostics, &loaded.expanded_values);
     diag::sort(&mut diagnostics);
     diagnostics.dedup();
     Analysis {
@@ -73,6 +75,31 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
         config,
         processors,
         diagnostics,
+    }
+}
+
+/// No environment value reaches a report: wherever a message quotes a value a `${env:NAME}`
+/// reference expanded to (an `invalid-setting` echoing a bad value, an OTTL error quoting a
+/// token), the reference is shown instead. Values under 3 characters are left alone: masking
+/// `1` or `a` everywhere would garble every message and hide nothing worth hiding.
+fn mask_expanded_values(diagnostics: &mut [Diagnostic], values: &[(String, String)]) {
+    let mut values: Vec<&(String, String)> = values.iter().filter(|(_, v)| v.len() >= 3).collect();
+    // Longest first, so a value containing another is masked whole.
+    values.sort_by_key(|(_, v)| std::cmp::Reverse(v.len()));
+    let mask = |text: &mut String| {
+        for (reference, value) in &values {
+            if text.contains(value.as_str()) {
+                *text = text.replace(value.as_str(), reference);
+            }
+        }
+    };
+    for d in diagnostics {
+        mask(&mut d.message);
+        if let Some(help) = &mut d.help {
+            mask(help);
+        }
+        d.notes.iter_mut().for_each(&mask);
+        d.labels.iter_mut().for_each(|l| mask(&mut l.message));
     }
 }
 

@@ -51,7 +51,8 @@ pub fn ottl_diagnostic(e: &OttlError, loc: &Locator<'_>, what: &str, text: &str)
             let help = e.help.clone().unwrap_or_else(|| {
                 "fix the OTTL so the collector accepts it; see pkg/ottl/LANGUAGE.md for the grammar".into()
             });
-            Diagnostic::error(codes::INVALID_OTTL, format!("unable to parse OTTL {what} {text:?}: {}", e.message))
+            let shown = loc.node.written.as_deref().unwrap_or(text);
+            Diagnostic::error(codes::INVALID_OTTL, format!("unable to parse OTTL {what} {shown:?}: {}", e.message))
                 .at(location)
                 .with_help(help)
         }
@@ -118,7 +119,8 @@ pub fn plan_condition(
         locate: &locate,
     }));
     Some(RulePlan {
-        text: text.to_owned(),
+        // Reports show the rule as written (`${env:...}` unexpanded), never its value.
+        text: node.written.clone().unwrap_or_else(|| text.to_owned()),
         location: loc.at(ast::Span::new(0, 0)),
         context,
         mode,

@@ -9,6 +9,10 @@
 //! * A reference that is the whole value takes the YAML type of what it expands to (`5` is an
 //!   int, `[1, 2]` a list, an unset variable null); one embedded in text is spliced in as text.
 //! * Results are expanded again until nothing changes (at most 1000 rounds).
+//! * otelcheck's own bounds, which the collector lacks (it expands `A=${env:A}${env:A}` until
+//!   memory runs out): one value may grow to [`MAX_VALUE_BYTES`], and all expansions of a
+//!   config together may produce [`MAX_TOTAL_BYTES`] of text and [`MAX_TOTAL_NODES`] list and
+//!   map entries; past that the config is refused with an error naming the value.
 //! * `${NAME:-x}` without `env:` is *not* a default: `NAME` is read as a scheme, and fails.
 //!
 //! Errors are collected, not thrown: each names the value's location.
@@ -38,31 +42,101 @@ impl Env<'_> {
 
 /// Expand every string value under `node` in place. Warnings (unset variables) and errors
 /// (unsupported schemes, bad names) are pushed to `diags`.
-pub fn expand_tree(node: &mut Node, env: &Env<'_>, diags: &mut Vec<Diagnostic>) {
-    expand_node(node, env, diags, 0);
+/// Returns `(reference, value)` for every variable read, so that reports can mask values.
+pub fn expand_tree(
+    node: &mut Node,
+    env: &Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, String)> {
+    let mut budget = Budget::default();
+    expand_node(node, env, diags, 0, &mut budget);
     unescape_dollars(node);
+    budget.values
+}
+
+/// Largest value one reference chain may expand to.
+pub const MAX_VALUE_BYTES: usize = 1 << 20;
+/// Text all expansions of one config may produce together.
+pub const MAX_TOTAL_BYTES: usize = 64 << 20;
+/// List and map entries all expansions of one config may produce together.
+pub const MAX_TOTAL_NODES: usize = 1 << 20;
+
+/// What expansions have produced so far; once spent, every later value is left unexpanded
+/// (one error has been reported).
+#[derive(Default)]
+struct Budget {
+    bytes: usize,
+    nodes: usize,
+    spent: bool,
+    /// `(${env:NAME}, value)` of each variable read.
+    values: Vec<(String, String)>,
+}
+
+impl Budget {
+    /// Charge `bytes` and `nodes`; the message when that breaks a bound.
+    fn charge(&mut self, bytes: usize, nodes: usize) -> Result<(), String> {
+        self.bytes = self.bytes.saturating_add(bytes);
+        self.nodes = self.nodes.saturating_add(nodes);
+        if self.bytes > MAX_TOTAL_BYTES || self.nodes > MAX_TOTAL_NODES {
+            self.spent = true;
+            return Err(format!(
+                "expansions produce more than {} MiB of text or {MAX_TOTAL_NODES} list/map \
+                 entries (does a variable refer to itself?)",
+                MAX_TOTAL_BYTES >> 20
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn count_nodes(kind: &NodeKind) -> usize {
+    match kind {
+        NodeKind::Seq(items) => items.iter().map(|n| 1 + count_nodes(&n.kind)).sum(),
+        NodeKind::Map(entries) => entries.iter().map(|(_, n)| 1 + count_nodes(&n.kind)).sum(),
+        _ => 0,
+    }
 }
 
 /// `depth` counts lists/maps that came out of variables: a variable whose value is a list
 /// holding a reference to itself would otherwise never end.
-fn expand_node(node: &mut Node, env: &Env<'_>, diags: &mut Vec<Diagnostic>, depth: usize) {
+fn expand_node(
+    node: &mut Node,
+    env: &Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+    depth: usize,
+    budget: &mut Budget,
+) {
+    if budget.spent {
+        return;
+    }
     match &mut node.kind {
         NodeKind::Str(s) => {
             let loc = node.loc.clone();
+            let written = s.clone();
             let mut ctx = Ctx {
                 env,
                 loc: &loc,
                 diags,
+                values: &mut budget.values,
             };
             let Some(kind) = expand_value(s, &mut ctx) else {
                 return;
             };
             let nested = matches!(kind, NodeKind::Seq(_) | NodeKind::Map(_));
+            let bytes = match &kind {
+                NodeKind::Str(t) => t.len(),
+                _ => 0,
+            };
+            if let Err(msg) = budget.charge(bytes, count_nodes(&kind)) {
+                diags.push(expansion_error(msg, &loc));
+                return;
+            }
             node.kind = kind;
             node.offset = None;
+            node.written = Some(written);
             relocate(node, &loc);
             if nested && depth < MAX_NESTING {
-                expand_node(node, env, diags, depth + 1);
+                expand_node(node, env, diags, depth + 1, budget);
             } else if nested {
                 diags.push(expansion_error(
                     "too many recursive expansions".into(),
@@ -72,10 +146,10 @@ fn expand_node(node: &mut Node, env: &Env<'_>, diags: &mut Vec<Diagnostic>, dept
         }
         NodeKind::Seq(items) => items
             .iter_mut()
-            .for_each(|n| expand_node(n, env, diags, depth)),
+            .for_each(|n| expand_node(n, env, diags, depth, budget)),
         NodeKind::Map(entries) => entries
             .iter_mut()
-            .for_each(|(_, n)| expand_node(n, env, diags, depth)),
+            .for_each(|(_, n)| expand_node(n, env, diags, depth, budget)),
         _ => {}
     }
 }
@@ -86,6 +160,7 @@ struct Ctx<'a, 'b> {
     env: &'a Env<'a>,
     loc: &'b Location,
     diags: &'b mut Vec<Diagnostic>,
+    values: &'b mut Vec<(String, String)>,
 }
 
 /// What a reference expanded to.
@@ -155,6 +230,14 @@ fn expand_once(s: &str, ctx: &mut Ctx<'_, '_>) -> Result<Option<Value>, String> 
             ));
         }
     };
+    let uses = s.matches(uri).count();
+    let grown = (s.len() - uses * uri.len()).saturating_add(uses.saturating_mul(text.len()));
+    if grown > MAX_VALUE_BYTES {
+        return Err(format!(
+            "expanding {uri}: the value grows past {} KiB (does a variable refer to itself?)",
+            MAX_VALUE_BYTES >> 10
+        ));
+    }
     Ok(Some(Value::Text(s.replace(uri, &text))))
 }
 
@@ -233,7 +316,10 @@ fn env_provider(opaque: &str, ctx: &mut Ctx<'_, '_>) -> Result<Retrieved, String
         ));
     }
     let value = match (ctx.env.get(name), default) {
-        (Some(v), _) => v.to_owned(),
+        (Some(v), _) => {
+            ctx.values.push((format!("${{env:{name}}}"), v.to_owned()));
+            v.to_owned()
+        }
         (None, Some("")) => return Ok(Retrieved::Text(String::new())),
         (None, Some(d)) => d.to_owned(),
         (None, None) => {

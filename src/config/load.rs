@@ -32,6 +32,8 @@ pub struct LoadedConfig {
     pub root: Node,
     /// Problems that do not stop the run (unset variables).
     pub warnings: Vec<Diagnostic>,
+    /// `(reference, value)` of every variable expansion, so reports can mask the values.
+    pub expanded_values: Vec<(String, String)>,
 }
 
 /// The top-level keys of a collector config.
@@ -128,7 +130,7 @@ fn load_docs(
     });
     check_is_collector_config(&root, &first)?;
     let mut diags = Vec::new();
-    expand_tree(
+    let expanded_values = expand_tree(
         &mut root,
         &Env {
             sets: &opts.sets,
@@ -147,6 +149,7 @@ fn load_docs(
         sources,
         root,
         warnings,
+        expanded_values,
     })
 }
 
@@ -259,6 +262,7 @@ pub fn merge(base: Node, over: Node) -> Node {
                 kind: NodeKind::Map(entries),
                 loc: base.loc,
                 offset: base.offset,
+                written: base.written,
             }
         }
         (_, kind) => Node { kind, ..over },

@@ -15,6 +15,7 @@ pub mod scalar;
 mod service;
 pub mod settings;
 pub mod strpos;
+mod telemetry;
 pub mod wiring;
 
 pub use load::{load_config_str, load_config_strs, load_configs, LoadOptions, LoadedConfig};

@@ -243,12 +243,16 @@ fn unknown_type(kind: ComponentKind, id: &ComponentId, loc: &Location) -> Diagno
     } else {
         "a"
     };
-    let help = match registry::suggest(kind, &id.ty) {
-        Some(s) => format!(
+    let help = match (
+        registry::removed(kind, &id.ty),
+        registry::suggest(kind, &id.ty),
+    ) {
+        (Some(why), _) => format!("the {:?} {kind} was {why}", id.ty),
+        (None, Some(s)) => format!(
             "did you mean {s:?}? {:?} is not {article} {kind} of collector-contrib v0.156.0",
             id.ty
         ),
-        None => format!(
+        (None, None) => format!(
             "{:?} is not {article} {kind} of collector-contrib v0.156.0; use a type the distribution ships",
             id.ty
         ),

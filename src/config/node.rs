@@ -19,6 +19,9 @@ pub struct Node {
     /// For scalars written in the source: byte offset of the node in its file, used to map
     /// positions inside a string (an OTTL statement) back into the file.
     pub offset: Option<usize>,
+    /// The string as written in the file, when `${...}` expansion changed it: reports show
+    /// this text, never the expanded value.
+    pub written: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +48,7 @@ impl Node {
             kind,
             loc,
             offset: None,
+            written: None,
         }
     }
 
@@ -158,7 +162,12 @@ fn raw_to_node(file: &Arc<str>, raw: Spanned<RawNode>) -> Node {
                 .collect(),
         ),
     };
-    Node { kind, loc, offset }
+    Node {
+        kind,
+        loc,
+        offset,
+        written: None,
+    }
 }
 
 /// What serde-saphyr hands us; positions come from the `Spanned` wrappers around it.

@@ -3,16 +3,23 @@
 //!
 //! Why a table: `otelcol validate` rejects a type that no factory provides (`unknown type`),
 //! and the dry run needs to know which processors it emulates, which it may pass data through
-//! unchanged, and which it cannot predict. The list is the union of contrib's
-//! `cmd/otelcontribcol` builder manifest (an older stored version), the contrib distribution
-//! report `reports/distributions/contrib.yaml` (a version near v0.156.0, with the renamed
-//! types) and the core components the distribution pulls in: a type in either list is known,
-//! so a real component is never reported as unknown for want of the exact v0.156.0 manifest. Signals are filled in where the upstream
-//! `metadata.yaml` was read (an empty list means "not known", and no signal check is made).
+//! unchanged, and which it cannot predict.
 //!
-//! Several components were renamed upstream before v0.156.0 (`otlp` exporter → `otlp_grpc`,
-//! `k8sattributes` → `k8s_attributes`, ...). The old spelling is still accepted as a deprecated
-//! alias, so [`lookup`] resolves it to the current entry.
+//! Source: what the otelcol-contrib v0.156.0 manifest builds, i.e.
+//! `distributions/otelcol-contrib/manifest.yaml` of opentelemetry-collector-releases at tag
+//! `v0.156.0` (commit aa158b23c8f89d795b21a05a49b3978565dfebd4): its contrib modules, the core
+//! ones it pulls in (`otlp`, `nop` receivers; `debug`, `nop`, `otlp_grpc`, `otlp_http`
+//! exporters; `batch`, `memory_limiter` processors; `forward` connector; `zpages`), and the
+//! OBI receiver (`obi`). A module's type name is its `metadata.yaml` type; components removed
+//! before v0.156.0 (`opencensus`, `sapm`, `jmx`, `loki` exporter, `routing` processor, ...)
+//! are not listed, so they are `unknown type` as in the collector.
+//!
+//! Many types were renamed to snake_case around v0.156.0 (`otlp` exporter → `otlp_grpc`,
+//! `k8sattributes` → `k8s_attributes`, `apachespark` → `apache_spark`, ...); the old spelling
+//! stays accepted as a deprecated alias. Where the release of a rename could not be pinned,
+//! both spellings are listed, so a real component is never reported as unknown. Signals are
+//! filled in where the upstream `metadata.yaml` was read (an empty list means "not known", and
+//! no signal check is made).
 
 use super::model::{ComponentKind, Signal};
 
@@ -119,7 +126,6 @@ const KNOWN: &[ComponentType] = &[
 
 const RECEIVERS: &[&str] = &[
     "active_directory_ds",
-    "active_directory_inv",
     "aerospike",
     "apache",
     "apache_spark",
@@ -138,7 +144,6 @@ const RECEIVERS: &[&str] = &[
     "azureblob",
     "azureeventhub",
     "azuremonitor",
-    "bigip",
     "carbon",
     "chrony",
     "cisco_os",
@@ -172,11 +177,9 @@ const RECEIVERS: &[&str] = &[
     "hostmetrics",
     "http_check",
     "httpcheck",
-    "huaweicloudces",
     "iis",
     "influxdb",
     "jaeger",
-    "jmx",
     "journald",
     "k8s_cluster",
     "k8s_events",
@@ -199,9 +202,10 @@ const RECEIVERS: &[&str] = &[
     "namedpipe",
     "netflow",
     "nginx",
+    "nop",
     "nsxt",
     "ntp",
-    "opencensus",
+    "obi",
     "oracledb",
     "otelarrow",
     "otlp_json_file",
@@ -220,7 +224,6 @@ const RECEIVERS: &[&str] = &[
     "redis",
     "riak",
     "saphana",
-    "sapm",
     "signalfx",
     "skywalking",
     "snmp",
@@ -260,9 +263,8 @@ const RECEIVERS: &[&str] = &[
 
 const PROCESSORS: &[&str] = &[
     "attributes",
-    "cardinality_guardian",
+    "coralogix",
     "cumulativetodelta",
-    "datadogsemantics",
     "deltatocumulative",
     "deltatorate",
     "drain",
@@ -284,10 +286,8 @@ const PROCESSORS: &[&str] = &[
     "remotetap",
     "resource",
     "resource_detection",
-    "routing",
     "schema",
     "span",
-    "spanpruning",
     "sumologic",
     "tail_sampling",
     "transform",
@@ -295,7 +295,6 @@ const PROCESSORS: &[&str] = &[
 ];
 
 const EXPORTERS: &[&str] = &[
-    "alertmanager",
     "alibabacloud_logservice",
     "awscloudwatchlogs",
     "awsemf",
@@ -308,7 +307,6 @@ const EXPORTERS: &[&str] = &[
     "azuremonitor",
     "bmc_helix",
     "bmchelix",
-    "carbon",
     "cassandra",
     "clickhouse",
     "coralogix",
@@ -329,16 +327,14 @@ const EXPORTERS: &[&str] = &[
     "load_balancing",
     "logicmonitor",
     "logzio",
-    "loki",
     "mezmo",
-    "opencensus",
+    "nop",
     "opensearch",
     "otelarrow",
     "prometheus",
     "prometheus_remote_write",
     "pulsar",
     "rabbitmq",
-    "sapm",
     "sentry",
     "signalfx",
     "splunk_hec",
@@ -373,7 +369,6 @@ const CONNECTORS: &[&str] = &[
 const EXTENSIONS: &[&str] = &[
     "ack",
     "asapclient",
-    "avro_log_encoding",
     "aws_logs_encoding",
     "awscloudwatchmetricstreams_encoding",
     "awsproxy",
@@ -381,20 +376,17 @@ const EXTENSIONS: &[&str] = &[
     "azure_encoding",
     "basicauth",
     "bearertokenauth",
-    "cfgarden_observer",
     "cgroup_runtime",
     "cgroupruntime",
     "datadog",
     "db_storage",
     "docker_observer",
     "ecs_observer",
-    "ecs_task_observer",
     "file_storage",
     "google_cloud_logentry_encoding",
     "googleclientauth",
     "headers_setter",
     "health_check",
-    "healthcheckv2",
     "host_observer",
     "http_forwarder",
     "jaeger_encoding",
@@ -410,13 +402,10 @@ const EXTENSIONS: &[&str] = &[
     "pebble_tail_storage",
     "pprof",
     "redis_storage",
-    "remotetap",
     "sigv4auth",
     "skywalking_encoding",
-    "solarwindsapmsettings",
     "sumologic",
     "text_encoding",
-    "tpm",
     "zipkin_encoding",
 ];
 
@@ -430,6 +419,7 @@ const ALIASES: &[(ComponentKind, &str, &str)] = &[
     (P, "resourcedetection", "resource_detection"),
     (P, "metricstransform", "metrics_transform"),
     (R, "filelog", "file_log"),
+    (P, "metricstarttime", "metric_start_time"),
 ];
 
 fn names_of(kind: ComponentKind) -> &'static [&'static str] {
@@ -470,6 +460,49 @@ pub fn deprecated_alias(kind: ComponentKind, ty: &str) -> Option<&'static str> {
 pub fn lookup(kind: ComponentKind, ty: &str) -> Option<&'static ComponentType> {
     let name = deprecated_alias(kind, ty).unwrap_or(ty);
     all().iter().find(|t| t.kind == kind && t.name == name)
+}
+
+/// Types contrib once had and removed before v0.156.0, with what to use instead.
+const REMOVED: &[(ComponentKind, &str, &str)] = &[
+    (
+        R,
+        "opencensus",
+        "removed in v0.134.0; send OTLP to the `otlp` receiver instead",
+    ),
+    (
+        E,
+        "opencensus",
+        "removed before v0.156.0; use the `otlp_grpc` exporter",
+    ),
+    (
+        R,
+        "sapm",
+        "removed before v0.156.0; send OTLP to the `otlp` receiver instead",
+    ),
+    (
+        E,
+        "sapm",
+        "removed before v0.156.0; use the `otlp_http` exporter",
+    ),
+    (
+        E,
+        "loki",
+        "removed before v0.156.0; Loki ingests OTLP: use the `otlp_http` exporter",
+    ),
+    (
+        P,
+        "routing",
+        "removed before v0.156.0; use the `routing` connector",
+    ),
+    (R, "jmx", "removed before v0.156.0"),
+];
+
+/// Why a type that is not in v0.156.0 is gone, when it was a real component once.
+pub fn removed(kind: ComponentKind, ty: &str) -> Option<&'static str> {
+    REMOVED
+        .iter()
+        .find(|(k, name, _)| *k == kind && *name == ty)
+        .map(|(_, _, why)| *why)
 }
 
 /// The closest known type of `kind` to a misspelled `ty`, for "did you mean".
@@ -530,7 +563,8 @@ mod tests {
         assert!(lookup(R, "otlp").is_some());
         assert!(lookup(E, "otlp").is_some());
         assert!(lookup(P, "otlp").is_none());
-        assert!(lookup(R, "nop").is_none());
+        assert!(lookup(R, "nop").is_some());
+        assert!(lookup(P, "nop").is_none());
         assert!(lookup(C, "forward").is_some());
     }
 

@@ -1,6 +1,5 @@
 //! The `service:` section: `extensions` and `pipelines` read into the model, other keys
-//! checked against what collector core v0.156.0 accepts (`telemetry` is only checked for
-//! unknown top-level keys; its contents are the collector's own business).
+//! checked against what collector core v0.156.0 accepts (`telemetry` in `telemetry.rs`).
 
 use super::ids::parse_pipeline_id;
 use super::model::{invalid, CollectorConfig, ComponentId, IdRef, Pipeline};
@@ -8,7 +7,6 @@ use super::node::{Key, Node, NodeKind};
 use crate::diag::{codes, Diagnostic};
 
 const SERVICE_KEYS: &[&str] = &["telemetry", "extensions", "pipelines"];
-const TELEMETRY_KEYS: &[&str] = &["logs", "metrics", "traces", "resource"];
 const PIPELINE_KEYS: &[&str] = &["receivers", "processors", "exporters"];
 
 pub(super) fn read_service(
@@ -25,8 +23,8 @@ pub(super) fn read_service(
         return;
     }
     check_keys("service", service, SERVICE_KEYS, diags);
-    if let Some(telemetry) = service.get("telemetry") {
-        check_keys("service.telemetry", telemetry, TELEMETRY_KEYS, diags);
+    if let Some((k, telemetry)) = service.get_entry("telemetry") {
+        super::telemetry::check_telemetry(k, telemetry, diags);
     }
     if let Some((k, list)) = service.get_entry("extensions") {
         cfg.service_extensions = read_id_list("service::extensions", k, list, diags);
@@ -37,25 +35,7 @@ pub(super) fn read_service(
     }
 }
 
-/// Upstream's mapstructure error for keys a struct does not have.
-fn check_keys(what: &str, node: &Node, allowed: &[&str], diags: &mut Vec<Diagnostic>) {
-    let Some(entries) = node.as_map() else { return };
-    let bad: Vec<&Key> = entries
-        .iter()
-        .map(|(k, _)| k)
-        .filter(|k| !allowed.contains(&k.name.as_str()))
-        .collect();
-    if let Some(first) = bad.first() {
-        let names: Vec<&str> = bad.iter().map(|k| k.name.as_str()).collect();
-        diags.push(
-            invalid(
-                format!("'{what}' has invalid keys: {}", names.join(", ")),
-                &first.loc,
-            )
-            .with_help(format!("valid keys here are {}", allowed.join(", "))),
-        );
-    }
-}
+use super::telemetry::check_keys;
 
 pub(super) fn no_pipelines(loc: &crate::diag::Location) -> Diagnostic {
     Diagnostic::error(codes::INVALID_PIPELINE, "service::pipelines: service must have at least one pipeline")

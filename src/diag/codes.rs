@@ -43,6 +43,9 @@ pub const TEST_FAILED: &str = "test-failed";
 pub const INVALID_CAPTURE: &str = "invalid-capture";
 /// A dry run that replayed nothing (no traces pipeline): passing it would be vacuous.
 pub const NOTHING_REPLAYED: &str = "nothing-replayed";
+/// A `filter` processor in a pipeline of a signal it has no rules for (only `metrics:` rules in
+/// a traces pipeline): the collector accepts it and it passes everything.
+pub const FILTER_WRONG_SIGNAL: &str = "filter-wrong-signal";
 
 /// One row of the code table: everything a user needs to understand a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,6 +294,17 @@ pub const TABLE: &[CodeDoc] = &[
         example: "service:\n  pipelines:\n    metrics: {...}   # and no traces pipeline",
         fix: "Add a traces pipeline (with a receiver of the capture's kind), or run \
               `otelcheck validate` instead of `dry-run`.",
+    },
+    CodeDoc {
+        code: FILTER_WRONG_SIGNAL,
+        severity: Severity::Warning,
+        summary: "a filter with no rules for the signal of the pipeline it sits in",
+        why: "The collector accepts a filter whose only rules are for another signal (say \
+              `metrics:` rules in a traces pipeline), and that filter passes everything: the \
+              drop the author meant never happens.",
+        example: "filter/drop:\n  metrics:\n    metric: ['name == \"x\"']\n# used in service.pipelines.traces",
+        fix: "Write the rules for the pipeline's signal (`traces:` / `trace_conditions:`), or \
+              move the filter to the pipeline whose signal its rules are for.",
     },
 ];
 

@@ -36,3 +36,8 @@ pub fn lint_condition(site: &LintSite<'_>) -> Vec<Diagnostic> {
     }
     out
 }
+
+/// Run every static lint that looks at the whole config rather than one condition.
+pub fn lint_config(cfg: &crate::config::CollectorConfig) -> Vec<Diagnostic> {
+    rules::filter_wrong_signal::check(cfg)
+}

@@ -131,7 +131,8 @@ pub fn infer_context(
             .ok_or_else(|| format!("inferred context \"{ctx_name}\" is not a valid candidate"))?;
         for f in &hints.functions {
             let ok = signatures::lookup(f)
-                .is_some_and(|s| signatures::available(s, ctx, editors_allowed));
+                .is_some_and(|s| signatures::available(s, ctx, editors_allowed))
+                || super::check::transform_function_available(f, ctx, editors_allowed);
             if !ok {
                 return Err(format!(
                     "inferred context \"{ctx_name}\" does not support the function \"{f}\""

@@ -153,10 +153,6 @@ impl Lowerer {
             return Node::new(Value::Nil, span);
         };
         match inner.as_rule() {
-            Rule::lone_literal => match inner.into_inner().next() {
-                Some(lit) => self.math_literal(lit),
-                None => Node::new(Value::Nil, span),
-            },
             Rule::lambda => self.lambda(inner),
             Rule::math_expr => self.math_expr(inner),
             _ => self.token_value(inner),
@@ -331,8 +327,7 @@ impl Lowerer {
         let key = match inner.as_rule() {
             Rule::string => Key::String(self.string(&inner)),
             Rule::int => Key::Int(self.int(inner.as_str(), span_of(&inner))),
-            Rule::math_expr => Key::Expr(Box::new(self.math_expr(inner))),
-            _ => Key::Expr(Box::new(self.math_literal(inner))),
+            _ => Key::Expr(Box::new(self.math_expr(inner))),
         };
         Node::new(key, span)
     }
@@ -393,15 +388,97 @@ impl Lowerer {
         )
     }
 
+    /// A lambda body: a plain value, or a boolean expression whose first operand is the
+    /// value the grammar parsed once (see `lambda_body` in the grammar).
     fn lambda_body(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Value>> {
-        let inner = pair.into_inner().next()?;
-        if inner.as_rule() == Rule::value {
-            return Some(self.value(inner));
+        let span = span_of(&pair);
+        let mut inner = pair.into_inner().peekable();
+        let first = inner.next()?;
+        if first.as_rule() == Rule::bool_expr {
+            return Some(bool_body(self.bool_expr(first)));
         }
-        let expr = self.bool_expr(inner);
-        let span = expr.span;
-        Some(Node::new(Value::BoolBody(Box::new(expr)), span))
+        let value = self.value(first);
+        if inner.peek().is_none() {
+            return Some(value);
+        }
+        let mut head = None;
+        let mut ands = Vec::new();
+        let mut ors = Vec::new();
+        for p in inner {
+            match p.as_rule() {
+                Rule::body_compare => head = Some(self.body_compare(&value, p)),
+                Rule::body_and => ands.extend(p.into_inner().nth(1).map(|v| self.bool_value(v))),
+                Rule::body_or => ors.extend(p.into_inner().nth(1).map(|t| self.term(t))),
+                _ => {}
+            }
+        }
+        let head = head.unwrap_or_else(|| self.bool_operand(value));
+        let and_span = Span::new(
+            head.span.start,
+            ands.last().map_or(head.span.end, |a| a.span.end),
+        );
+        let term = collapse(
+            std::iter::once(head).chain(ands).collect(),
+            and_span,
+            BoolExpr::And,
+        );
+        let expr = collapse(
+            std::iter::once(term).chain(ors).collect(),
+            span,
+            BoolExpr::Or,
+        );
+        Some(bool_body(expr))
     }
+
+    /// `value op value` from the first value and a `body_compare` pair.
+    fn body_compare(&mut self, left: &Node<Value>, pair: Pair<'_, Rule>) -> Node<BoolExpr> {
+        let mut parts = pair.into_inner();
+        let (Some(op), Some(right)) = (parts.next(), parts.next()) else {
+            return Node::new(BoolExpr::Literal(false), left.span);
+        };
+        let op_span = span_of(&op);
+        let right = self.value(right);
+        let span = Span::new(left.span.start, right.span.end);
+        let node = match op.as_str() {
+            "=~" | "!~" => BoolExpr::RegexMatch {
+                target: Box::new(left.clone()),
+                pattern: Box::new(right),
+                negated: op.as_str() == "!~",
+                op_span,
+            },
+            other => BoolExpr::Comparison {
+                left: Box::new(left.clone()),
+                op: Node::new(compare_op(other), op_span),
+                right: Box::new(right),
+            },
+        };
+        Node::new(node, span)
+    }
+
+    /// A value used directly as a boolean operand: only `true`/`false` and converter calls
+    /// are (upstream's `constExpr`); anything else is the syntax error upstream reports.
+    fn bool_operand(&mut self, value: Node<Value>) -> Node<BoolExpr> {
+        let span = value.span;
+        match value.node {
+            Value::Bool(b) => Node::new(BoolExpr::Literal(b), span),
+            Value::Call(call) if !call.is_editor_name() => {
+                Node::new(BoolExpr::Converter(call), span)
+            }
+            _ => {
+                let msg =
+                    "lambda body has invalid syntax: a boolean operand must be a comparison, \
+                           `true`/`false` or a converter call"
+                        .to_string();
+                self.fail(msg, span, Node::new(BoolExpr::Literal(false), span))
+            }
+        }
+    }
+}
+
+/// A boolean expression as a lambda body value.
+fn bool_body(expr: Node<BoolExpr>) -> Node<Value> {
+    let span = expr.span;
+    Node::new(Value::BoolBody(Box::new(expr)), span)
 }
 
 /// A one-element `and`/`or` is just its element.

@@ -9,6 +9,7 @@ pub mod enums;
 pub mod error;
 pub mod grammar;
 pub mod infer;
+pub mod limits;
 mod literals;
 mod lower;
 pub mod otelcol;

@@ -41,7 +41,7 @@ pub fn parse_condition_lenient(text: &str) -> (Option<Node<BoolExpr>>, Vec<OttlE
     });
     if let Some(cond) = &tree {
         errors.extend(post_parse(|v| walk::bool_expr(cond, v), "condition"));
-    } else if parses_as_editor_statement(text) {
+    } else if super::limits::check(text, "").is_none() && parses_as_editor_statement(text) {
         for e in &mut errors {
             e.help = Some(
                 "an editor (lower-case call such as `set`) is not a boolean; conditions take \
@@ -97,9 +97,12 @@ fn parses_as_editor_statement(text: &str) -> bool {
 type LowerFn<T> = fn(&mut Lowerer, pest::iterators::Pair<'_, Rule>) -> Option<T>;
 
 fn run<T>(text: &str, rule: Rule, what: &str, lower: LowerFn<T>) -> (Option<T>, Vec<OttlError>) {
-    if let Some(err) = lex_check(text, what) {
+    if let Some(err) = super::limits::check(text, what).or_else(|| lex_check(text, what)) {
         return (None, vec![err]);
     }
+    // A backstop only: the grammar is linear and the input bounded (`limits.rs`), so a
+    // real statement stays orders of magnitude below this many rule calls.
+    pest::set_call_limit(std::num::NonZeroUsize::new(super::limits::MAX_PARSER_CALLS));
     match OttlParser::parse(rule, text) {
         Ok(mut pairs) => {
             let mut lowerer = Lowerer::default();
@@ -211,9 +214,11 @@ fn syntax_error(text: &str, what: &str, err: &pest::error::Error<Rule>) -> OttlE
             });
             // Identifier continuations (a name may be several case runs) are noise when
             // anything else was possible too.
-            let ident = |n: &&str| n.ends_with("-case identifier");
-            if names.iter().any(|n| !ident(n)) {
-                names.retain(|n| !ident(n));
+            // So are math operators after a complete operand: "expected end of input" reads
+            // better than a list of every operator that could continue `1`.
+            let noise = |n: &&str| n.ends_with("-case identifier") || is_math_op(n);
+            if names.iter().any(|n| !noise(n)) {
+                names.retain(|n| !noise(n));
             }
             names.join(", ")
         }
@@ -226,6 +231,10 @@ fn syntax_error(text: &str, what: &str, err: &pest::error::Error<Rule>) -> OttlE
         msg.push_str(&format!(" (expected {expected})"));
     }
     OttlError::syntax(msg, Span::new(pos, (pos + token.len()).max(pos)))
+}
+
+fn is_math_op(name: &str) -> bool {
+    matches!(name, "`+`" | "`-`" | "`*`" | "`/`")
 }
 
 /// The token starting at `pos` (after whitespace), roughly as upstream's lexer would cut it.

@@ -12,6 +12,7 @@ pub mod format;
 pub mod functions;
 pub mod math;
 pub mod re2;
+mod re2_limits;
 pub mod value;
 
 use std::fmt;

@@ -67,4 +67,5 @@ pub fn codes(report: &serde_json::Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+pub mod bounded;
 pub mod upstream;

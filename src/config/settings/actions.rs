@@ -197,7 +197,11 @@ fn check_extract(a: &mut Action, head: &str, text: &str, sources: usize) -> Resu
         return Err((msg, "remove `converted_type`".to_owned()));
     }
     let re = compile(a, head)?;
-    let names: Vec<Option<&str>> = re.capture_names().skip(1).collect();
+    let names: Vec<Option<&str>> = re
+        .capture_names()
+        .skip(1)
+        .map(|n| n.map(crate::ottl::runtime::re2::capture_name))
+        .collect();
     if names.is_empty() {
         let msg = format!("{head}. Field \"pattern\" contains no named matcher groups");
         return Err((msg, "name the groups to extract: (?P<name>...)".to_owned()));
@@ -237,7 +241,7 @@ fn check_convert(a: &mut Action, head: &str, text: &str, sources: usize) -> Resu
 }
 
 fn compile(a: &Action, head: &str) -> Result<regex::Regex, Problem> {
-    regex::Regex::new(&a.pattern).map_err(|_| {
+    crate::ottl::runtime::re2::build(&a.pattern).map_err(|_| {
         let msg = format!(
             "{head}. Field \"pattern\" has invalid pattern: \"{}\"",
             a.pattern

@@ -263,7 +263,7 @@ impl Decoder {
         node: &Node,
         message: impl FnOnce(&str) -> String,
     ) -> Option<regex::Regex> {
-        match regex::Regex::new(pattern) {
+        match crate::ottl::runtime::re2::build(pattern) {
             Ok(re) => Some(re),
             Err(e) => {
                 let reason = super::matching::go_regex_error(pattern, &e);

@@ -534,7 +534,7 @@ pub fn compile_set(
         Some(MatchType::Strict) => true,
         Some(MatchType::Regexp) => {
             for p in set.iter_mut() {
-                match regex::Regex::new(&p.text) {
+                match crate::ottl::runtime::re2::build(&p.text) {
                     Ok(re) => p.regex = Some(re),
                     Err(e) => {
                         let msg = with_wrap(wrap, go_regex_error(&p.text, &e));
@@ -600,7 +600,7 @@ pub fn build_attributes(
                     );
                     return false;
                 };
-                match regex::Regex::new(text) {
+                match crate::ottl::runtime::re2::build(text) {
                     Ok(re) => a.regex = Some(re),
                     Err(e) => {
                         d.error(
@@ -628,7 +628,15 @@ pub fn build_attributes(
 
 /// Go's `regexp.Compile` error shape (`error parsing regexp: <reason>: `+"`pattern`"), with the
 /// common reasons translated to Go's words.
-pub fn go_regex_error(pattern: &str, e: &regex::Error) -> String {
+pub fn go_regex_error(pattern: &str, e: &crate::ottl::runtime::re2::Re2Error) -> String {
+    use crate::ottl::runtime::re2::Re2Error;
+    let e = match e {
+        Re2Error::Limit(detail) if detail.starts_with("invalid repeat") => {
+            return format!("error parsing regexp: {detail}");
+        }
+        Re2Error::Limit(detail) => return format!("error parsing regexp: {detail}: `{pattern}`"),
+        Re2Error::Syntax(e) => e,
+    };
     let text = e.to_string();
     let reason = if text.contains("unclosed group") {
         "missing closing )".to_owned()

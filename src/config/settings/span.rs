@@ -172,7 +172,7 @@ fn compile_rules(d: &mut Decoder, s: &mut SpanSettings) {
         return;
     };
     for (text, node, re) in &mut to.rules {
-        match regex::Regex::new(text) {
+        match crate::ottl::runtime::re2::build(text) {
             Ok(r) => *re = Some(r),
             Err(_) => {
                 d.error(

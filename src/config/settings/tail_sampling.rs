@@ -396,7 +396,7 @@ fn evaluator_problem(p: &Policy) -> Option<String> {
                 .collect();
             values
                 .iter()
-                .find(|v| regex::Regex::new(v).is_err())
+                .find(|v| crate::ottl::runtime::re2::build(v).is_err())
                 .map(|v| format!("invalid regex `{v}`"))
         }
         "ottl_condition" if p.ottl_span.is_empty() && p.ottl_spanevent.is_empty() => {

@@ -1,3 +1,4 @@
 //! One file per lint rule.
 
 pub mod catch_all;
+pub mod filter_wrong_signal;

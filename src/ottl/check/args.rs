@@ -172,6 +172,27 @@ fn list_elem_name(kind: ParamKind) -> String {
     }
 }
 
+/// A list of literals is a literal `[]interface {}` too; the typed getters that cannot take a
+/// list refuse it at parse time (`IsMatch(name, ["a"])`). Slice and "like" getters convert
+/// lists, so they are left to the runtime.
+fn literal_list(value: &Value, kind: ParamKind) -> Option<&'static str> {
+    let Value::List(items) = value else {
+        return None;
+    };
+    let typed = matches!(
+        kind,
+        ParamKind::StringGetter
+            | ParamKind::IntGetter
+            | ParamKind::FloatGetter
+            | ParamKind::BoolGetter
+            | ParamKind::PMapGetter
+            | ParamKind::DurationGetter
+            | ParamKind::TimeGetter
+    );
+    let all_literal = items.iter().all(|i| literal_type(&i.node).is_some());
+    (typed && all_literal).then_some("[]interface {}")
+}
+
 /// The Go type of a literal as a getter sees it, or `None` when the value is not a literal.
 fn literal_type(value: &Value) -> Option<&'static str> {
     Some(match value {
@@ -188,7 +209,7 @@ fn literal_type(value: &Value) -> Option<&'static str> {
 /// Upstream converts literal arguments to the parameter's getter type at parse time, so a
 /// literal of the wrong type is a parse error (`IsBool("true")`, `Double("x")`).
 fn literal_conversion_error(value: &Value, kind: ParamKind) -> Option<String> {
-    let ty = literal_type(value)?;
+    let ty = literal_type(value).or_else(|| literal_list(value, kind))?;
     let expect = |want: &str, go: &str| -> Option<String> {
         (ty != go).then(|| format!("expected {want} but got {ty}"))
     };

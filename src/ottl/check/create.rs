@@ -39,6 +39,17 @@ pub(super) fn creation_errors(call: &Call, sig: &Signature) -> Vec<OttlError> {
     if let Some((pattern, span)) = regex_param.and_then(string_at) {
         errors.extend(regex_error(sig.name, pattern, span));
     }
+    if matches!(sig.name, "replace_match" | "replace_all_matches") {
+        if let Some((pattern, span)) = string_at(1) {
+            errors.extend(super::glob::glob_error(pattern).map(|detail| {
+                let msg = format!(
+                    "the regex pattern supplied to {} '{pattern:?}' is not a valid pattern: {detail}",
+                    sig.name
+                );
+                OttlError::invalid(msg, span)
+            }));
+        }
+    }
     let one_of = |i: usize, allowed: &[&str], msg: &dyn Fn(&str) -> String| {
         string_at(i)
             .filter(|(s, _)| !allowed.contains(s))
@@ -92,18 +103,16 @@ fn limit_error(call: &Call, sig: &Signature, limit: Option<i64>) -> Option<OttlE
     })
 }
 
-/// A literal pattern that RE2 would reject (approximated with the `regex` crate, which, like
-/// RE2, has no look-around and no back-references).
+/// A literal pattern that RE2 would reject: the runtime's RE2 translation and Go's limits
+/// (repeat counts, program size), so check and run agree on what compiles.
 pub(super) fn regex_error(func: &str, pattern: &str, span: Span) -> Option<OttlError> {
-    let err = regex::Regex::new(pattern).err()?;
-    let last = err
-        .to_string()
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .trim()
-        .to_string();
-    let detail = last.strip_prefix("error: ").unwrap_or(&last).to_string();
+    let err = crate::ottl::runtime::re2::compile(pattern).err()?;
+    let detail = err.strip_prefix("error parsing regexp: ").unwrap_or(&err);
+    let detail = detail
+        .strip_suffix(&format!(": `{pattern}`"))
+        .unwrap_or(detail)
+        .strip_prefix("error: ")
+        .unwrap_or(detail);
     let msg = format!(
         "the regex pattern supplied to {func} '{:?}' is not a valid pattern: error parsing regexp: {detail}",
         pattern

@@ -5,6 +5,7 @@
 
 mod args;
 mod create;
+mod glob;
 
 use super::ast::{BoolExpr, Call, Key, Node, Statement, Value};
 use super::contexts::{Context, PathMode};
@@ -180,9 +181,26 @@ impl Checker {
     /// contexts those names are accepted without argument checks; any other unknown name is
     /// still `undefined function`.
     fn lenient_unknown(&self, name: &str) -> bool {
-        self.opts.editors_allowed
-            && matches!(self.ctx, Context::Metric | Context::DataPoint)
-            && TRANSFORM_METRIC_FUNCTIONS.contains(&name)
+        transform_function_available(name, self.ctx, self.opts.editors_allowed)
+    }
+}
+
+/// Whether `name` is one of the transform processor's own functions (not in `pkg/ottl`) and
+/// exists in `ctx`: the metric functions in the metric and datapoint contexts, and
+/// `set_semconv_span_name` (`internal/traces`) in the span context. Context inference asks
+/// too, so `convert_sum_to_gauge() where metric.name == "x"` infers the metric context.
+pub(crate) fn transform_function_available(
+    name: &str,
+    ctx: Context,
+    editors_allowed: bool,
+) -> bool {
+    if !editors_allowed {
+        return false;
+    }
+    match ctx {
+        Context::Metric | Context::DataPoint => TRANSFORM_METRIC_FUNCTIONS.contains(&name),
+        Context::Span => name == "set_semconv_span_name",
+        _ => false,
     }
 }
 

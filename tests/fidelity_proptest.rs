@@ -1,0 +1,79 @@
+//! Property tests (issue 11, item 17): an OTTL tree printed and parsed again is the same tree;
+//! the capture decoders return an error, never a panic, on arbitrary bytes.
+
+use otelcheck::capture::{decode_capture, CaptureFormat};
+use otelcheck::ottl::parse_condition;
+use proptest::prelude::*;
+
+fn leaf() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("name".to_string()),
+        Just("attributes[\"http.route\"]".to_string()),
+        Just("resource.attributes[\"service.name\"]".to_string()),
+        Just("kind".to_string()),
+        "[a-z]{1,8}".prop_map(|s| format!("\"{s}\"")),
+        (0i64..100_000).prop_map(|n| n.to_string()),
+        (0u32..1000).prop_map(|n| format!("{}.5", n)),
+        Just("nil".to_string()),
+        Just("SPAN_KIND_SERVER".to_string()),
+    ]
+}
+
+fn value() -> impl Strategy<Value = String> {
+    leaf().prop_recursive(3, 12, 3, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} + {b}")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} * {b})")),
+            inner
+                .clone()
+                .prop_map(|a| format!("Concat([{a}, \"x\"], \"\")")),
+            inner.prop_map(|a| format!("Len({a})")),
+        ]
+    })
+}
+
+fn condition() -> impl Strategy<Value = String> {
+    let op = prop_oneof![Just("=="), Just("!="), Just("<"), Just(">="),];
+    let atom = prop_oneof![
+        (value(), op, value()).prop_map(|(a, o, b)| format!("{a} {o} {b}")),
+        value().prop_map(|v| format!("IsMatch({v}, \"^a.*\")")),
+        Just("true".to_string()),
+    ];
+    atom.prop_recursive(3, 16, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} and {b}")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}) or {b}")),
+            inner.prop_map(|a| format!("not ({a})")),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn printed_trees_parse_back_to_the_same_tree(text in condition()) {
+        if let Ok(tree) = parse_condition(&text) {
+            let printed = tree.node.to_string();
+            let again = parse_condition(&printed)
+                .unwrap_or_else(|e| panic!("{printed:?} (from {text:?}) does not parse: {e:?}"));
+            prop_assert_eq!(again.node.to_string(), printed);
+        }
+    }
+
+    #[test]
+    fn decoders_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512), pick in 0usize..6) {
+        let forced = CaptureFormat::ALL.get(pick).copied();
+        let _ = decode_capture("prop.capture", &bytes, forced);
+    }
+
+    #[test]
+    fn decoders_never_panic_on_mutated_msgpack(tail in proptest::collection::vec(any::<u8>(), 0..256), pick in 0usize..6) {
+        // A valid-looking start (array of one trace of one span map) so the mutation reaches
+        // the span decoder rather than failing on the first byte.
+        let mut bytes = vec![0x91, 0x91, 0x8c];
+        bytes.extend(tail);
+        let forced = CaptureFormat::ALL.get(pick).copied();
+        let _ = decode_capture("prop.capture", &bytes, forced);
+    }
+}
