@@ -15,6 +15,8 @@
 #   COPIES             DataDog v0.4 copies for the large capture (default 60)
 #   OTLP_MB            size of the large OTLP captures in MB (default 100)
 #   KEEP=1             keep the generated captures (their directory is printed)
+#   QUIET_LOAD=L       before each capture's rows, wait (up to 10 min) for the 1-minute load
+#                      average to fall below L: the machine is shared, and the table says the load
 set -euo pipefail
 TIMEFORMAT='%3R %3U %3S'
 
@@ -114,7 +116,8 @@ ratio() { awk "BEGIN {if ($2 > 0) printf \"%.2f\", $1 / $2; else print \"-\"}"; 
 row() {
     local label=$1 file=$2 fmt=$3 size floor_cpu floor_wall
     size=$(awk "BEGIN {printf \"%.1f MB\", $(stat -c %s "$file") / 1e6}")
-    echo "measuring $label ($size)" >&2
+    wait_quiet
+    echo "measuring $label ($size), load $(cut -d' ' -f1 /proc/loadavg)" >&2
     measure "$FLOOR" "$fmt" "$file"
     floor_cpu=$BEST_CPU floor_wall=$BEST_WALL
     line "$label" "$size" "raw $fmt floor (Rust)" "$floor_cpu" "$floor_wall"
@@ -122,6 +125,15 @@ row() {
     line "$label" "$size" "$(python_tool "$fmt")" "$floor_cpu" "$floor_wall"
     measure "$OTELCHECK" dry-run "$CONFIG" "$file" --format json
     line "$label" "$size" "otelcheck dry-run" "$floor_cpu" "$floor_wall"
+}
+
+wait_quiet() {
+    [[ -n ${QUIET_LOAD:-} ]] || return 0
+    local waited=0
+    while awk "BEGIN {exit !($(cut -d' ' -f1 /proc/loadavg) >= $QUIET_LOAD)}" && ((waited < 600)); do
+        sleep 10
+        waited=$((waited + 10))
+    done
 }
 
 python_tool() {
@@ -161,7 +173,7 @@ main() {
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
     echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- otelcheck: $OTELCHECK ($(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo '?'))"
-    echo "- Python: $("$PYTHON" -c 'import sys, msgpack, google.protobuf as p; print(sys.version.split()[0], "msgpack", msgpack.version, "protobuf", p.__version__)') (upb)"
+    echo "- Python: $("$PYTHON" -c 'import sys, msgpack, google.protobuf as p; print(sys.version.split()[0], "msgpack", ".".join(map(str, msgpack.version)), "protobuf", p.__version__)') (upb)"
     echo "- best of $RUNS runs per row; CPU = user + sys; ratios are to the raw floor of the same file"
     echo
     echo '| capture | size | tool | CPU s | wall s | peak RSS MiB | CPU / floor | wall / floor |'
