@@ -13,5 +13,6 @@ pub mod diag;
 pub mod lint;
 pub mod ottl;
 pub mod processors;
+pub mod record;
 pub mod replay;
 pub mod report;

@@ -46,5 +46,6 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Validate(a) => commands::validate(&a),
         Command::DryRun(a) => commands::dry_run(&a),
         Command::Inspect(a) => commands::inspect(&a),
+        Command::Record(a) => crate::record::run(&a),
     }
 }
