@@ -15,4 +15,5 @@ pub mod findings;
 pub mod lint;
 pub mod ottl;
 pub mod processors;
+pub mod record;
 pub mod report;

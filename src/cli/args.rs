@@ -53,6 +53,9 @@ pub enum Command {
     /// Summarise captures: format, payloads, traces, spans, services, span names and
     /// attribute keys with counts.
     Inspect(InspectArgs),
+    /// Act as a local DataDog agent and OTLP/HTTP receiver, and write what tracers send to a
+    /// capture file (plus its FILE.headers.json sidecar) that every command reads.
+    Record(RecordArgs),
     /// Print a finding code's documentation: what it flags, why, an example and the fix.
     Rule(RuleArgs),
     /// List every finding code with its severity and summary.
@@ -208,6 +211,31 @@ pub enum InspectFormat {
     Text,
     /// `{"schema": 1, "kind": "inspect", "tool": ..., ...}`.
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// The capture file to write (replaced if it exists); the sidecar is FILE.headers.json.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+    /// Where the DataDog agent stand-in listens (IP:PORT), or `off`.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8126", value_parser = crate::record::parse_listen)]
+    pub datadog_listen: crate::record::Listen,
+    /// Where the OTLP/HTTP receiver listens (IP:PORT), or `off`.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:4318", value_parser = crate::record::parse_listen)]
+    pub otlp_listen: crate::record::Listen,
+    /// Stop after recording this many payloads.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_payloads: Option<u64>,
+    /// Stop after this long (e.g. 30s, 5m, 1h).
+    #[arg(long, value_name = "D", value_parser = humantime::parse_duration)]
+    pub duration: Option<std::time::Duration>,
+    /// Refuse (413) and skip a request whose body, as sent or decompressed, is larger.
+    #[arg(long, value_name = "BYTES", default_value_t = 50 * 1024 * 1024)]
+    pub max_body: u64,
+    /// Never show the progress line (it is only shown on a terminal anyway).
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -57,5 +57,6 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Rules(a) => docs::rules(&a),
         Command::Completions(a) => docs::completions(a.shell),
         Command::Man => docs::man(),
+        Command::Record(a) => crate::record::run(&a),
     }
 }
