@@ -99,7 +99,9 @@ pub fn sniff(bytes: &[u8]) -> Result<CaptureFormat, String> {
         None => {
             Err("the file is empty (or only whitespace): expected a DataDog or OTLP payload".into())
         }
-        Some(b'{') => Ok(CaptureFormat::OtlpJson),
+        // `[` is never how a msgpack payload starts (0x5b is a small integer there): it is JSON,
+        // and the JSON decoder says why a top-level array is not OTLP.
+        Some(b'{' | b'[') => Ok(CaptureFormat::OtlpJson),
         Some(_) => {
             if let Some(dd) = sniff_datadog(bytes) {
                 return Ok(dd);
@@ -149,6 +151,10 @@ fn looks_like_proto_stream(bytes: &[u8]) -> bool {
         return false;
     };
     let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+    // A stream of empty messages is what a file of NUL bytes looks like, not a capture.
+    if len == 0 {
+        return false;
+    }
     let Some(end) = len.checked_add(4) else {
         return false;
     };
