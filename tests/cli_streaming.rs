@@ -286,3 +286,52 @@ fn routing_the_replay_cannot_follow_is_said() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn a_metrics_protobuf_file_is_named_as_such() {
+    use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+    use opentelemetry_proto::tonic::metrics::v1::{
+        metric::Data, Gauge, Metric, NumberDataPoint, ResourceMetrics, ScopeMetrics,
+    };
+    use prost::Message;
+    let req = ExportMetricsServiceRequest {
+        resource_metrics: vec![ResourceMetrics {
+            scope_metrics: vec![ScopeMetrics {
+                metrics: vec![Metric {
+                    name: "http.server.request.duration".into(),
+                    data: Some(Data::Gauge(Gauge {
+                        data_points: vec![NumberDataPoint::default()],
+                    })),
+                    ..Metric::default()
+                }],
+                ..ScopeMetrics::default()
+            }],
+            ..ResourceMetrics::default()
+        }],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("metrics.pb");
+    std::fs::write(&f, req.encode_to_vec()).unwrap();
+    let r = run(dir.path(), &["dry-run", &seed_fixed(), f.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("this holds OTLP metrics, not traces"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_broken_v05_payload_is_named_v05() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read(fixture("captures/orders-ddtrace-py-v05.msgpack")).unwrap();
+    let f = dir.path().join("cut.msgpack");
+    std::fs::write(&f, &good[..good.len() / 3]).unwrap();
+    let r = run(dir.path(), &["dry-run", &seed_fixed(), f.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("invalid DataDog v0.5 payload"),
+        "{}",
+        r.stderr
+    );
+}

@@ -130,6 +130,9 @@ pub fn sniff(bytes: &[u8]) -> Result<CaptureFormat, String> {
 
 /// v0.5 is `[ [str...], traces ]`; v0.4 is `[ [ {span}... ]... ]` (or `[]`).
 fn sniff_datadog(bytes: &[u8]) -> Option<CaptureFormat> {
+    if looks_like_v05(bytes) {
+        return Some(CaptureFormat::DatadogV05);
+    }
     let mut r = Reader::new(bytes);
     let n = r.array_len().ok()?;
     if n == 0 {
@@ -139,10 +142,23 @@ fn sniff_datadog(bytes: &[u8]) -> Option<CaptureFormat> {
     if inner == 0 {
         return Some(CaptureFormat::DatadogV04);
     }
-    if n == 2 && r.peek_is_string() {
-        return Some(CaptureFormat::DatadogV05);
-    }
     (r.peek_is_map() || r.peek_is_nil()).then_some(CaptureFormat::DatadogV04)
+}
+
+/// The v0.5 shape from the first bytes alone, so a payload broken further on is still named
+/// v0.5: a 2-element array whose first element is an array starting with a string (the string
+/// table; a v0.4 trace starts with a span map instead).
+fn looks_like_v05(bytes: &[u8]) -> bool {
+    if bytes.first() != Some(&0x92) {
+        return false;
+    }
+    let first = match bytes.get(1) {
+        Some(0x91..=0x9f) => bytes.get(2),
+        Some(0xdc) => bytes.get(4),
+        Some(0xdd) => bytes.get(6),
+        _ => return false,
+    };
+    matches!(first, Some(0xa0..=0xbf | 0xd9..=0xdb | 0xc4..=0xc6))
 }
 
 /// A 4-byte big-endian length that fits the file and frames a decodable request.

@@ -21,13 +21,44 @@ pub type ProtoError = (u64, String);
 
 /// Decode one request.
 pub fn decode_single(bytes: &[u8]) -> Result<Batch, ProtoError> {
-    let req = ExportTraceServiceRequest::decode(bytes).map_err(|e| {
-        (
+    let traces = ExportTraceServiceRequest::decode(bytes)
+        .map_err(|e| format!("expected an OTLP ExportTraceServiceRequest in protobuf: {e}"))
+        .and_then(convert);
+    traces.map_err(|m| match other_signal(bytes) {
+        Some(signal) => (
             0,
-            format!("expected an OTLP ExportTraceServiceRequest in protobuf: {e}"),
-        )
-    })?;
-    convert(req).map_err(|m| (0, m))
+            format!("this holds OTLP {signal}, not traces: otelcheck replays traces only"),
+        ),
+        None => (0, m),
+    })
+}
+
+/// `metrics` or `logs` when `bytes` is a well-formed request of that signal with content:
+/// such a file fails as a traces request, and saying why beats a protobuf-internal message.
+fn other_signal(bytes: &[u8]) -> Option<&'static str> {
+    use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+    use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+    let metrics = ExportMetricsServiceRequest::decode(bytes)
+        .ok()
+        .is_some_and(|r| {
+            r.resource_metrics
+                .iter()
+                .flat_map(|rm| &rm.scope_metrics)
+                .flat_map(|sm| &sm.metrics)
+                .any(|m| !m.name.is_empty() && m.data.is_some())
+        });
+    if metrics {
+        return Some("metrics");
+    }
+    let logs = ExportLogsServiceRequest::decode(bytes)
+        .ok()
+        .is_some_and(|r| {
+            r.resource_logs
+                .iter()
+                .flat_map(|rl| &rl.scope_logs)
+                .any(|sl| !sl.log_records.is_empty())
+        });
+    logs.then_some("logs")
 }
 
 /// Decode a length-prefixed stream; returns each batch with the offset of its body.
