@@ -335,3 +335,35 @@ fn a_broken_v05_payload_is_named_v05() {
         r.stderr
     );
 }
+
+#[test]
+fn inspect_shows_sample_values_with_secrets_masked() {
+    let r = otelcheck(&[
+        "inspect",
+        "--format",
+        "json",
+        &fixture("captures/orders-ddtrace-py-v04.msgpack"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let samples = &json(&r)["captures"][0]["attribute_samples"];
+    let route = samples["http.route"]
+        .as_array()
+        .expect("http.route samples");
+    assert!(route
+        .iter()
+        .any(|v| v.as_str().is_some_and(|s| s.starts_with("/orders"))));
+    for key in ["http.request.header.authorization", "user.email"] {
+        let values = samples[key].as_array().expect(key);
+        assert!(!values.is_empty());
+        assert!(
+            values
+                .iter()
+                .all(|v| v.as_str().is_some_and(|s| s.starts_with("<masked"))),
+            "{key}: {values:?}"
+        );
+    }
+    // No card number or e-mail address from the capture reaches the output.
+    assert!(!r.stdout.contains('@'), "an e-mail address leaked");
+    let digits = regex::Regex::new(r"\d{13,}").unwrap();
+    assert!(!digits.is_match(&r.stdout), "a card number leaked");
+}

@@ -20,6 +20,7 @@ pub mod msgpack;
 pub mod otlp_json;
 mod otlp_json_write;
 pub mod otlp_proto;
+pub mod samples;
 pub mod source;
 pub mod summary;
 

@@ -34,6 +34,8 @@ pub struct CaptureSummary {
     pub attribute_keys: BTreeMap<String, usize>,
     /// Spans whose resource carries each resource attribute key.
     pub resource_attribute_keys: BTreeMap<String, usize>,
+    /// Up to three distinct values per span attribute key (masked where they look secret).
+    pub attribute_samples: BTreeMap<String, Vec<String>>,
 }
 
 pub fn kind_name(kind: i64) -> String {
@@ -68,6 +70,7 @@ pub fn summarize_one(c: &Capture) -> CaptureSummary {
         span_kinds: BTreeMap::new(),
         attribute_keys: BTreeMap::new(),
         resource_attribute_keys: BTreeMap::new(),
+        attribute_samples: BTreeMap::new(),
     };
     for rs in c.payloads.iter().flat_map(|b| &b.resource_spans) {
         let service = service_name(&rs.resource).unwrap_or_default();
@@ -76,9 +79,16 @@ pub fn summarize_one(c: &Capture) -> CaptureSummary {
             bump(&mut s.span_names, format!("{service} :: {}", span.name));
             bump(&mut s.span_kinds, kind_name(span.kind));
             let mut seen = HashSet::default();
-            for (k, _) in span.attributes.iter() {
+            for (k, v) in span.attributes.iter() {
                 if seen.insert(k) {
                     bump(&mut s.attribute_keys, k);
+                }
+                let samples = s.attribute_samples.entry(k.to_owned()).or_default();
+                if samples.len() < super::samples::PER_KEY {
+                    let text = super::samples::sample(k, v);
+                    if !samples.contains(&text) {
+                        samples.push(text);
+                    }
                 }
             }
             for (k, _) in rs.resource.attributes.iter() {

@@ -23,7 +23,7 @@ pub fn render(s: &Summary, color: bool) -> String {
         out.push_str(&counts("service", &c.services));
         out.push_str(&counts("span kind", &c.span_kinds));
         out.push_str(&counts("service :: span name", &c.span_names));
-        out.push_str(&counts("span attribute key", &c.attribute_keys));
+        out.push_str(&keys_with_samples(&c.attribute_keys, &c.attribute_samples));
         out.push_str(&counts(
             "resource attribute key",
             &c.resource_attribute_keys,
@@ -36,6 +36,25 @@ pub fn render(s: &Summary, color: bool) -> String {
         s.total_payloads, s.total_traces, s.total_spans
     );
     out
+}
+
+/// Span attribute keys with their counts and a few sample values.
+fn keys_with_samples(
+    keys: &BTreeMap<String, usize>,
+    samples: &BTreeMap<String, Vec<String>>,
+) -> String {
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).force_no_tty();
+    table.set_header(["span attribute key", "spans", "sample values"]);
+    for (k, n) in keys {
+        let shown = samples.get(k).map(|v| v.join(" | ")).unwrap_or_default();
+        table.add_row(vec![
+            Cell::new(k),
+            Cell::new(n).set_alignment(CellAlignment::Right),
+            Cell::new(shown),
+        ]);
+    }
+    format!("{table}\n")
 }
 
 fn counts(what: &str, map: &BTreeMap<String, usize>) -> String {
