@@ -367,3 +367,15 @@ fn inspect_shows_sample_values_with_secrets_masked() {
     let digits = regex::Regex::new(r"\d{13,}").unwrap();
     assert!(!digits.is_match(&r.stdout), "a card number leaked");
 }
+
+#[test]
+fn a_huge_config_file_is_refused_without_reading_it_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("huge.yaml");
+    // A sparse 2 GiB file: nothing is written, reading it yields zeros.
+    let file = std::fs::File::create(&f).unwrap();
+    file.set_len(2 << 30).unwrap();
+    let r = run(dir.path(), &["validate", f.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("larger than 64 MiB"), "{}", r.stderr);
+}

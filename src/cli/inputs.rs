@@ -7,7 +7,6 @@
 //! becomes a diagnostic about that file (no made-up line and column).
 
 use crate::diag::{codes, Diagnostic, Location};
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 /// The name standard input gets in locations and reports.
@@ -123,9 +122,8 @@ fn read_one(
             );
             return None;
         }
-        let mut text = String::new();
-        return match std::io::stdin().read_to_string(&mut text) {
-            Ok(_) => Some((STDIN_NAME.to_owned(), text)),
+        return match crate::config::load::read_bounded(std::io::stdin()) {
+            Ok(text) => Some((STDIN_NAME.to_owned(), text)),
             Err(e) => {
                 errors.push(unreadable(STDIN_NAME, &e));
                 None
@@ -133,7 +131,7 @@ fn read_one(
         };
     }
     let name = path.display().to_string();
-    match std::fs::read_to_string(path) {
+    match crate::config::load::read_config_file(path) {
         Ok(text) => Some((name, text)),
         Err(e) => {
             errors.push(unreadable(&name, &e));

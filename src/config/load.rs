@@ -47,6 +47,31 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
 ];
 
 /// Load and merge `paths` in order.
+/// The largest config file otelcheck reads. Real collector configs are kilobytes; a bound keeps
+/// a mistaken argument (a 2 GiB file, a device) from exhausting memory.
+pub const MAX_CONFIG_BYTES: u64 = 64 << 20;
+
+/// Read a config's text from `input`, refusing more than [`MAX_CONFIG_BYTES`].
+pub fn read_bounded(input: impl std::io::Read) -> std::io::Result<String> {
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut input.take(MAX_CONFIG_BYTES + 1), &mut text)?;
+    if text.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "larger than {} MiB: that is not a collector config",
+                MAX_CONFIG_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(text)
+}
+
+/// [`read_bounded`] on the file at `path`.
+pub fn read_config_file(path: &std::path::Path) -> std::io::Result<String> {
+    read_bounded(std::fs::File::open(path)?)
+}
+
 pub fn load_configs(
     paths: &[PathBuf],
     opts: &LoadOptions,
@@ -55,7 +80,7 @@ pub fn load_configs(
     let mut errors = Vec::new();
     for path in paths {
         let name: Arc<str> = path.display().to_string().into();
-        match std::fs::read_to_string(path) {
+        match read_config_file(path) {
             Ok(text) => docs.push((name, text)),
             Err(e) => errors.push(
                 Diagnostic::error(
