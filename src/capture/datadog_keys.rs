@@ -61,10 +61,6 @@ const KNOWN: &[(&str, &str)] = &[
 
 /// The OTel attribute key the receiver writes for DataDog key `key`.
 pub fn translate_key(key: &str) -> String {
-    translate_key_str(key)
-}
-
-fn translate_key_str(key: &str) -> String {
     // Case-insensitive like Go's strings.ToLower + lookup. The table is ASCII, so an ASCII key
     // needs no lowered copy; other keys (e.g. with a Kelvin sign, which lowers to `k`) take the
     // Unicode-aware path.
@@ -89,7 +85,7 @@ fn translate_key_str(key: &str) -> String {
 /// [`translate_key`] for an interned key: an unchanged key is returned as it is.
 pub fn translate_interned(key: crate::capture::model::Key) -> crate::capture::model::Key {
     if needs_rename(&key) {
-        crate::capture::model::Key::of(&translate_key_str(&key))
+        crate::capture::model::Key::of(&translate_key(&key))
     } else {
         key
     }

@@ -3,7 +3,8 @@
 //! They follow the agent's `pkg/proto/pbgo/trace` decoders field by field (see
 //! [`super::msgpack`] for the lenient scalar rules). Maps with repeated keys keep the last
 //! value, as a Go map does, but in first-seen position so output order stays stable.
-//! A payload file may hold several payloads back to back; [`decode_all`] reads them in turn.
+//! A payload file may hold several payloads back to back; [`decode_one`] reads one and says
+//! where it ended.
 
 use super::model::Key;
 use super::msgpack::{DecodeError, Reader, Result};
@@ -67,28 +68,6 @@ pub struct DdPayload {
 pub enum DdVersion {
     V04,
     V05,
-}
-
-/// Decode every payload in `bytes` (one, or several concatenated with no separator).
-pub fn decode_all(bytes: &[u8], version: DdVersion) -> Result<Vec<DdPayload>> {
-    let mut r = Reader::new(bytes);
-    let mut payloads = Vec::new();
-    loop {
-        let start = r.pos();
-        let traces = match version {
-            DdVersion::V04 => decode_v04(&mut r)?,
-            DdVersion::V05 => decode_v05(&mut r)?,
-        };
-        let end = r.pos();
-        payloads.push(DdPayload {
-            offset: start as u64,
-            length: (end - start) as u64,
-            traces,
-        });
-        if r.is_at_end() {
-            return Ok(payloads);
-        }
-    }
 }
 
 /// Decode the one payload at the start of `bytes`: its traces and how many bytes it took.

@@ -61,49 +61,6 @@ fn other_signal(bytes: &[u8]) -> Option<&'static str> {
     logs.then_some("logs")
 }
 
-/// Decode a length-prefixed stream; returns each batch with the offset of its body.
-pub fn decode_stream(bytes: &[u8]) -> Result<Vec<(u64, Batch)>, ProtoError> {
-    let mut out = Vec::new();
-    let mut pos = 0usize;
-    while pos < bytes.len() {
-        let head = bytes.get(pos..pos + 4).ok_or_else(|| {
-            (
-                pos as u64,
-                format!(
-                    "expected a 4-byte length prefix, found only {} bytes",
-                    bytes.len() - pos
-                ),
-            )
-        })?;
-        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
-        let body_at = pos + 4;
-        let body = body_at
-            .checked_add(len)
-            .and_then(|end| bytes.get(body_at..end))
-            .ok_or_else(|| {
-                (
-                    pos as u64,
-                    format!(
-                        "length prefix says {len} bytes but only {} are left (truncated stream?)",
-                        bytes.len() - body_at
-                    ),
-                )
-            })?;
-        let req = ExportTraceServiceRequest::decode(body).map_err(|e| {
-            (
-                body_at as u64,
-                format!("expected an OTLP ExportTraceServiceRequest in protobuf: {e}"),
-            )
-        })?;
-        out.push((
-            body_at as u64,
-            convert(req).map_err(|m| (body_at as u64, m))?,
-        ));
-        pos = body_at + len;
-    }
-    Ok(out)
-}
-
 fn convert(req: ExportTraceServiceRequest) -> Result<Batch, String> {
     let resource_spans = req
         .resource_spans

@@ -562,15 +562,7 @@ impl<R: Read> CaptureSource<R> {
                 }
                 Err((o, m)) => return Some(Err(self.err(Some(at + o), m))),
             };
-            for (o, item) in items {
-                match item {
-                    JsonItem::Traces(batch) => {
-                        let req = self.otlp_request(batch, at + o);
-                        self.pending.push_back(req);
-                    }
-                    JsonItem::OtherSignal(_) => self.stats.skipped_other_signals += 1,
-                }
-            }
+            self.queue_json(items, at);
         }
     }
 
@@ -590,89 +582,106 @@ impl<R: Read> CaptureSource<R> {
         })
     }
 
-    /// The next sidecar entry, decoded in its own format.
+    /// The next sidecar entry, decoded in its own format (straight from the read window: no
+    /// copy of the body). Entries holding only other signals are skipped in a loop.
     fn next_framed(&mut self) -> Option<Result<Request, CaptureError>> {
-        let Framing::Sidecar { entries, next } = &mut self.framing else {
-            return None;
-        };
-        let Some(&(offset, length, format)) = entries.get(*next) else {
-            return self.trailing_bytes_check();
-        };
-        *next += 1;
-        let len = length as usize;
-        if len > MAX_REQUEST_BYTES {
-            return Some(Err(self.too_large(offset)));
-        }
-        if let Err(e) = self
-            .window
-            .seek_forward(offset)
-            .and_then(|()| self.window.want(len))
-        {
-            return Some(Err(self.io_err(&e)));
-        }
-        if self.window.unread().len() < len {
-            return Some(Err(self.err(
-                Some(offset),
-                format!(
-                    "the sidecar lists a {len}-byte payload here but the file ends after {} bytes",
-                    self.window.unread().len()
-                ),
-            )));
-        }
-        let body = self.window.unread()[..len].to_vec();
-        self.window.consume(len);
-        let decoded = match format {
-            CaptureFormat::DatadogV04 | CaptureFormat::DatadogV05 => {
-                let version = if format == CaptureFormat::DatadogV05 {
-                    DdVersion::V05
-                } else {
-                    DdVersion::V04
-                };
-                match datadog_msgpack::decode_one(&body, version) {
-                    Ok((traces, used)) if used == len => {
-                        let payload = DdPayload {
-                            offset,
-                            length,
-                            traces,
-                        };
-                        Ok(self.translate(payload, version))
-                    }
-                    Ok((_, used)) => Err(self.err(
-                        Some(offset + used as u64),
-                        format!(
-                            "{} bytes follow the payload inside its sidecar entry",
-                            len - used
-                        ),
-                    )),
-                    Err(e) => Err(self.err(
-                        Some(offset + e.offset),
-                        format!("invalid {} payload: {}", format.as_str(), e.message),
-                    )),
-                }
+        loop {
+            if let Some(r) = self.pending.pop_front() {
+                return Some(Ok(r));
             }
-            CaptureFormat::OtlpJson => match otlp_json::decode_items(&body) {
-                Ok(items) => {
-                    for (o, item) in items {
-                        match item {
-                            JsonItem::Traces(b) => {
-                                let r = self.otlp_request(b, offset + o);
-                                self.pending.push_back(r);
-                            }
-                            JsonItem::OtherSignal(_) => self.stats.skipped_other_signals += 1,
-                        }
-                    }
-                    return match self.pending.pop_front() {
-                        Some(r) => Some(Ok(r)),
-                        None => self.next_framed(),
+            let Framing::Sidecar { entries, next } = &mut self.framing else {
+                return None;
+            };
+            let Some(&(offset, length, format)) = entries.get(*next) else {
+                return self.trailing_bytes_check();
+            };
+            *next += 1;
+            let len = length as usize;
+            if len > MAX_REQUEST_BYTES {
+                return Some(Err(self.too_large(offset)));
+            }
+            if let Err(e) = self
+                .window
+                .seek_forward(offset)
+                .and_then(|()| self.window.want(len))
+            {
+                return Some(Err(self.io_err(&e)));
+            }
+            let have = self.window.unread().len();
+            if have < len {
+                return Some(Err(self.err(
+                    Some(offset),
+                    format!("the sidecar lists a {len}-byte payload here but the file ends after {have} bytes"),
+                )));
+            }
+            let decoded = decode_framed(&self.window.unread()[..len], format);
+            self.window.consume(len);
+            match decoded {
+                Ok(Framed::Datadog(traces, version)) => {
+                    let payload = DdPayload {
+                        offset,
+                        length,
+                        traces,
                     };
+                    return Some(Ok(self.translate(payload, version)));
                 }
-                Err((o, m)) => Err(self.err(Some(offset + o), m)),
-            },
-            _ => otlp_proto::decode_single(&body)
-                .map(|b| self.otlp_request(b, offset))
-                .map_err(|(o, m)| self.err(Some(offset + o), m)),
-        };
-        Some(decoded)
+                Ok(Framed::Otlp(batch)) => return Some(Ok(self.otlp_request(batch, offset))),
+                Ok(Framed::Json(items)) => self.queue_json(items, offset),
+                Err((o, m)) => return Some(Err(self.err(Some(offset + o), m))),
+            }
+        }
+    }
+
+    /// Queue the traces requests of decoded JSON objects (at `base` + their offsets) and count
+    /// the objects of other signals.
+    fn queue_json(&mut self, items: Vec<(u64, JsonItem)>, base: u64) {
+        for (o, item) in items {
+            match item {
+                JsonItem::Traces(batch) => {
+                    let req = self.otlp_request(batch, base + o);
+                    self.pending.push_back(req);
+                }
+                JsonItem::OtherSignal(_) => self.stats.skipped_other_signals += 1,
+            }
+        }
+    }
+}
+
+/// One sidecar entry's body, decoded but not yet translated.
+enum Framed {
+    Datadog(Vec<Vec<super::datadog_msgpack::DdSpan>>, DdVersion),
+    Otlp(Batch),
+    Json(Vec<(u64, JsonItem)>),
+}
+
+/// Decode `body` as `format`; an error is (offset in the body, message).
+fn decode_framed(body: &[u8], format: CaptureFormat) -> Result<Framed, (u64, String)> {
+    match format {
+        CaptureFormat::DatadogV04 | CaptureFormat::DatadogV05 => {
+            let version = if format == CaptureFormat::DatadogV05 {
+                DdVersion::V05
+            } else {
+                DdVersion::V04
+            };
+            match datadog_msgpack::decode_one(body, version) {
+                Ok((traces, used)) if used == body.len() => Ok(Framed::Datadog(traces, version)),
+                Ok((_, used)) => Err((
+                    used as u64,
+                    format!(
+                        "{} bytes follow the payload inside its sidecar entry",
+                        body.len() - used
+                    ),
+                )),
+                Err(e) => Err((
+                    e.offset,
+                    format!("invalid {} payload: {}", format.as_str(), e.message),
+                )),
+            }
+        }
+        CaptureFormat::OtlpJson => otlp_json::decode_items(body).map(Framed::Json),
+        CaptureFormat::OtlpProto | CaptureFormat::OtlpProtoStream => {
+            otlp_proto::decode_single(body).map(Framed::Otlp)
+        }
     }
 }
 

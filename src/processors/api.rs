@@ -126,11 +126,6 @@ pub trait Observer {
     fn exported(&mut self, _pipeline: usize, _batch: &Batch) {}
 }
 
-/// An observer that observes nothing.
-pub struct NoObserver;
-
-impl Observer for NoObserver {}
-
 /// Several observers told the same story, in order.
 pub struct Observers<'a>(pub Vec<&'a mut dyn Observer>);
 

@@ -10,7 +10,6 @@ use crate::capture::model::{service_name, AnyValue, Attributes, Batch, Resource,
 use crate::config::settings::matching::{
     AttributeMatch, LegacyMatch, MatchProperties, MatchType, Pattern,
 };
-use crate::diag::Location;
 use crate::ottl::runtime::EvalItem;
 use crate::processors::api::{Ctx, DropLevel, RuleAction, RuleInfo};
 
@@ -105,13 +104,6 @@ impl LegacySpanFilter {
             out.push(block("spans.exclude", p, RuleAction::Drop));
         }
         out
-    }
-
-    pub fn location(&self) -> Option<&Location> {
-        self.include
-            .as_ref()
-            .or(self.exclude.as_ref())
-            .map(|p| &p.loc)
     }
 }
 
