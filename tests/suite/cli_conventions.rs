@@ -3,7 +3,7 @@
 //! completions, `rule`/`rules`, `--quiet`, tables that fit the terminal, `inspect`'s JSON
 //! envelope, and a dry run that replays nothing.
 
-mod common;
+use crate::common;
 use common::*;
 use std::io::Write as _;
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! End-to-end: `otelcheck dry-run` on the seed scenario and real captures.
 
-mod common;
+use crate::common;
 use common::*;
 
 /// Health-check server spans per capture, as the captures README lists them.

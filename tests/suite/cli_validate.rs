@@ -1,7 +1,7 @@
 //! End-to-end: `otelcheck validate` — exit codes, the text and JSON contracts, and snapshots
 //! of the diagnostics for a set of broken configs (`fixtures/validate/*.yaml`).
 
-mod common;
+use crate::common;
 use common::*;
 
 #[test]
@@ -190,7 +190,7 @@ fn help_and_version_exit_0() {
 
 #[test]
 fn broken_config_diagnostics() {
-    insta::glob!("../fixtures/validate", "*.yaml", |path| {
+    insta::glob!("../../fixtures/validate", "*.yaml", |path| {
         let rel = path.strip_prefix(root()).unwrap().display().to_string();
         let run = otelcheck(&["validate", &rel]);
         let trimmed: Vec<&str> = run

@@ -2,7 +2,7 @@
 //! comments, `.otelcheck.yaml` (flag defaults, per-file ignores, discovery up to the
 //! repository root, `--no-config-file`) — and the count of what was suppressed.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 use std::process::Command;

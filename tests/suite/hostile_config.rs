@@ -2,7 +2,7 @@
 //! collector expands them until memory runs out; otelcheck refuses them with exit 2 and a
 //! message naming the value, in bounded time and memory (`common::bounded`).
 
-mod common;
+use crate::common;
 
 use common::bounded::{assert_exit, otelcheck_bounded, temp_file};
 

@@ -3,7 +3,7 @@
 //! be written. JSON is checked against the shipped schema (`docs/report.schema.json`), SARIF
 //! against the official SARIF 2.1.0 schema, JUnit with a JUnit reader.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::Value;
 use std::path::Path;
@@ -49,7 +49,7 @@ fn report_schema() -> jsonschema::Validator {
 }
 
 fn sarif_schema() -> jsonschema::Validator {
-    schema("tests/schemas/sarif-schema-2.1.0.json")
+    schema("tests/suite/schemas/sarif-schema-2.1.0.json")
 }
 
 fn junit(xml: &str) -> quick_junit::Report {

@@ -4,7 +4,7 @@
 //! debug exporter) and the verdict must match — including the rows the collector rejects for
 //! their OTTL, which the settings stage alone does not see.
 
-mod common;
+use crate::common;
 use common::upstream::*;
 use otelcheck::analyze::analyze_loaded;
 use otelcheck::config::node::{parse_yaml, Key, Node, NodeKind};

@@ -36,7 +36,7 @@ fn render(path: &std::path::Path) -> String {
 
 #[test]
 fn broken_settings_snapshots() {
-    insta::glob!("../fixtures/config/settings", "*.yaml", |path| {
+    insta::glob!("../../fixtures/config/settings", "*.yaml", |path| {
         insta::assert_snapshot!(render(path));
     });
 }

@@ -2,7 +2,7 @@
 //! (`${env:...}` unexpanded) in dry-run tables and dead-rule messages, and `invalid-ottl` and
 //! `invalid-setting` messages quote the reference, not the value.
 
-mod common;
+use crate::common;
 
 use common::bounded::{assert_exit, otelcheck_bounded, temp_file};
 

@@ -2,7 +2,7 @@
 //! code must not depend on the format; each format must carry the catch-all finding at the
 //! seed's line 22, column 41.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 use std::process::Command;

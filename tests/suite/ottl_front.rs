@@ -753,7 +753,7 @@ fn fixture_lines(path: &std::path::Path) -> Vec<(char, String)> {
 
 #[test]
 fn ok_fixtures_parse_check_and_round_trip() {
-    insta::glob!("../fixtures/ottl/ok", "*.ottl", |path| {
+    insta::glob!("../../fixtures/ottl/ok", "*.ottl", |path| {
         let mut out = String::new();
         for (kind, text) in fixture_lines(path) {
             let (shown, errors) = run(kind, &text, Context::Span, &SPAN);
@@ -774,7 +774,7 @@ fn ok_fixtures_parse_check_and_round_trip() {
 
 #[test]
 fn err_fixtures_report_errors() {
-    insta::glob!("../fixtures/ottl/err", "*.ottl", |path| {
+    insta::glob!("../../fixtures/ottl/err", "*.ottl", |path| {
         let mut out = String::new();
         for (kind, text) in fixture_lines(path) {
             let (_, errors) = run(kind, &text, Context::Span, &SPAN);

@@ -1,7 +1,7 @@
 //! OTTL that v0.156.0 accepts or rejects, where otelcheck disagreed (issue 11, items 5 and
 //! 11), run through the built binary under CPU and memory bounds.
 
-mod common;
+use crate::common;
 
 use common::bounded::{assert_exit, otelcheck_bounded, temp_file};
 

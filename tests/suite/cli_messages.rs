@@ -1,7 +1,7 @@
 //! End-to-end: messages speak the user's language — no YAML-library API names, right
 //! articles, snippets aligned with the token underlined.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {

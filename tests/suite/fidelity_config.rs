@@ -2,7 +2,7 @@
 //! registry follows what the v0.156.0 manifest builds, and `service.telemetry` is validated as
 //! collector core v0.156.0 decodes it. Runs the built binary under CPU and memory bounds.
 
-mod common;
+use crate::common;
 
 use common::bounded::{assert_exit, otelcheck_bounded, temp_file};
 

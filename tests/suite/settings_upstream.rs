@@ -6,7 +6,7 @@
 //! Rows that are invalid only because of an OTTL parse/check error belong to the OTTL stage:
 //! for them we assert that settings decoding accepts the block and hands the OTTL on.
 
-mod common;
+use crate::common;
 use common::upstream::*;
 use otelcheck::config::node::parse_yaml;
 use otelcheck::config::settings::{decode_processor, ProcessorSettings};

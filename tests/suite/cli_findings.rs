@@ -2,7 +2,7 @@
 //! (static catch-all, dead in this capture), catch-all counts under --max-match-ratio, and a
 //! row for every dropped span (error_mode: propagate).
 
-mod common;
+use crate::common;
 use common::*;
 
 const BROKEN: &str = "fixtures/seed/broken.yaml";

@@ -1,7 +1,7 @@
 //! End-to-end: `validate --fix` rewrites `=~`/`!~` to `IsMatch(...)` in place, keeping
 //! comments and layout; `--diff` only shows the unified diff.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 use std::process::Command;

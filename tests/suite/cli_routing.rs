@@ -2,7 +2,7 @@
 //! copy to each, a `forward` connector chains pipelines, and a capture no pipeline would receive
 //! is replayed everywhere with a warning. Also the service-lost and drops-everything findings.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn span(trace: u8, id: u8, name: &str) -> String {

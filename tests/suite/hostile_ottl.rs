@@ -3,7 +3,7 @@
 //! itself with a clear message; the runs are bounded by CPU time and address space
 //! (`common::bounded`), so a regression is a killed process, not a slow test.
 
-mod common;
+use crate::common;
 
 use common::bounded::{assert_exit, filter_config, otelcheck_bounded, temp_file};
 

@@ -1,7 +1,7 @@
 //! Reviewer-level lint the collector does not do (issue 11, item 14, first half): a `filter`
 //! with rules only for other signals passes everything in its pipeline.
 
-mod common;
+use crate::common;
 
 use common::bounded::{assert_exit, otelcheck_bounded, temp_file};
 

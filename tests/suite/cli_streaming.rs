@@ -2,7 +2,7 @@
 //! mix signals, recordings framed by their sidecar, `--write-output` safety, and routing the
 //! replay cannot follow. Every run is bounded in CPU time and memory by the harness.
 
-mod common;
+use crate::common;
 use common::bounded::otelcheck_bounded;
 use common::*;
 use std::path::Path;
