@@ -48,6 +48,8 @@ pub struct Engine {
     pipelines: BTreeMap<usize, PipelineRt>,
     /// Routing per receiver kind (DataDog, OTLP).
     routes: [Routing; 2],
+    /// `--reveal`: processors record protected values unmasked.
+    reveal: bool,
 }
 
 fn kind_index(kind: ReceiverKind) -> usize {
@@ -64,6 +66,7 @@ impl Engine {
             return Self {
                 pipelines: BTreeMap::new(),
                 routes: [Routing::default(), Routing::default()],
+                reveal: false,
             };
         };
         let routes = [
@@ -80,7 +83,16 @@ impl Engine {
                 )
             })
             .collect();
-        Self { pipelines, routes }
+        Self {
+            pipelines,
+            routes,
+            reveal: false,
+        }
+    }
+
+    /// Record values that rules protect as they are (`--reveal`) instead of masked.
+    pub fn set_reveal(&mut self, reveal: bool) {
+        self.reveal = reveal;
     }
 
     /// The instantiated pipelines, in config order.
@@ -125,7 +137,7 @@ impl Engine {
             for b in &inputs {
                 obs.entered(p.index, b);
             }
-            let out = run_chain(p, 0, inputs, obs);
+            let out = run_chain(p, 0, inputs, obs, self.reveal);
             outputs.insert(route.pipeline, out);
         }
         export(outputs, obs);
@@ -148,16 +160,20 @@ impl Engine {
             for b in &fed {
                 obs.entered(p.index, b);
             }
-            let mut out = run_chain(p, 0, fed, obs);
+            let mut out = run_chain(p, 0, fed, obs, self.reveal);
             for i in 0..p.processors.len() {
                 let mut released = Vec::new();
                 let at = ProcRef {
                     pipeline: p.index,
                     processor: i,
                 };
-                let mut ctx = Ctx { at, observer: obs };
+                let mut ctx = Ctx {
+                    at,
+                    observer: obs,
+                    reveal: self.reveal,
+                };
                 p.processors[i].instance.flush(&mut ctx, &mut released);
-                out.extend(run_chain(p, i + 1, released, obs));
+                out.extend(run_chain(p, i + 1, released, obs, self.reveal));
             }
             outputs.insert(route.pipeline, out);
         }
@@ -180,6 +196,7 @@ fn run_chain(
     start: usize,
     batches: Vec<Batch>,
     obs: &mut dyn Observer,
+    reveal: bool,
 ) -> Vec<Batch> {
     let mut cur = batches;
     for (i, slot) in p.processors.iter_mut().enumerate().skip(start) {
@@ -195,7 +212,11 @@ fn run_chain(
                 continue;
             }
             let before = next.len();
-            let mut ctx = Ctx { at, observer: obs };
+            let mut ctx = Ctx {
+                at,
+                observer: obs,
+                reveal,
+            };
             match slot.instance.process(b, &mut ctx, &mut next) {
                 Ok(()) => {
                     let out = next[before..].iter().map(Batch::span_count).sum();

@@ -7,7 +7,7 @@
 //! observers (the dry-run's counts, `--write-output`, `explain`, `diff`, `test`) keep whatever
 //! they need. Compiled plans stay immutable; counters live in observers.
 
-use crate::capture::model::{Batch, Resource, Scope, Span};
+use crate::capture::model::{AnyValue, Batch, Resource, Scope, Span};
 use crate::diag::Location;
 use crate::ottl::runtime::{EvalItem, ReadKey};
 
@@ -46,11 +46,23 @@ pub enum DropLevel {
     SpanEvent,
 }
 
-/// What a rule does when it matches (the JSON report's `action`).
+/// What a rule does when it matches (the JSON report's `action`, spec "JSON report").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuleAction {
     Drop,
     Keep,
+    Sample,
+    Redact,
+    Hash,
+    Set,
+    Delete,
+    Insert,
+    Update,
+    Upsert,
+    Extract,
+    Convert,
+    Rename,
+    Pass,
 }
 
 impl RuleAction {
@@ -58,8 +70,65 @@ impl RuleAction {
         match self {
             RuleAction::Drop => "drop",
             RuleAction::Keep => "keep",
+            RuleAction::Sample => "sample",
+            RuleAction::Redact => "redact",
+            RuleAction::Hash => "hash",
+            RuleAction::Set => "set",
+            RuleAction::Delete => "delete",
+            RuleAction::Insert => "insert",
+            RuleAction::Update => "update",
+            RuleAction::Upsert => "upsert",
+            RuleAction::Extract => "extract",
+            RuleAction::Convert => "convert",
+            RuleAction::Rename => "rename",
+            RuleAction::Pass => "pass",
         }
     }
+}
+
+/// A value as an edit records it. A value a rule protects (deleted, hashed, redacted) is
+/// masked here, when the change is recorded, so no observer or renderer ever holds it;
+/// `--reveal` (carried in [`Ctx::reveal`]) is the one way to keep it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recorded {
+    /// The field did not exist (before an insert, after a delete).
+    Absent,
+    Shown(AnyValue),
+    /// The value's type and length in characters (for strings) survive; its content does not.
+    Masked { type_name: &'static str, len: usize },
+}
+
+impl Recorded {
+    /// A value shown as it is (not protected by the rule that touched it).
+    pub fn of(value: Option<&AnyValue>) -> Self {
+        value.map_or(Recorded::Absent, |v| Recorded::Shown(v.clone()))
+    }
+
+    /// A value the rule protects: masked unless the run reveals.
+    pub fn protected(value: Option<&AnyValue>, reveal: bool) -> Self {
+        match value {
+            None => Recorded::Absent,
+            Some(v) if reveal => Recorded::Shown(v.clone()),
+            Some(AnyValue::Str(s)) => Recorded::Masked {
+                type_name: "string",
+                len: s.chars().count(),
+            },
+            Some(v) => Recorded::Masked {
+                type_name: v.type_name(),
+                len: 0,
+            },
+        }
+    }
+}
+
+/// One change a rewriting rule made to one field of a span, its resource, scope or an event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edit {
+    pub level: DropLevel,
+    /// The field as an OTTL path names it: `attributes["http.url"]`, `name`, `status.code`.
+    pub field: String,
+    pub before: Recorded,
+    pub after: Recorded,
 }
 
 /// Static facts about one rule of a processor, known before any span is seen.
@@ -116,6 +185,17 @@ pub trait Observer {
         _span: &Span,
     ) {
     }
+    /// A rule changed one field. `span` is `None` for a change to a resource or scope as a
+    /// whole (it reaches every span below it).
+    fn edited(
+        &mut self,
+        _rule: RuleRef,
+        _resource: &Resource,
+        _scope: &Scope,
+        _span: Option<&Span>,
+        _edit: &Edit,
+    ) {
+    }
     /// A request entered a pipeline (after fan-out or a connector).
     fn entered(&mut self, _pipeline: usize, _batch: &Batch) {}
     /// A processor passed `spans_out` of the `spans_in` spans it was handed for one request.
@@ -152,6 +232,18 @@ impl Observer for Observers<'_> {
             o.dropped(rule, level, resource, scope, span);
         }
     }
+    fn edited(
+        &mut self,
+        rule: RuleRef,
+        resource: &Resource,
+        scope: &Scope,
+        span: Option<&Span>,
+        edit: &Edit,
+    ) {
+        for o in &mut self.0 {
+            o.edited(rule, resource, scope, span, edit);
+        }
+    }
     fn entered(&mut self, pipeline: usize, batch: &Batch) {
         for o in &mut self.0 {
             o.entered(pipeline, batch);
@@ -178,6 +270,8 @@ impl Observer for Observers<'_> {
 pub struct Ctx<'a> {
     pub at: ProcRef,
     pub observer: &'a mut dyn Observer,
+    /// `--reveal`: record protected values as they are instead of masked.
+    pub reveal: bool,
 }
 
 /// The processor failed the request (`error_mode: propagate`); the collector drops it whole.
