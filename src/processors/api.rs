@@ -95,7 +95,10 @@ pub enum Recorded {
     Absent,
     Shown(AnyValue),
     /// The value's type and length in characters (for strings) survive; its content does not.
-    Masked { type_name: &'static str, len: usize },
+    Masked {
+        type_name: &'static str,
+        len: usize,
+    },
 }
 
 impl Recorded {
