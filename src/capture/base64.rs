@@ -1,67 +1,60 @@
-//! Standard base64 (RFC 4648, padded), for OTLP JSON `bytesValue`. Small enough not to warrant
-//! a dependency.
+//! Base64 for OTLP JSON `bytesValue`, with the collector's semantics: pdata's JSON reader decodes
+//! with Go's `base64.StdEncoding` — standard alphabet, padding required, non-zero trailing bits
+//! accepted (Go's non-strict default), and `\r`/`\n` anywhere in the text skipped.
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+use base64::alphabet::STANDARD;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::Engine as _;
+
+const GO_STD_ENCODING: GeneralPurpose = GeneralPurpose::new(
+    &STANDARD,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(true)
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
+);
 
 pub fn encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    GO_STD_ENCODING.encode(bytes)
 }
 
-/// Decode padded standard base64; `None` on any invalid character or length.
+/// Decode as Go's `base64.StdEncoding.DecodeString` does; `None` where Go reports an error.
 pub fn decode(s: &str) -> Option<Vec<u8>> {
-    let bytes = s.as_bytes();
-    if bytes.len() % 4 != 0 {
-        return None;
+    if s.contains(['\r', '\n']) {
+        let compact: String = s.chars().filter(|c| !matches!(c, '\r' | '\n')).collect();
+        return GO_STD_ENCODING.decode(compact).ok();
     }
-    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
-    for (ci, chunk) in bytes.chunks(4).enumerate() {
-        let last = ci + 1 == bytes.len() / 4;
-        let pad = chunk.iter().rev().take_while(|&&c| c == b'=').count();
-        if pad > 2 || (pad > 0 && !last) {
-            return None;
-        }
-        let mut n: u32 = 0;
-        for &c in &chunk[..4 - pad] {
-            let v = ALPHABET.iter().position(|&a| a == c)? as u32;
-            n = (n << 6) | v;
-        }
-        n <<= 6 * pad as u32;
-        let decoded = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        out.extend_from_slice(&decoded[..3 - pad]);
-    }
-    Some(out)
+    GO_STD_ENCODING.decode(s).ok()
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{decode, encode};
+
     #[test]
     fn round_trips_all_lengths() {
         for len in 0..10u8 {
             let data: Vec<u8> = (0..len)
                 .map(|i| i.wrapping_mul(37).wrapping_add(200))
                 .collect();
-            let text = super::encode(&data);
-            assert_eq!(super::decode(&text), Some(data));
+            assert_eq!(decode(&encode(&data)), Some(data));
         }
-        assert_eq!(super::encode(b"foobar"), "Zm9vYmFy");
-        assert_eq!(super::encode(b"fo"), "Zm8=");
-        assert_eq!(super::decode("Zm8"), None);
-        assert_eq!(super::decode("Z=m8"), None);
+        assert_eq!(encode(b"foobar"), "Zm9vYmFy");
+        assert_eq!(encode(b"fo"), "Zm8=");
+    }
+
+    #[test]
+    fn rejects_what_go_std_encoding_rejects() {
+        assert_eq!(decode("Zm8"), None, "padding is required");
+        assert_eq!(decode("Z=m8"), None, "padding only at the end");
+        assert_eq!(decode("Zm-_"), None, "URL-safe alphabet is not standard");
+    }
+
+    #[test]
+    fn accepts_what_go_std_encoding_accepts() {
+        // "Zm9=" has non-zero trailing bits (canonical is "Zm8="): Go's non-strict decoder keeps "fo".
+        assert_eq!(decode("Zm9="), Some(b"fo".to_vec()));
+        assert_eq!(decode("Zm9v\r\nYmFy"), Some(b"foobar".to_vec()));
     }
 }
