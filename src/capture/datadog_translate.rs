@@ -31,9 +31,7 @@ pub const DEFAULT_TRACE_ID_CACHE_SIZE: usize = 100;
 /// `get` refreshes recency, `add` evicts the least recently used entry when full).
 #[derive(Debug, Clone)]
 pub struct TraceIdCache {
-    capacity: usize,
-    /// Most recently used last.
-    entries: Vec<(u64, [u8; 16])>,
+    entries: lru::LruCache<u64, [u8; 16], rustc_hash::FxBuildHasher>,
 }
 
 impl Default for TraceIdCache {
@@ -44,26 +42,18 @@ impl Default for TraceIdCache {
 
 impl TraceIdCache {
     pub fn new(capacity: usize) -> Self {
+        let capacity = std::num::NonZeroUsize::new(capacity).unwrap_or(std::num::NonZeroUsize::MIN);
         Self {
-            capacity: capacity.max(1),
-            entries: Vec::new(),
+            entries: lru::LruCache::with_hasher(capacity, rustc_hash::FxBuildHasher),
         }
     }
 
     fn get(&mut self, low: u64) -> Option<[u8; 16]> {
-        let i = self.entries.iter().position(|(k, _)| *k == low)?;
-        let entry = self.entries.remove(i);
-        self.entries.push(entry);
-        Some(entry.1)
+        self.entries.get(&low).copied()
     }
 
     fn add(&mut self, low: u64, id: [u8; 16]) {
-        if let Some(i) = self.entries.iter().position(|(k, _)| *k == low) {
-            self.entries.remove(i);
-        } else if self.entries.len() >= self.capacity {
-            self.entries.remove(0);
-        }
-        self.entries.push((low, id));
+        self.entries.put(low, id);
     }
 
     /// `traceID64to128`: cached id, else `_dd.p.tid` (hex, no sign/prefix) cached, else none.
@@ -318,5 +308,31 @@ fn kind(dd: &DdSpan) -> i64 {
             "http" => span_kind::CLIENT,
             _ => span_kind::UNSPECIFIED,
         },
+    }
+}
+
+#[cfg(test)]
+mod trace_id_cache_tests {
+    use super::TraceIdCache;
+
+    #[test]
+    fn evicts_the_least_recently_used_entry() {
+        let mut cache = TraceIdCache::new(2);
+        cache.add(1, [1; 16]);
+        cache.add(2, [2; 16]);
+        assert_eq!(cache.get(1), Some([1; 16]), "get refreshes 1");
+        cache.add(3, [3; 16]);
+        assert_eq!(cache.get(2), None, "2 was least recently used");
+        assert_eq!(cache.get(1), Some([1; 16]));
+        assert_eq!(cache.get(3), Some([3; 16]));
+        cache.add(1, [9; 16]);
+        assert_eq!(cache.get(1), Some([9; 16]), "add replaces an existing entry");
+    }
+
+    #[test]
+    fn zero_capacity_keeps_one_entry() {
+        let mut cache = TraceIdCache::new(0);
+        cache.add(1, [1; 16]);
+        assert_eq!(cache.get(1), Some([1; 16]));
     }
 }
