@@ -200,13 +200,15 @@ fn span_link(r: &mut Reader) -> Result<DdSpanLink> {
             b"trace_id" => l.trace_id = r.strict_u64()?,
             b"trace_id_high" => l.trace_id_high = r.strict_u64()?,
             b"span_id" => l.span_id = r.strict_u64()?,
-            b"tracestate" => l.tracestate = String::from_utf8_lossy(r.str_or_bin()?).into_owned(),
+            b"tracestate" => {
+                l.tracestate = super::msgpack::utf8_as_agent(r.str_or_bin()?).into_owned()
+            }
             b"flags" => l.flags = r.strict_u32()?,
             b"attributes" => {
                 let m = r.map_len()?;
                 for _ in 0..m {
-                    let k = String::from_utf8_lossy(r.str_or_bin()?).into_owned();
-                    let v = String::from_utf8_lossy(r.str_or_bin()?).into_owned();
+                    let k = super::msgpack::utf8_as_agent(r.str_or_bin()?).into_owned();
+                    let v = super::msgpack::utf8_as_agent(r.str_or_bin()?).into_owned();
                     l.attributes.push((k, v));
                 }
                 l.attributes = dedupe(std::mem::take(&mut l.attributes));

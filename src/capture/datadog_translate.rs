@@ -326,7 +326,11 @@ mod trace_id_cache_tests {
         assert_eq!(cache.get(1), Some([1; 16]));
         assert_eq!(cache.get(3), Some([3; 16]));
         cache.add(1, [9; 16]);
-        assert_eq!(cache.get(1), Some([9; 16]), "add replaces an existing entry");
+        assert_eq!(
+            cache.get(1),
+            Some([9; 16]),
+            "add replaces an existing entry"
+        );
     }
 
     #[test]

@@ -215,7 +215,7 @@ impl<'a> Reader<'a> {
         if self.eat_nil() {
             return Ok(String::new());
         }
-        Ok(String::from_utf8_lossy(self.str_or_bin()?).into_owned())
+        Ok(utf8_as_agent(self.str_or_bin()?).into_owned())
     }
 
     /// A map key: like [`Reader::dd_string`], interned (no allocation for a key seen before).
@@ -226,7 +226,7 @@ impl<'a> Reader<'a> {
         } else {
             self.str_or_bin()?
         };
-        let text = String::from_utf8_lossy(bytes);
+        let text = utf8_as_agent(bytes);
         crate::capture::model::Key::new(&text).map_err(|e| self.error_at(at, e.to_string()))
     }
 
@@ -398,4 +398,61 @@ pub fn describe(m: Marker) -> String {
         _ => "an extension value",
     };
     format!("{name} (byte 0x{:02x})", m.to_u8())
+}
+
+/// A msgpack string as the agent's decoder (`parseStringBytes`) returns it: valid UTF-8 as is;
+/// otherwise its `repairUTF8`, which reads rune by rune and writes U+FFFD for every byte Go's
+/// decoder rejects — one per byte, where Rust's `from_utf8_lossy` would write one per maximal
+/// invalid sequence (a truncated 4-byte character is three U+FFFD in Go, one in Rust).
+pub(crate) fn utf8_as_agent(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    // The vectorised check first: nearly every string is valid.
+    match std::str::from_utf8(bytes) {
+        Ok(valid) => std::borrow::Cow::Borrowed(valid),
+        Err(_) => std::borrow::Cow::Owned(repair_like_go(bytes)),
+    }
+}
+
+fn repair_like_go(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 8);
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(valid) => {
+                out.push_str(valid);
+                break;
+            }
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                out.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                let bad = e.error_len().unwrap_or(after.len());
+                out.extend(std::iter::repeat_n(char::REPLACEMENT_CHARACTER, bad));
+                rest = &after[bad..];
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod utf8_tests {
+    use super::utf8_as_agent;
+
+    #[test]
+    fn valid_text_is_borrowed_unchanged() {
+        assert!(matches!(
+            utf8_as_agent("héllo".as_bytes()),
+            std::borrow::Cow::Borrowed("héllo")
+        ));
+    }
+
+    #[test]
+    fn every_rejected_byte_becomes_one_replacement_character_as_in_go() {
+        // A truncated 4-byte sequence (F0 9F 98 of U+1F600) then 'A': Go's DecodeRune rejects
+        // each of the three bytes on its own.
+        assert_eq!(utf8_as_agent(b"\xF0\x9F\x98A"), "\u{FFFD}\u{FFFD}\u{FFFD}A");
+        // At the end of the string too.
+        assert_eq!(utf8_as_agent(b"ok\xE2\x82"), "ok\u{FFFD}\u{FFFD}");
+        // A lone continuation byte and an invalid lead byte.
+        assert_eq!(utf8_as_agent(b"\x80x\xFFy"), "\u{FFFD}x\u{FFFD}y");
+    }
 }
