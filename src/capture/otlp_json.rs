@@ -9,8 +9,8 @@
 use serde_json::Value;
 
 use super::model::{
-    AnyValue, Attributes, Batch, Event, Link, Resource, ResourceSpans, Scope, ScopeSpans, Span,
-    Status,
+    span_kind, status_code, AnyValue, Attributes, Batch, Event, Link, Resource, ResourceSpans,
+    Scope, ScopeSpans, Span, Status,
 };
 use super::otlp_proto::first_wins;
 
@@ -165,13 +165,13 @@ fn uint<T: TryFrom<i128>>(obj: &Value, camel: &str, snake: &str) -> R<T> {
 }
 
 /// An enum as a number or as its protobuf name (`SPAN_KIND_SERVER`, `STATUS_CODE_ERROR`).
-fn enum_value(obj: &Value, camel: &str, names: &[&str]) -> R<i64> {
+fn enum_value(obj: &Value, camel: &str, from_name: fn(&str) -> Option<i64>) -> R<i64> {
     match field(obj, camel, camel) {
         None => Ok(0),
-        Some(Value::String(s)) if names.contains(&s.as_str()) => {
-            Ok(names.iter().position(|n| n == s).unwrap_or(0) as i64)
-        }
         Some(v) => {
+            if let Some(known) = v.as_str().and_then(from_name) {
+                return Ok(known);
+            }
             i64::try_from(int_of(v, camel)?).map_err(|_| format!("`{camel}` is out of range"))
         }
     }
@@ -267,21 +267,11 @@ fn scope_spans(v: &Value) -> R<ScopeSpans> {
     })
 }
 
-const KINDS: &[&str] = &[
-    "SPAN_KIND_UNSPECIFIED",
-    "SPAN_KIND_INTERNAL",
-    "SPAN_KIND_SERVER",
-    "SPAN_KIND_CLIENT",
-    "SPAN_KIND_PRODUCER",
-    "SPAN_KIND_CONSUMER",
-];
-const CODES: &[&str] = &["STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"];
-
 fn span(v: &Value) -> R<Span> {
     let status = match field(v, "status", "status") {
         None => Status::default(),
         Some(s) => Status {
-            code: enum_value(s, "code", CODES)?,
+            code: enum_value(s, "code", status_code::from_proto_name)?,
             message: string(s, "message", "message")?,
         },
     };
@@ -292,7 +282,7 @@ fn span(v: &Value) -> R<Span> {
         trace_state: string(v, "traceState", "trace_state")?,
         flags: uint(v, "flags", "flags")?,
         name: string(v, "name", "name")?,
-        kind: enum_value(v, "kind", KINDS)?,
+        kind: enum_value(v, "kind", span_kind::from_proto_name)?,
         start_time_unix_nano: uint(v, "startTimeUnixNano", "start_time_unix_nano")?,
         end_time_unix_nano: uint(v, "endTimeUnixNano", "end_time_unix_nano")?,
         attributes: attributes(v)?,

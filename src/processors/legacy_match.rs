@@ -6,21 +6,14 @@
 //! category: any entry for names/kinds/services, every entry for attributes/resources/
 //! libraries. `regexp` is RE2 `MatchString`: unanchored.
 
-use crate::capture::model::{service_name, AnyValue, Attributes, Batch, Resource, Scope, Span};
+use crate::capture::model::{
+    service_name, span_kind, AnyValue, Attributes, Batch, Resource, Scope, Span,
+};
 use crate::config::settings::matching::{
     AttributeMatch, LegacyMatch, MatchProperties, MatchType, Pattern,
 };
 use crate::ottl::runtime::EvalItem;
 use crate::processors::api::{Ctx, DropLevel, RuleAction, RuleInfo};
-
-const KIND_NAMES: [&str; 6] = [
-    "SPAN_KIND_UNSPECIFIED",
-    "SPAN_KIND_INTERNAL",
-    "SPAN_KIND_SERVER",
-    "SPAN_KIND_CLIENT",
-    "SPAN_KIND_PRODUCER",
-    "SPAN_KIND_CONSUMER",
-];
 
 /// `spans: {include, exclude}` of the filter processor: a span is dropped when it fails
 /// `include` or matches `exclude`.
@@ -120,11 +113,7 @@ pub fn matches_span(p: &MatchProperties, resource: &Resource, scope: &Scope, spa
         return false;
     }
     if !p.span_kinds.is_empty() {
-        let kind = usize::try_from(span.kind)
-            .ok()
-            .and_then(|k| KIND_NAMES.get(k))
-            .copied()
-            .unwrap_or("");
+        let kind = span_kind::proto_name(span.kind).unwrap_or("");
         if !any_matches(&p.span_kinds, kind, regexp) {
             return false;
         }

@@ -57,6 +57,38 @@ pub mod span_kind {
     pub const CLIENT: i64 = 3;
     pub const PRODUCER: i64 = 4;
     pub const CONSUMER: i64 = 5;
+
+    /// The one table of span kind names, indexed by value: the protobuf enum name (OTLP JSON,
+    /// filter configs, OTTL `kind.deprecated_string`) and pdata's `String()` (OTTL `kind.string`).
+    pub const NAMES: [(&str, &str); 6] = [
+        ("SPAN_KIND_UNSPECIFIED", "Unspecified"),
+        ("SPAN_KIND_INTERNAL", "Internal"),
+        ("SPAN_KIND_SERVER", "Server"),
+        ("SPAN_KIND_CLIENT", "Client"),
+        ("SPAN_KIND_PRODUCER", "Producer"),
+        ("SPAN_KIND_CONSUMER", "Consumer"),
+    ];
+
+    /// `SPAN_KIND_SERVER` for 2; `None` outside the enum.
+    pub fn proto_name(kind: i64) -> Option<&'static str> {
+        usize::try_from(kind)
+            .ok()
+            .and_then(|k| NAMES.get(k))
+            .map(|n| n.0)
+    }
+
+    /// `Server` for 2; `None` outside the enum.
+    pub fn display_name(kind: i64) -> Option<&'static str> {
+        usize::try_from(kind)
+            .ok()
+            .and_then(|k| NAMES.get(k))
+            .map(|n| n.1)
+    }
+
+    /// 2 for `SPAN_KIND_SERVER`.
+    pub fn from_proto_name(name: &str) -> Option<i64> {
+        NAMES.iter().position(|n| n.0 == name).map(|k| k as i64)
+    }
 }
 
 /// OTLP status codes.
@@ -64,6 +96,26 @@ pub mod status_code {
     pub const UNSET: i64 = 0;
     pub const OK: i64 = 1;
     pub const ERROR: i64 = 2;
+
+    /// Indexed by value: the protobuf enum name and pdata's `String()`.
+    pub const NAMES: [(&str, &str); 3] = [
+        ("STATUS_CODE_UNSET", "Unset"),
+        ("STATUS_CODE_OK", "Ok"),
+        ("STATUS_CODE_ERROR", "Error"),
+    ];
+
+    /// `STATUS_CODE_ERROR` for 2; `None` outside the enum.
+    pub fn proto_name(code: i64) -> Option<&'static str> {
+        usize::try_from(code)
+            .ok()
+            .and_then(|c| NAMES.get(c))
+            .map(|n| n.0)
+    }
+
+    /// 2 for `STATUS_CODE_ERROR`.
+    pub fn from_proto_name(name: &str) -> Option<i64> {
+        NAMES.iter().position(|n| n.0 == name).map(|c| c as i64)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
