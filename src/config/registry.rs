@@ -1,9 +1,6 @@
-//! The component types a contrib v0.156.0 collector knows, by kind, and how far otelcheck
-//! models each one.
+//! The component types a contrib v0.156.0 collector knows, by kind, with their signals.
 //!
-//! Why a table: `otelcol validate` rejects a type that no factory provides (`unknown type`),
-//! and the dry run needs to know which processors it emulates, which it may pass data through
-//! unchanged, and which it cannot predict.
+//! Why a table: `otelcol validate` rejects a type that no factory provides (`unknown type`).
 //!
 //! Source: what the otelcol-contrib v0.156.0 manifest builds, i.e.
 //! `distributions/otelcol-contrib/manifest.yaml` of opentelemetry-collector-releases at tag
@@ -17,22 +14,12 @@
 //! Many types were renamed to snake_case around v0.156.0 (`otlp` exporter → `otlp_grpc`,
 //! `k8sattributes` → `k8s_attributes`, `apachespark` → `apache_spark`, ...); the old spelling
 //! stays accepted as a deprecated alias. Where the release of a rename could not be pinned,
-//! both spellings are listed, so a real component is never reported as unknown. Signals are
+//! both spellings are listed, so a real component is never reported as unknown. How a processor
+//! type is replayed is not here: `engine::table` is the one place that says. Signals are
 //! filled in where the upstream `metadata.yaml` was read (an empty list means "not known", and
 //! no signal check is made).
 
 use super::model::{ComponentKind, Signal};
-
-/// How the dry run treats a component.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Support {
-    /// Replayed with upstream semantics.
-    Emulated,
-    /// Data passes unchanged (the component only batches, delays or adds data we cannot know).
-    PassThrough,
-    /// Known to the collector, not modelled by otelcheck.
-    Unsupported,
-}
 
 /// One component type of the distribution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,87 +28,79 @@ pub struct ComponentType {
     pub name: &'static str,
     /// Pipeline signals the type supports; empty when not known.
     pub signals: &'static [Signal],
-    pub support: Support,
 }
 
 use ComponentKind::{Connector as C, Exporter as E, Extension as X, Processor as P, Receiver as R};
 use Signal::{Logs as L, Metrics as M, Profiles as F, Traces as T};
-use Support::{Emulated as Em, PassThrough as Pt, Unsupported as Un};
 
 const ALL: &[Signal] = &[T, M, L, F];
 const TML: &[Signal] = &[T, M, L];
 const NONE: &[Signal] = &[];
 
-const fn ty(
-    kind: ComponentKind,
-    name: &'static str,
-    signals: &'static [Signal],
-    support: Support,
-) -> ComponentType {
+const fn ty(kind: ComponentKind, name: &'static str, signals: &'static [Signal]) -> ComponentType {
     ComponentType {
         kind,
         name,
         signals,
-        support,
     }
 }
 
 /// Types with signals read from upstream `metadata.yaml` files, or modelled by otelcheck.
 const KNOWN: &[ComponentType] = &[
     // receivers
-    ty(R, "otlp", ALL, Un),
-    ty(R, "datadog", NONE, Un),
-    ty(R, "jaeger", &[T], Un),
-    ty(R, "zipkin", &[T], Un),
-    ty(R, "kafka", ALL, Un),
-    ty(R, "awsxray", &[T], Un),
-    ty(R, "file_log", &[L], Un),
-    ty(R, "prometheus", &[M], Un),
-    ty(R, "statsd", &[M], Un),
-    ty(R, "awscontainerinsightreceiver", &[M], Un),
-    ty(R, "awsecscontainermetrics", &[M], Un),
+    ty(R, "otlp", ALL),
+    ty(R, "datadog", NONE),
+    ty(R, "jaeger", &[T]),
+    ty(R, "zipkin", &[T]),
+    ty(R, "kafka", ALL),
+    ty(R, "awsxray", &[T]),
+    ty(R, "file_log", &[L]),
+    ty(R, "prometheus", &[M]),
+    ty(R, "statsd", &[M]),
+    ty(R, "awscontainerinsightreceiver", &[M]),
+    ty(R, "awsecscontainermetrics", &[M]),
     // processors
-    ty(P, "filter", ALL, Em),
-    ty(P, "transform", NONE, Em),
-    ty(P, "attributes", TML, Em),
-    ty(P, "resource", ALL, Em),
-    ty(P, "span", &[T], Em),
-    ty(P, "redaction", NONE, Em),
-    ty(P, "probabilistic_sampler", &[T, L], Em),
-    ty(P, "tail_sampling", &[T], Em),
-    ty(P, "batch", TML, Pt),
-    ty(P, "memory_limiter", ALL, Pt),
-    ty(P, "groupbytrace", &[T], Pt),
-    ty(P, "k8s_attributes", ALL, Pt),
-    ty(P, "resource_detection", ALL, Pt),
-    ty(P, "cumulativetodelta", &[M], Un),
-    ty(P, "deltatocumulative", &[M], Un),
-    ty(P, "deltatorate", &[M], Un),
-    ty(P, "metrics_transform", &[M], Un),
-    ty(P, "metricsgeneration", &[M], Un),
+    ty(P, "filter", ALL),
+    ty(P, "transform", NONE),
+    ty(P, "attributes", TML),
+    ty(P, "resource", ALL),
+    ty(P, "span", &[T]),
+    ty(P, "redaction", NONE),
+    ty(P, "probabilistic_sampler", &[T, L]),
+    ty(P, "tail_sampling", &[T]),
+    ty(P, "batch", TML),
+    ty(P, "memory_limiter", ALL),
+    ty(P, "groupbytrace", &[T]),
+    ty(P, "k8s_attributes", ALL),
+    ty(P, "resource_detection", ALL),
+    ty(P, "cumulativetodelta", &[M]),
+    ty(P, "deltatocumulative", &[M]),
+    ty(P, "deltatorate", &[M]),
+    ty(P, "metrics_transform", &[M]),
+    ty(P, "metricsgeneration", &[M]),
     // exporters
-    ty(E, "debug", ALL, Un),
-    ty(E, "otlp_grpc", ALL, Un),
-    ty(E, "otlp_http", ALL, Un),
-    ty(E, "file", ALL, Un),
-    ty(E, "kafka", ALL, Un),
-    ty(E, "datadog", TML, Un),
-    ty(E, "load_balancing", TML, Un),
-    ty(E, "signalfx", TML, Un),
-    ty(E, "logzio", &[T, L], Un),
-    ty(E, "awsxray", &[T], Un),
-    ty(E, "awsemf", &[M], Un),
-    ty(E, "awscloudwatchlogs", &[L], Un),
-    ty(E, "prometheus", &[M], Un),
-    ty(E, "prometheus_remote_write", &[M], Un),
+    ty(E, "debug", ALL),
+    ty(E, "otlp_grpc", ALL),
+    ty(E, "otlp_http", ALL),
+    ty(E, "file", ALL),
+    ty(E, "kafka", ALL),
+    ty(E, "datadog", TML),
+    ty(E, "load_balancing", TML),
+    ty(E, "signalfx", TML),
+    ty(E, "logzio", &[T, L]),
+    ty(E, "awsxray", &[T]),
+    ty(E, "awsemf", &[M]),
+    ty(E, "awscloudwatchlogs", &[L]),
+    ty(E, "prometheus", &[M]),
+    ty(E, "prometheus_remote_write", &[M]),
     // connectors: the signal pairs live in `connector_supports`
-    ty(C, "forward", NONE, Un),
+    ty(C, "forward", NONE),
     // extensions
-    ty(X, "zpages", NONE, Un),
-    ty(X, "health_check", NONE, Un),
-    ty(X, "pprof", NONE, Un),
-    ty(X, "sigv4auth", NONE, Un),
-    ty(X, "ecs_observer", NONE, Un),
+    ty(X, "zpages", NONE),
+    ty(X, "health_check", NONE),
+    ty(X, "pprof", NONE),
+    ty(X, "sigv4auth", NONE),
+    ty(X, "ecs_observer", NONE),
 ];
 
 const RECEIVERS: &[&str] = &[
@@ -440,7 +419,7 @@ fn all() -> &'static [ComponentType] {
         for kind in [R, P, E, C, X] {
             for name in names_of(kind) {
                 if !KNOWN.iter().any(|t| t.kind == kind && t.name == *name) {
-                    v.push(ty(kind, name, NONE, Un));
+                    v.push(ty(kind, name, NONE));
                 }
             }
         }
@@ -547,15 +526,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn modelled_processors_have_their_support_level() {
-        assert_eq!(lookup(P, "filter").map(|t| t.support), Some(Em));
-        assert_eq!(lookup(P, "batch").map(|t| t.support), Some(Pt));
+    fn old_spellings_resolve_to_the_current_type() {
         assert_eq!(
             lookup(P, "k8sattributes").map(|t| t.name),
             Some("k8s_attributes")
         );
-        assert_eq!(lookup(P, "k8sattributes").map(|t| t.support), Some(Pt));
-        assert_eq!(lookup(P, "geoip").map(|t| t.support), Some(Un));
+        assert!(lookup(P, "geoip").is_some());
     }
 
     #[test]
