@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod engine;
+pub mod explain;
 pub mod findings;
 pub mod lint;
 pub mod ottl;

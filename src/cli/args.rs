@@ -23,6 +23,7 @@ Examples:
   otelcheck validate c.yaml --format github --report sarif=otelcheck.sarif --report junit=otelcheck.xml
   otelcheck dry-run collector.yaml capture.msgpack
   otelcheck dry-run collector.yaml --capture a.msgpack --capture b.otlp.pb --write-output out/
+  otelcheck explain collector.yaml capture.msgpack --trace-id 4bf92f3577b34da6a3ce929d0e0e4736
   otelcheck inspect capture.msgpack";
 
 /// Check an OpenTelemetry Collector config against recorded traffic before it ships.
@@ -50,6 +51,13 @@ pub enum Command {
     /// capture (or name captures explicitly with --capture).
     #[command(name = "dry-run")]
     DryRun(DryRunArgs),
+    /// One trace's (or span's) journey: each pipeline, processor and rule it met, whether the
+    /// rule matched, what it changed (masked where the config protects a value) and where the
+    /// span ended.
+    ///
+    /// The trace id is the 32 hex digits of an OTLP trace id, or a DataDog trace id (decimal,
+    /// as the DataDog UI shows it, or 16 hex digits), which matches the low 64 bits.
+    Explain(ExplainArgs),
     /// Summarise captures: format, payloads, traces, spans, services, span names and
     /// attribute keys with counts.
     Inspect(InspectArgs),
@@ -187,6 +195,41 @@ pub struct DryRunArgs {
     pub config: ConfigArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Config files (each explained on its own), followed by capture files.
+    #[arg(value_name = "CONFIG|CAPTURE", required_unless_present = "merged")]
+    pub files: Vec<PathBuf>,
+    /// A capture to replay (repeatable). When given, every positional file is a config.
+    #[arg(long = "capture", value_name = "FILE")]
+    pub captures: Vec<PathBuf>,
+    /// The trace to follow: 32 hex digits (OTLP), or a DataDog trace id (decimal or 16 hex).
+    #[arg(long, value_name = "ID")]
+    pub trace_id: String,
+    /// Follow only this span of the trace: 16 hex digits, or a DataDog span id in decimal.
+    #[arg(long, value_name = "ID")]
+    pub span_id: Option<String>,
+    /// Show values the config protects (deleted, hashed, redacted) as they are, not masked.
+    #[arg(long)]
+    pub reveal: bool,
+    /// Skip content detection and decode every capture as this format.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub capture_format: Option<CaptureFormatArg>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// `explain` tells one story: as text or as the spec's JSON document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    /// `{"schema": 1, "kind": "explain", "trace_id": ..., "spans": [...]}`.
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 pub mod args;
 mod commands;
 mod docs;
+mod explain_cmd;
 mod fix;
 mod inputs;
 mod output;
@@ -52,6 +53,7 @@ pub fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         Command::Validate(a) => commands::validate(&a),
         Command::DryRun(a) => commands::dry_run(&a),
+        Command::Explain(a) => explain_cmd::explain(&a),
         Command::Inspect(a) => commands::inspect(&a),
         Command::Rule(a) => docs::rule(&a),
         Command::Rules(a) => docs::rules(&a),

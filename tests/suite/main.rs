@@ -7,6 +7,7 @@ mod capture_hostile;
 mod capture_otlp;
 mod cli_conventions;
 mod cli_dry_run;
+mod cli_explain;
 mod cli_findings;
 mod cli_fix;
 mod cli_formats;

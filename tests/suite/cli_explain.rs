@@ -1,0 +1,126 @@
+//! End-to-end: `otelcheck explain` follows one trace of a real capture through the seed config.
+
+use crate::common;
+use common::*;
+
+const CONFIG: &str = "fixtures/seed/fixed.yaml";
+const CAPTURE: &str = "fixtures/captures/orders-ddtrace-js-v04.msgpack";
+
+/// A span the dry-run reports as dropped by the `/health` rule: (trace id, span id, rule text).
+fn dropped_health_span() -> (String, String, String) {
+    let report = json(&otelcheck(&["dry-run", CONFIG, CAPTURE, "--format", "json"]));
+    let filter = processor(&report, "filter/health");
+    let rule = filter["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["text"].as_str().unwrap().contains("\"/health\""))
+        .expect("the /health rule");
+    let example = &rule["examples"][0];
+    (
+        example["trace_id"].as_str().unwrap().to_owned(),
+        example["span_id"].as_str().unwrap().to_owned(),
+        rule["text"].as_str().unwrap().to_owned(),
+    )
+}
+
+fn explain_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["explain", CONFIG, CAPTURE, "--format", "json"];
+    all.extend_from_slice(args);
+    let run = otelcheck(&all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    json(&run)
+}
+
+#[test]
+fn a_dropped_span_ends_at_the_rule_that_dropped_it() {
+    let (trace, span, rule) = dropped_health_span();
+    let doc = explain_json(&["--trace-id", &trace]);
+    assert_eq!(doc["kind"], "explain");
+    assert_eq!(doc["trace_id"], trace.as_str());
+    let spans = doc["spans"].as_array().unwrap();
+    assert!(spans.len() > 1, "the whole trace is explained: {doc}");
+    let dropped = spans.iter().find(|s| s["span_id"] == span.as_str()).unwrap();
+    assert_eq!(dropped["exported_by"], serde_json::json!([]));
+    let journey = dropped["journey"].as_array().unwrap();
+    let last = journey.last().unwrap();
+    assert_eq!(last["processor"], "filter/health");
+    assert_eq!(last["outcome"], "dropped");
+    assert_eq!(last["dropped_by"], rule.as_str());
+    let rules = last["rules"].as_array().unwrap();
+    let at = rules.iter().position(|r| r["text"] == rule.as_str()).unwrap();
+    assert_eq!(rules[at]["result"], "matched");
+    assert_eq!(rules[at]["location"]["line"], 21);
+    // The collector ORs a filter's conditions and stops at the first match.
+    assert!(rules[at + 1..].iter().all(|r| r["result"] == "skipped"));
+    assert!(rules[..at].iter().all(|r| r["result"] == "not-matched"));
+
+    // Every other span of the trace passes every processor and is exported.
+    for s in spans.iter().filter(|s| s["span_id"] != span.as_str()) {
+        assert_eq!(s["exported_by"], serde_json::json!(["traces"]), "{s}");
+        let journey = s["journey"].as_array().unwrap();
+        let ids: Vec<&str> = journey
+            .iter()
+            .map(|p| p["processor"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "memory_limiter",
+                "filter/health",
+                "attributes/sanitize",
+                "probabilistic_sampler",
+                "batch",
+                "resource"
+            ]
+        );
+        assert!(journey.iter().all(|p| p["outcome"] != "dropped"));
+    }
+}
+
+#[test]
+fn a_datadog_trace_id_in_decimal_selects_the_same_spans() {
+    let (trace, span, _) = dropped_health_span();
+    let low = u64::from_str_radix(&trace[16..], 16).unwrap().to_string();
+    let by_hex = explain_json(&["--trace-id", &trace]);
+    let by_decimal = explain_json(&["--trace-id", &low]);
+    assert_eq!(by_hex["spans"], by_decimal["spans"]);
+    let decimal_span = u64::from_str_radix(&span, 16).unwrap().to_string();
+    let one = explain_json(&["--trace-id", &low, "--span-id", &decimal_span]);
+    assert_eq!(one["spans"].as_array().unwrap().len(), 1);
+    assert_eq!(one["spans"][0]["span_id"], span.as_str());
+}
+
+#[test]
+fn text_output_tells_the_journey() {
+    let (trace, span, _) = dropped_health_span();
+    let run = otelcheck(&[
+        "explain",
+        CONFIG,
+        CAPTURE,
+        "--trace-id",
+        &trace,
+        "--span-id",
+        &span,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn unknown_or_malformed_ids_are_clear_errors() {
+    let missing = otelcheck(&["explain", CONFIG, CAPTURE, "--trace-id", "1"]);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stdout.is_empty());
+    assert!(
+        missing.stderr.contains("no span of trace 1 reached a traces pipeline"),
+        "{}",
+        missing.stderr
+    );
+    let bad = otelcheck(&["explain", CONFIG, CAPTURE, "--trace-id", "not-an-id"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("is not a trace id"), "{}", bad.stderr);
+    let no_capture = otelcheck(&["explain", CONFIG, "--trace-id", "1"]);
+    assert_eq!(no_capture.code, 2);
+    assert!(no_capture.stderr.contains("needs at least one capture"));
+}
