@@ -2,6 +2,7 @@
 
 pub mod args;
 mod commands;
+mod diff;
 mod docs;
 mod fix;
 mod inputs;
@@ -10,6 +11,7 @@ mod project;
 mod replay_run;
 mod settings;
 mod suppress;
+mod test_cmd;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -52,6 +54,8 @@ pub fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         Command::Validate(a) => commands::validate(&a),
         Command::DryRun(a) => commands::dry_run(&a),
+        Command::Diff(a) => diff::run(&a),
+        Command::Test(a) => test_cmd::run(&a),
         Command::Inspect(a) => commands::inspect(&a),
         Command::Rule(a) => docs::rule(&a),
         Command::Rules(a) => docs::rules(&a),

@@ -1,0 +1,3 @@
+pub fn run(_a: &super::args::TestArgs) -> super::ExitStatus {
+    super::ExitStatus::Error
+}
