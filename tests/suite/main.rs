@@ -6,6 +6,7 @@ mod capture_datadog;
 mod capture_hostile;
 mod capture_otlp;
 mod cli_conventions;
+mod cli_diff;
 mod cli_dry_run;
 mod cli_findings;
 mod cli_fix;
