@@ -298,7 +298,7 @@ mod tests {
             Some(&rule("a == 2", 9)),
             Change::Changed,
         );
-        let d = c.text_diff.unwrap_or_default();
+        let d = c.text_diff.clone().unwrap_or_default();
         assert!(d.contains("-a == 1\n+a == 2\n"), "{d}");
         assert_eq!(c.extra_dropped(), 8);
     }

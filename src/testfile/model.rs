@@ -221,7 +221,8 @@ pub fn location(file: &str, at: &serde_saphyr::Location) -> Location {
 
 /// Parse a test file's text; `Err` is a diagnostic at the line and column serde-saphyr names.
 pub fn parse(file: &str, text: &str) -> Result<TestFile, Box<Diagnostic>> {
-    serde_saphyr::from_str::<TestFile>(text).map_err(|e| Box::new(parse_error(file, &e.to_string())))
+    serde_saphyr::from_str::<TestFile>(text)
+        .map_err(|e| Box::new(parse_error(file, &e.to_string())))
 }
 
 fn parse_error(file: &str, message: &str) -> Diagnostic {
@@ -230,12 +231,15 @@ fn parse_error(file: &str, message: &str) -> Diagnostic {
     let (loc, what) = split_position(first)
         .map(|(l, c, rest)| (Location::new(file, l, c), rest))
         .unwrap_or_else(|| (Location::new(file, 1, 1), first));
-    Diagnostic::error(codes::INVALID_TEST_FILE, format!("invalid test file: {what}"))
-        .at(loc)
-        .with_help(
-            "a test file has `config:` (a path or a list) and `tests:`, each with `name:`, \
+    Diagnostic::error(
+        codes::INVALID_TEST_FILE,
+        format!("invalid test file: {what}"),
+    )
+    .at(loc)
+    .with_help(
+        "a test file has `config:` (a path or a list) and `tests:`, each with `name:`, \
              `capture:` and/or `spans:`, and `expect:` (see the README, \"Test files\")",
-        )
+    )
 }
 
 fn split_position(s: &str) -> Option<(u32, u32, &str)> {

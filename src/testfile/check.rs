@@ -1,0 +1,526 @@
+//! Expectations against what one replay did. Each check returns its failures as
+//! (expectation, message) pairs: the expectation as written (in YAML flow style), and what
+//! happened, with the spans involved.
+//!
+//! Span matchers select among the spans that *entered* the pipeline for `dropped`/`kept`
+//! (the input is what the author describes), and among the *exported* spans for
+//! `attributes` (the values after the pipeline are what is checked). `dropped` and `kept`
+//! hold when at least one span matches and every matching span had that fate.
+
+use std::fmt::Write as _;
+
+use crate::capture::model::{service_name, AnyValue, Batch, Resource, Span};
+use crate::diag::Diagnostic;
+use crate::engine::Engine;
+
+use super::build::any_value;
+use super::model::{AttributeCheck, Count, Expect, Matcher, SpanKind, Value};
+use super::observe::Journey;
+
+/// How many spans a failure lists.
+const SHOW: usize = 5;
+
+pub struct Ctx<'a> {
+    pub engine: &'a Engine,
+    pub journey: &'a Journey,
+    pub findings: &'a [Diagnostic],
+    pub reveal: bool,
+}
+
+pub type Failures = Vec<(String, String)>;
+
+/// Every expectation of one `expect:` entry.
+pub fn check(e: &Expect, ctx: &Ctx<'_>) -> Failures {
+    let mut out = Failures::new();
+    let wants_pipeline = !e.dropped.is_empty()
+        || !e.kept.is_empty()
+        || e.spans_out.is_some()
+        || e.exports_nothing.is_some()
+        || !e.attributes.is_empty();
+    if !wants_pipeline {
+        findings(e, ctx, &mut out);
+        return out;
+    }
+    let (index, id) = match pipeline(e.pipeline.as_deref(), ctx.engine) {
+        Ok(p) => p,
+        Err(m) => {
+            let what = e.pipeline.as_ref().map_or_else(
+                || "pipeline: (not given)".to_owned(),
+                |p| format!("pipeline: {p}"),
+            );
+            out.push((what, m));
+            findings(e, ctx, &mut out);
+            return out;
+        }
+    };
+    let p = Pipe {
+        index,
+        id: &id,
+        ctx,
+    };
+    for m in &e.dropped {
+        fate(&p, m, false, &mut out);
+    }
+    for m in &e.kept {
+        fate(&p, m, true, &mut out);
+    }
+    if let Some(c) = e.spans_out {
+        spans_out(&p, c, &mut out);
+    }
+    if let Some(nothing) = e.exports_nothing {
+        exports_nothing(&p, nothing, &mut out);
+    }
+    for a in &e.attributes {
+        attributes(&p, a, &mut out);
+    }
+    findings(e, ctx, &mut out);
+    out
+}
+
+/// The pipeline an expectation is about: the named one, or the only traces pipeline.
+fn pipeline(name: Option<&str>, engine: &Engine) -> Result<(usize, String), String> {
+    let all: Vec<(usize, String)> = engine
+        .pipelines()
+        .map(|p| (p.index, p.id.clone()))
+        .collect();
+    let ids = || {
+        all.iter()
+            .map(|(_, id)| id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match name {
+        Some(n) => {
+            all.iter().find(|(_, id)| id == n).cloned().ok_or_else(|| {
+                format!("the config has no traces pipeline `{n}`; it has: {}", ids())
+            })
+        }
+        None if all.len() == 1 => Ok(all[0].clone()),
+        None if all.is_empty() => Err("the config has no traces pipeline to check".to_owned()),
+        None => Err(format!(
+            "the config has {} traces pipelines ({}): name one with `pipeline:`",
+            all.len(),
+            ids()
+        )),
+    }
+}
+
+struct Pipe<'a> {
+    index: usize,
+    id: &'a str,
+    ctx: &'a Ctx<'a>,
+}
+
+impl Pipe<'_> {
+    fn entered(&self) -> Vec<(&Resource, &Span)> {
+        spans(self.ctx.journey.entered.get(&self.index))
+    }
+    fn exported(&self) -> Vec<(&Resource, &Span)> {
+        spans(self.ctx.journey.exported.get(&self.index))
+    }
+    fn is_exported(&self, s: &Span) -> bool {
+        self.exported()
+            .iter()
+            .any(|(_, e)| e.trace_id == s.trace_id && e.span_id == s.span_id)
+    }
+    /// Why a span is gone: the rule that dropped it, with its location.
+    fn why_dropped(&self, s: &Span) -> String {
+        let Some(r) = self
+            .ctx
+            .journey
+            .dropped_by
+            .get(&(self.index, (s.trace_id, s.span_id)))
+        else {
+            return "not exported".to_owned();
+        };
+        let p = self.ctx.engine.pipelines().find(|p| p.index == r.pipeline);
+        let slot = p.and_then(|p| p.processors.get(r.processor));
+        match slot.and_then(|s| s.rules.get(r.rule).map(|rule| (s, rule))) {
+            Some((slot, rule)) => format!(
+                "dropped by {} rule `{}` at {}",
+                slot.id, rule.text, rule.location
+            ),
+            None => "dropped".to_owned(),
+        }
+    }
+}
+
+fn spans(batches: Option<&Vec<Batch>>) -> Vec<(&Resource, &Span)> {
+    batches
+        .into_iter()
+        .flatten()
+        .flat_map(|b| &b.resource_spans)
+        .flat_map(|rs| {
+            rs.scope_spans
+                .iter()
+                .flat_map(move |ss| ss.spans.iter().map(move |s| (&rs.resource, s)))
+        })
+        .collect()
+}
+
+fn kind_name(code: i64) -> String {
+    SpanKind::from_code(code).map_or_else(|| code.to_string(), |k| format!("{k:?}").to_lowercase())
+}
+
+/// A span as a failure lists it.
+fn describe(r: &Resource, s: &Span) -> String {
+    format!(
+        "{} {:?} (kind {}, trace {}, span {})",
+        service_name(r).unwrap_or_else(|| "<no service>".to_owned()),
+        s.name,
+        kind_name(s.kind),
+        hex::encode(s.trace_id),
+        hex::encode(s.span_id)
+    )
+}
+
+fn show_value(v: &Value) -> String {
+    match v {
+        Value::Str(s) => format!("{s:?}"),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Double(d) => d.to_string(),
+        Value::List(items) => format!(
+            "[{}]",
+            items.iter().map(show_value).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+fn show_any(v: &AnyValue) -> String {
+    match v {
+        AnyValue::Empty => "<empty>".to_owned(),
+        AnyValue::Str(s) => format!("{:?}", &**s),
+        AnyValue::Bool(b) => b.to_string(),
+        AnyValue::Int(i) => i.to_string(),
+        AnyValue::Double(d) => d.to_string(),
+        AnyValue::Bytes(b) => format!("bytes {}", hex::encode(b)),
+        AnyValue::Slice(items) => format!(
+            "[{}]",
+            items.iter().map(show_any).collect::<Vec<_>>().join(", ")
+        ),
+        AnyValue::Map(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!("{k}: {}", show_any(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// An actual value for a failure message: masked when a rule of the config protected the
+/// attribute, unless `--reveal`.
+fn shown(key: &str, v: &AnyValue, ctx: &Ctx<'_>) -> String {
+    if !ctx.reveal && ctx.journey.protected.contains(key) {
+        return match v {
+            AnyValue::Str(s) => format!("<masked string of {} chars>", s.chars().count()),
+            other => format!("<masked {}>", other.type_name()),
+        };
+    }
+    show_any(v)
+}
+
+/// A matcher in YAML flow style, as the author wrote it.
+pub fn describe_matcher(m: &Matcher) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = &m.name {
+        parts.push(format!("name: {n}"));
+    }
+    if let Some(s) = &m.service {
+        parts.push(format!("service: {s}"));
+    }
+    if let Some(k) = m.kind {
+        parts.push(format!("kind: {}", format!("{k:?}").to_lowercase()));
+    }
+    if !m.attributes.is_empty() {
+        let attrs: Vec<String> = m
+            .attributes
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", show_value(v)))
+            .collect();
+        parts.push(format!("attributes: {{{}}}", attrs.join(", ")));
+    }
+    format!("{{{}}}", parts.join(", "))
+}
+
+/// The attribute a matcher or check names: `resource.` prefix → the resource's.
+fn lookup<'a>(key: &str, r: &'a Resource, s: &'a Span) -> Option<&'a AnyValue> {
+    match key.strip_prefix("resource.") {
+        Some(k) => r.attributes.get(k),
+        None => s.attributes.get(key),
+    }
+}
+
+fn value_eq(want: &Value, got: &AnyValue) -> bool {
+    match (want, got) {
+        (Value::Int(a), AnyValue::Double(b)) => (*a as f64 - b).abs() < f64::EPSILON,
+        (Value::Double(a), AnyValue::Int(b)) => (a - *b as f64).abs() < f64::EPSILON,
+        _ => any_value(want) == *got,
+    }
+}
+
+fn matches(m: &Matcher, r: &Resource, s: &Span) -> bool {
+    m.name.as_ref().is_none_or(|n| *n == s.name)
+        && m.service
+            .as_ref()
+            .is_none_or(|n| service_name(r).as_deref() == Some(n))
+        && m.kind.is_none_or(|k| k.code() == s.kind)
+        && m.attributes
+            .iter()
+            .all(|(k, v)| lookup(k, r, s).is_some_and(|got| value_eq(v, got)))
+}
+
+fn list(lines: &[String], total: usize) -> String {
+    let mut s: String = lines
+        .iter()
+        .take(SHOW)
+        .map(|l| format!("\n  - {l}"))
+        .collect();
+    if total > SHOW {
+        let _ = write!(s, "\n  ... and {} more", total - SHOW);
+    }
+    s
+}
+
+/// `dropped:` (keep = false) or `kept:` (keep = true) for one matcher.
+fn fate(p: &Pipe<'_>, m: &Matcher, keep: bool, out: &mut Failures) {
+    let what = format!(
+        "{}: [{}]",
+        if keep { "kept" } else { "dropped" },
+        describe_matcher(m)
+    );
+    let entered = p.entered();
+    let selected: Vec<_> = entered.iter().filter(|(r, s)| matches(m, r, s)).collect();
+    if selected.is_empty() {
+        let mut names: Vec<String> = entered
+            .iter()
+            .map(|(r, s)| format!("{} {:?}", service_name(r).unwrap_or_default(), s.name))
+            .collect();
+        names.sort();
+        names.dedup();
+        out.push((
+            what,
+            format!(
+                "no span that entered pipeline {} matches {}; {} span(s) entered, e.g.:{}",
+                p.id,
+                describe_matcher(m),
+                entered.len(),
+                list(&names, names.len())
+            ),
+        ));
+        return;
+    }
+    let wrong: Vec<String> = selected
+        .iter()
+        .filter(|(_, s)| p.is_exported(s) != keep)
+        .map(|(r, s)| {
+            if keep {
+                format!("{}: {}", describe(r, s), p.why_dropped(s))
+            } else {
+                format!("{}: exported", describe(r, s))
+            }
+        })
+        .collect();
+    if !wrong.is_empty() {
+        out.push((
+            what,
+            format!(
+                "expected every span matching {} to be {} by pipeline {}; {} of {} {}:{}",
+                describe_matcher(m),
+                if keep { "exported" } else { "dropped" },
+                p.id,
+                wrong.len(),
+                selected.len(),
+                if keep {
+                    "were dropped"
+                } else {
+                    "were exported"
+                },
+                list(&wrong, wrong.len())
+            ),
+        ));
+    }
+}
+
+fn spans_out(p: &Pipe<'_>, c: Count, out: &mut Failures) {
+    let n = p.exported().len();
+    let (ok, want) = match c {
+        Count::Exactly(k) => (n == k, format!("{k}")),
+        Count::Range { min, max } => (
+            min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m),
+            format!(
+                "{{min: {}, max: {}}}",
+                min.map_or("-".to_owned(), |m| m.to_string()),
+                max.map_or("-".to_owned(), |m| m.to_string())
+            ),
+        ),
+    };
+    if !ok {
+        out.push((
+            format!("spans_out: {want}"),
+            format!(
+                "pipeline {} exported {n} of the {} span(s) that entered it",
+                p.id,
+                p.entered().len()
+            ),
+        ));
+    }
+}
+
+fn exports_nothing(p: &Pipe<'_>, nothing: bool, out: &mut Failures) {
+    let exported = p.exported();
+    if nothing && !exported.is_empty() {
+        let lines: Vec<String> = exported.iter().map(|(r, s)| describe(r, s)).collect();
+        out.push((
+            "exports_nothing: true".to_owned(),
+            format!(
+                "pipeline {} exported {} span(s):{}",
+                p.id,
+                exported.len(),
+                list(&lines, lines.len())
+            ),
+        ));
+    } else if !nothing && exported.is_empty() {
+        let entered = p.entered();
+        let lines: Vec<String> = entered
+            .iter()
+            .map(|(r, s)| format!("{}: {}", describe(r, s), p.why_dropped(s)))
+            .collect();
+        out.push((
+            "exports_nothing: false".to_owned(),
+            format!(
+                "pipeline {} exported nothing of the {} span(s) that entered it:{}",
+                p.id,
+                entered.len(),
+                list(&lines, lines.len())
+            ),
+        ));
+    }
+}
+
+fn attributes(p: &Pipe<'_>, a: &AttributeCheck, out: &mut Failures) {
+    let what = format!("attributes: [{{span: {}}}]", describe_matcher(&a.span));
+    let exported = p.exported();
+    let selected: Vec<_> = exported
+        .iter()
+        .filter(|(r, s)| matches(&a.span, r, s))
+        .collect();
+    if selected.is_empty() {
+        out.push((
+            what,
+            format!(
+                "no span exported by pipeline {} matches {} ({} exported)",
+                p.id,
+                describe_matcher(&a.span),
+                exported.len()
+            ),
+        ));
+        return;
+    }
+    let mut wrong = Vec::new();
+    for (r, s) in &selected {
+        for key in &a.absent {
+            if let Some(v) = lookup(key, r, s) {
+                wrong.push(format!(
+                    "{}: `{key}` should be absent; it is {}",
+                    describe(r, s),
+                    shown(key, v, p.ctx)
+                ));
+            }
+        }
+        for (key, want) in &a.equals {
+            match lookup(key, r, s) {
+                Some(got) if value_eq(want, got) => {}
+                Some(got) => wrong.push(format!(
+                    "{}: expected `{key}` = {}, actual {}",
+                    describe(r, s),
+                    show_value(want),
+                    shown(key, got, p.ctx)
+                )),
+                None => wrong.push(format!(
+                    "{}: expected `{key}` = {}, but it is absent",
+                    describe(r, s),
+                    show_value(want)
+                )),
+            }
+        }
+    }
+    if !wrong.is_empty() {
+        out.push((
+            what,
+            format!(
+                "{} problem(s) on the {} exported span(s) selected:{}",
+                wrong.len(),
+                selected.len(),
+                list(&wrong, wrong.len())
+            ),
+        ));
+    }
+}
+
+fn findings(e: &Expect, ctx: &Ctx<'_>, out: &mut Failures) {
+    let reported = || {
+        let lines: Vec<String> = ctx
+            .findings
+            .iter()
+            .map(|d| {
+                let at = d
+                    .location
+                    .as_ref()
+                    .map(|l| format!("{l}: "))
+                    .unwrap_or_default();
+                format!("{at}{}[{}] {}", d.severity.as_str(), d.code, d.message)
+            })
+            .collect();
+        if lines.is_empty() {
+            " none".to_owned()
+        } else {
+            list(&lines, lines.len())
+        }
+    };
+    for f in &e.findings {
+        let hit = ctx.findings.iter().any(|d| {
+            d.code == f.code
+                && f.message
+                    .as_ref()
+                    .is_none_or(|m| d.message.contains(m.as_str()))
+        });
+        if !hit {
+            let with = f
+                .message
+                .as_ref()
+                .map(|m| format!(", message containing {m:?}"))
+                .unwrap_or_default();
+            out.push((
+                format!("findings: [{{code: {}{with}}}]", f.code),
+                format!("no such finding; the run reported:{}", reported()),
+            ));
+        }
+    }
+    for code in &e.no_findings {
+        let hits: Vec<String> = ctx
+            .findings
+            .iter()
+            .filter(|d| d.code == code.as_str())
+            .map(|d| {
+                let at = d
+                    .location
+                    .as_ref()
+                    .map(|l| format!("{l}: "))
+                    .unwrap_or_default();
+                format!("{at}{}", d.message)
+            })
+            .collect();
+        if !hits.is_empty() {
+            out.push((
+                format!("no_findings: [{code}]"),
+                format!(
+                    "the run reported it {} time(s):{}",
+                    hits.len(),
+                    list(&hits, hits.len())
+                ),
+            ));
+        }
+    }
+}
