@@ -17,6 +17,7 @@ mod cli_reports;
 mod cli_routing;
 mod cli_streaming;
 mod cli_suppress;
+mod cli_test;
 mod cli_validate;
 mod common;
 mod config_expand;

@@ -1,0 +1,197 @@
+//! End-to-end `otelcheck test`: every fixture under fixtures/replay/ passes (the project's
+//! own processor tests are test files), and wrong expectations fail with an account of what
+//! was expected and what happened.
+
+use crate::common::{json, otelcheck, root};
+use std::path::{Path, PathBuf};
+
+fn replay_fixtures(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("fixtures/replay is readable") {
+        let path = entry.expect("dir entry").path();
+        if path.is_dir() {
+            replay_fixtures(&path, out);
+        } else if path.extension().is_some_and(|e| e == "yaml") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_replay_fixture_passes() {
+    let mut files = Vec::new();
+    replay_fixtures(&root().join("fixtures/replay"), &mut files);
+    files.sort();
+    assert!(files.len() >= 4, "{files:?}");
+    let args: Vec<String> = ["test".to_owned(), "--format".to_owned(), "json".to_owned()]
+        .into_iter()
+        .chain(files.iter().map(|f| f.display().to_string()))
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = otelcheck(&args);
+    let doc = json(&run);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(doc["verdict"], "pass");
+    assert_eq!(doc["summary"]["failed"], 0);
+    assert!(doc["summary"]["tests"].as_u64().unwrap_or(0) >= 8, "{doc}");
+    for f in doc["files"].as_array().expect("files") {
+        for t in f["tests"].as_array().expect("tests") {
+            assert_eq!(t["passed"], true, "{t}");
+        }
+    }
+}
+
+/// A test file in a temporary directory, its config and captures named by absolute path.
+fn test_file(body: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("t.yaml");
+    let text = body.replace("ROOT", &root().display().to_string());
+    std::fs::write(&path, text).expect("write test file");
+    (dir, path.display().to_string())
+}
+
+const WRONG: &str = r#"config: ROOT/fixtures/replay/filter/collector/span-conditions.yml
+tests:
+  - name: right
+    spans:
+      - {service: orders-api, name: GET /health, kind: server, attributes: {http.route: /health}}
+    expect:
+      - dropped: [{name: GET /health}]
+  - name: health checks are kept (wrong on purpose)
+    spans:
+      - {service: orders-api, name: GET /health, kind: server, attributes: {http.route: /health}}
+      - {service: orders-api, name: POST /orders, kind: server, attributes: {http.route: /orders}}
+    expect:
+      - kept: [{name: GET /health}]
+        spans_out: 2
+        attributes:
+          - span: {name: POST /orders}
+            equals: {http.route: /order}
+"#;
+
+#[test]
+fn a_wrong_expectation_fails_saying_what_was_expected_and_what_happened() {
+    let (_dir, path) = test_file(WRONG);
+    let run = otelcheck(&["test", &path]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let out = &run.stdout;
+    assert!(out.contains("  ok    right\n"), "{out}");
+    assert!(
+        out.contains("  FAIL  health checks are kept (wrong on purpose)\n"),
+        "{out}"
+    );
+    // kept: which span, and which rule dropped it, with its location in the config.
+    assert!(
+        out.contains("expected  kept: [{name: GET /health}]"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "1 of 1 were dropped:\n                    - orders-api \"GET /health\" (kind server, trace \
+             00000000000000000000000000000001, span 0000000000000001): dropped by filter/noise rule \
+             `attributes[\"http.route\"] == \"/health\"` at "
+        ),
+        "{out}"
+    );
+    assert!(out.contains("span-conditions.yml:12:12"), "{out}");
+    assert!(out.contains("expected  spans_out: 2"), "{out}");
+    assert!(
+        out.contains("pipeline traces exported 1 of the 2 span(s) that entered it"),
+        "{out}"
+    );
+    assert!(
+        out.contains("expected `http.route` = \"/order\", actual \"/orders\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("2 test(s) in 1 file(s): 1 passed, 1 failed"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_and_junit_give_one_entry_per_test() {
+    let (_dir, path) = test_file(WRONG);
+    let run = otelcheck(&["test", &path, "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let doc = json(&run);
+    assert_eq!(doc["kind"], "test");
+    let tests = doc["files"][0]["tests"].as_array().expect("tests");
+    assert_eq!(tests.len(), 2);
+    assert_eq!(tests[0]["passed"], true);
+    assert_eq!(tests[1]["passed"], false);
+    let failures = tests[1]["failures"].as_array().expect("failures");
+    assert_eq!(failures.len(), 3);
+    assert_eq!(failures[0]["expectation"], "kept: [{name: GET /health}]");
+    assert!(failures[0]["location"]
+        .as_str()
+        .unwrap_or_default()
+        .ends_with("t.yaml:13:9"));
+
+    let run = otelcheck(&["test", &path, "--format", "junit"]);
+    assert_eq!(run.code, 1);
+    let xml = &run.stdout;
+    assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
+    assert_eq!(xml.matches("<failure ").count(), 1, "{xml}");
+    assert!(
+        xml.contains("name=\"health checks are kept (wrong on purpose)\""),
+        "{xml}"
+    );
+}
+
+#[test]
+fn findings_expectations_check_the_config_run() {
+    let (_dir, path) = test_file(
+        r#"config: ROOT/fixtures/seed/broken.yaml
+tests:
+  - name: the broken seed is a catch-all and uses =~
+    spans: [{service: orders-api, name: GET /x, kind: server}]
+    expect:
+      - findings: [{code: catch-all-rule}, {code: non-upstream-syntax, message: "=~"}]
+  - name: wrong on purpose
+    spans: [{service: orders-api, name: GET /x, kind: server}]
+    expect:
+      - no_findings: [non-upstream-syntax]
+"#,
+    );
+    let run = otelcheck(&["test", &path]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("  ok    the broken seed is a catch-all and uses =~"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("expected  no_findings: [non-upstream-syntax]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("broken.yaml:22:38: the \"=~\" operator is not OTTL"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_malformed_test_file_is_exit_2_at_its_line_and_column() {
+    let (_dir, path) = test_file(
+        "config: ROOT/fixtures/seed/fixed.yaml\ntests:\n  - name: x\n    spans: [{name: a}]\n    expect:\n      - droped: [{name: a}]\n",
+    );
+    let run = otelcheck(&["test", &path]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains(
+            "t.yaml:6:9: error[invalid-test-file] invalid test file: unknown field `droped`"
+        ),
+        "{}",
+        run.stdout
+    );
+    let run = otelcheck(&["test", &path, "--format", "junit"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("<error "), "{}", run.stdout);
+    let run = otelcheck(&["test", "fixtures/replay/missing.yaml"]);
+    assert_eq!(run.code, 2);
+}
