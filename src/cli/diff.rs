@@ -80,8 +80,14 @@ pub fn run(a: &DiffArgs) -> ExitStatus {
         Err(m) => return usage(&m),
     };
     let max_extra_drop = a.max_extra_drop.or(s.max_extra_drop).unwrap_or(0.0);
-    let mut base = replay_side(&plan.base, &plan.captures, a, &s, true);
-    let head = replay_side(&plan.head, &plan.captures, a, &s, false);
+    let mut base = replay_side(&plan.base, &plan.captures, a, &s, Role::Base);
+    // A capture BASE could not read would fail HEAD the same way: HEAD is then only checked.
+    let role = if base.run.fatal {
+        Role::HeadChecked
+    } else {
+        Role::Head
+    };
+    let head = replay_side(&plan.head, &plan.captures, a, &s, role);
     let base_name = base.run.configs.join(", ");
     let head_name = head.run.configs.join(", ");
     let mut sources = std::mem::take(&mut base.run.sources);
@@ -142,12 +148,21 @@ struct SideRun {
     pipelines: BTreeMap<usize, (String, crate::diag::Location)>,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// BASE: also checks that the captures exist.
+    Base,
+    Head,
+    /// HEAD when BASE could not run: read and checked, not replayed.
+    HeadChecked,
+}
+
 fn replay_side(
     files: &(Vec<PathBuf>, Vec<PathBuf>),
     captures: &[PathBuf],
     a: &DiffArgs,
     s: &RunSettings,
-    check_captures: bool,
+    role: Role,
 ) -> SideRun {
     let mut run = Collected::default();
     let mut fates = Fates::default();
@@ -158,10 +173,10 @@ fn replay_side(
     };
     let units = read_units(&files.0, &c, &mut run);
     let analyses = analyze_units(units, &c, s, &mut run);
-    if check_captures {
+    if role == Role::Base {
         check_capture_paths(captures, &mut run);
     }
-    if run.fatal {
+    if run.fatal || role == Role::HeadChecked {
         return SideRun {
             run,
             fates,

@@ -63,35 +63,52 @@ impl Fates {
     }
 }
 
+impl Fates {
+    /// The service name of an exported span, as interned.
+    pub fn service(&self, e: &Exported) -> &str {
+        self.strings
+            .get(e.service as usize)
+            .map_or("", String::as_str)
+    }
+}
+
+/// Add `n` spans to `key`'s count, allocating the key only the first time it is seen.
+fn bump(counts: &mut BTreeMap<String, usize>, key: &str, n: usize) {
+    match counts.get_mut(key) {
+        Some(c) => *c += n,
+        None => {
+            counts.insert(key.to_owned(), n);
+        }
+    }
+}
+
 impl Observer for Fates {
     fn exported(&mut self, pipeline: usize, batch: &Batch) {
         for rs in &batch.resource_spans {
             let service = service_name(&rs.resource).unwrap_or_default();
             let service = self.intern(&service);
-            let resource_keys: Vec<String> = rs
-                .resource
-                .attributes
+            let spans: usize = rs.scope_spans.iter().map(|s| s.spans.len()).sum();
+            let names: Vec<u32> = rs
+                .scope_spans
                 .iter()
-                .map(|(k, _)| format!("resource.{k}"))
+                .flat_map(|ss| &ss.spans)
+                .map(|span| self.intern(&span.name))
                 .collect();
-            for ss in &rs.scope_spans {
-                for span in &ss.spans {
-                    let name = self.intern(&span.name);
-                    let p = self.pipelines.entry(pipeline).or_default();
-                    p.exported
-                        .entry((span.trace_id, span.span_id))
-                        .and_modify(|e| e.count += 1)
-                        .or_insert(Exported {
-                            count: 1,
-                            service,
-                            name,
-                        });
-                    for k in &resource_keys {
-                        *p.attribute_spans.entry(k.clone()).or_default() += 1;
-                    }
-                    for (k, _) in span.attributes.iter() {
-                        *p.attribute_spans.entry(k.to_owned()).or_default() += 1;
-                    }
+            let p = self.pipelines.entry(pipeline).or_default();
+            for (k, _) in rs.resource.attributes.iter() {
+                bump(&mut p.attribute_spans, &format!("resource.{k}"), spans);
+            }
+            for (span, name) in rs.scope_spans.iter().flat_map(|ss| &ss.spans).zip(names) {
+                p.exported
+                    .entry((span.trace_id, span.span_id))
+                    .and_modify(|e| e.count += 1)
+                    .or_insert(Exported {
+                        count: 1,
+                        service,
+                        name,
+                    });
+                for (k, _) in span.attributes.iter() {
+                    bump(&mut p.attribute_spans, k, 1);
                 }
             }
         }

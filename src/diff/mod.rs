@@ -293,14 +293,14 @@ fn pipeline_change(id: &str, base: &Side, head: &Side) -> PipelineChange {
 
 /// Services with at least one exported span (named as the dry-run report names them).
 fn services(side: &Side, f: &PipelineFates) -> BTreeSet<String> {
-    f.exported
-        .iter()
-        .map(|(k, e)| side.fates.example(k, e).service)
+    let names: BTreeSet<&str> = f.exported.values().map(|e| side.fates.service(e)).collect();
+    names
+        .into_iter()
         .map(|s| {
             if s.is_empty() {
                 "<nil-service-name>".to_owned()
             } else {
-                s
+                s.to_owned()
             }
         })
         .collect()

@@ -71,6 +71,7 @@ pub fn text(r: &DiffReport, base: &str, head: &str, findings: &str) -> String {
         "replayed {spans} spans from {} capture(s) through both configs",
         r.head.captures.len()
     );
+    let _ = writeln!(out, "{}", own_findings(r));
     for p in &r.changes.pipelines {
         out.push('\n');
         text_pipeline(&mut out, p);
@@ -189,6 +190,21 @@ fn text_rules(out: &mut String, rules: &[RuleChange]) {
     }
 }
 
+/// Each side's own dry-run verdict: context, not the diff's exit code.
+fn own_findings(r: &DiffReport) -> String {
+    let side = |rep: &crate::report::Report| {
+        format!(
+            "{} ({} error(s), {} warning(s))",
+            rep.verdict, rep.summary.errors, rep.summary.warnings
+        )
+    };
+    format!(
+        "own dry-run findings: BASE {}, HEAD {} (`otelcheck dry-run` lists them; they do not decide this exit code)",
+        side(&r.base),
+        side(&r.head)
+    )
+}
+
 fn verdict(r: &DiffReport) -> String {
     let s = &r.summary;
     let regressed = r.verdict != "pass";
@@ -219,6 +235,7 @@ pub fn markdown(r: &DiffReport, base: &str, head: &str) -> String {
         code(head),
         r.head.captures.len()
     );
+    let _ = writeln!(out, "{}\n", own_findings(r));
     out.push_str(
         "| pipeline | spans out (BASE → HEAD) | newly dropped | newly kept | services lost | services gained |\n\
          |---|--:|--:|--:|---|---|\n",
