@@ -173,6 +173,16 @@ fn run_test(
             .at(at.clone()),
         ));
     }
+    if t.expect.is_empty() {
+        // A test without expectations passes whatever the config does: say so instead.
+        return Err(Box::new(
+            Diagnostic::error(
+                codes::INVALID_TEST_FILE,
+                format!("test {:?} has no expectations: give it `expect:`", t.name),
+            )
+            .at(at.clone()),
+        ));
+    }
     let inline = super::build::batch(&t.spans).map_err(|m| {
         Box::new(
             Diagnostic::error(codes::INVALID_TEST_FILE, format!("test {:?}: {m}", t.name))

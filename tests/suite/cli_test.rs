@@ -194,4 +194,62 @@ fn a_malformed_test_file_is_exit_2_at_its_line_and_column() {
     assert!(run.stdout.contains("<error "), "{}", run.stdout);
     let run = otelcheck(&["test", "fixtures/replay/missing.yaml"]);
     assert_eq!(run.code, 2);
+    // A test that could not fail is refused.
+    let (_dir, path) = test_file(
+        "config: ROOT/fixtures/seed/fixed.yaml\ntests:\n  - name: vacuous\n    spans: [{name: a}]\n",
+    );
+    let run = otelcheck(&["test", &path]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains("test \"vacuous\" has no expectations"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn with_several_pipelines_an_expectation_must_name_one() {
+    let (_dir, path) = test_file(
+        r#"config: ROOT/fixtures/replay/filter/collector/fan-out.yml
+tests:
+  - name: no pipeline named
+    spans: [{service: a, name: x}]
+    expect:
+      - spans_out: 1
+  - name: a pipeline that does not exist
+    spans: [{service: a, name: x}]
+    expect:
+      - pipeline: traces
+        spans_out: 1
+"#,
+    );
+    let run = otelcheck(&["test", &path]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "the config has 2 traces pipelines (traces/filtered, traces/everything): name one with `pipeline:`"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("the config has no traces pipeline `traces`; it has: traces/filtered, traces/everything"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn inline_span_ids_must_be_hex_of_the_right_length() {
+    let (_dir, path) = test_file(
+        "config: ROOT/fixtures/replay/filter/collector/fan-out.yml\ntests:\n  - name: bad id\n    spans: [{name: x, trace_id: abc}]\n    expect: [{pipeline: traces/filtered, spans_out: 1}]\n",
+    );
+    let run = otelcheck(&["test", &path]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains("t.yaml:3:5: error[invalid-test-file] test \"bad id\": span 1 (\"x\"): trace_id \"abc\""),
+        "{}",
+        run.stdout
+    );
 }
