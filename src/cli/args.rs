@@ -23,7 +23,9 @@ Examples:
   otelcheck validate c.yaml --format github --report sarif=otelcheck.sarif --report junit=otelcheck.xml
   otelcheck dry-run collector.yaml capture.msgpack
   otelcheck dry-run collector.yaml --capture a.msgpack --capture b.otlp.pb --write-output out/
-  otelcheck inspect capture.msgpack";
+  otelcheck inspect capture.msgpack
+  otelcheck diff main.yaml collector.yaml capture.msgpack --format markdown
+  otelcheck test tests/*.yaml --format junit";
 
 /// Check an OpenTelemetry Collector config against recorded traffic before it ships.
 ///

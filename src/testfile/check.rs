@@ -131,7 +131,7 @@ impl Pipe<'_> {
             .dropped_by
             .get(&(self.index, (s.trace_id, s.span_id)))
         else {
-            return "not exported".to_owned();
+            return self.why_lost();
         };
         let p = self.ctx.engine.pipelines().find(|p| p.index == r.pipeline);
         let slot = p.and_then(|p| p.processors.get(r.processor));
@@ -141,6 +141,36 @@ impl Pipe<'_> {
                 slot.id, rule.text, rule.location
             ),
             None => "dropped".to_owned(),
+        }
+    }
+}
+
+impl Pipe<'_> {
+    /// A span no rule dropped yet not exported: a processor failed its request.
+    fn why_lost(&self) -> String {
+        let failed: Vec<String> = self
+            .ctx
+            .journey
+            .failed
+            .iter()
+            .filter(|(at, _)| at.pipeline == self.index)
+            .filter_map(|(at, n)| {
+                let p = self
+                    .ctx
+                    .engine
+                    .pipelines()
+                    .find(|p| p.index == at.pipeline)?;
+                let slot = p.processors.get(at.processor)?;
+                Some(format!("{} failed {n} request(s)", slot.id))
+            })
+            .collect();
+        if failed.is_empty() {
+            "not exported".to_owned()
+        } else {
+            format!(
+                "not exported: {} (error_mode: propagate), and the collector drops a failed request whole",
+                failed.join(", ")
+            )
         }
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::capture::model::{Batch, Resource, Scope, Span};
-use crate::processors::api::{DropLevel, Edit, Observer, Recorded, RuleRef};
+use crate::processors::api::{DropLevel, Edit, Observer, ProcRef, Recorded, RuleRef};
 
 pub type SpanKey = ([u8; 16], [u8; 8]);
 
@@ -18,6 +18,8 @@ pub struct Journey {
     pub dropped_by: HashMap<(usize, SpanKey), RuleRef>,
     /// Attribute keys (`resource.` prefix for resource attributes) some rule protected.
     pub protected: BTreeSet<String>,
+    /// Processors that failed requests (`error_mode: propagate`): at → requests failed.
+    pub failed: BTreeMap<ProcRef, u64>,
 }
 
 /// `attributes["k"]` → `k` (with `resource.` in front at resource level); other fields
@@ -46,6 +48,10 @@ impl Observer for Journey {
             .entry(pipeline)
             .or_default()
             .push(batch.clone());
+    }
+
+    fn request_failed(&mut self, at: ProcRef, _spans: usize) {
+        *self.failed.entry(at).or_default() += 1;
     }
 
     fn dropped(
