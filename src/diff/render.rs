@@ -31,9 +31,9 @@ fn list(items: &[String]) -> String {
     }
 }
 
-fn spans_out_delta(p: &PipelineChange) -> String {
+fn spans_out_delta(p: &PipelineChange, arrow: &str) -> String {
     let (b, h) = (p.spans_out.base, p.spans_out.head);
-    let mut s = format!("{} -> {}", num(b), num(h));
+    let mut s = format!("{} {arrow} {}", num(b), num(h));
     if let (Some(b), Some(h)) = (b, h) {
         if b != h {
             let delta = h as i64 - b as i64;
@@ -115,7 +115,7 @@ fn text_pipeline(out: &mut String, p: &PipelineChange) {
         return;
     }
     let _ = writeln!(out, "pipeline {}", p.id);
-    let _ = writeln!(out, "  spans out        {}", spans_out_delta(p));
+    let _ = writeln!(out, "  spans out        {}", spans_out_delta(p, "->"));
     let _ = writeln!(out, "  newly dropped    {} span(s)", p.spans_newly_dropped);
     let _ = writeln!(out, "  newly kept       {} span(s)", p.spans_newly_kept);
     let _ = writeln!(out, "  services lost    {}", list(&p.services_lost));
@@ -249,7 +249,7 @@ pub fn markdown(r: &DiffReport, base: &str, head: &str) -> String {
         let _ = writeln!(
             out,
             "| {id} | {} | {} | {} | {} | {} |",
-            cell(&spans_out_delta(p)),
+            cell(&spans_out_delta(p, "→")),
             p.spans_newly_dropped,
             p.spans_newly_kept,
             cell(&list(&p.services_lost)),
@@ -334,29 +334,34 @@ fn longest_backtick_run(s: &str) -> usize {
     s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
+/// Attribute rows per pipeline and direction beyond which a comment only counts the rest (a
+/// pull-request comment has a size limit; the JSON report lists them all).
+const MAX_ATTRIBUTE_ROWS: usize = 15;
+
 fn md_attributes(out: &mut String, pipelines: &[PipelineChange]) {
-    let rows: Vec<String> = pipelines
-        .iter()
-        .flat_map(|p| {
-            let exposed = p
-                .attributes_newly_exposed
-                .iter()
-                .map(move |k| (p, "newly exposed", k));
-            let removed = p
-                .attributes_newly_removed
-                .iter()
-                .map(move |k| (p, "newly removed", k));
-            exposed.chain(removed)
-        })
-        .map(|(p, what, k)| {
-            format!(
-                "| {} | {what} | {} | {} |",
-                code(&p.id),
-                code(&k.key),
-                k.spans
-            )
-        })
-        .collect();
+    let mut rows: Vec<String> = Vec::new();
+    for p in pipelines {
+        for (what, keys) in [
+            ("newly exposed", &p.attributes_newly_exposed),
+            ("newly removed", &p.attributes_newly_removed),
+        ] {
+            for k in keys.iter().take(MAX_ATTRIBUTE_ROWS) {
+                rows.push(format!(
+                    "| {} | {what} | {} | {} |",
+                    code(&p.id),
+                    code(&k.key),
+                    k.spans
+                ));
+            }
+            if keys.len() > MAX_ATTRIBUTE_ROWS {
+                rows.push(format!(
+                    "| {} | {what} | … and {} more (see `--format json`) | |",
+                    code(&p.id),
+                    keys.len() - MAX_ATTRIBUTE_ROWS
+                ));
+            }
+        }
+    }
     if rows.is_empty() {
         return;
     }

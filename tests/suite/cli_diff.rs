@@ -279,3 +279,19 @@ fn snapshots_of_text_markdown_and_json() {
     });
     insta::assert_json_snapshot!("diff_fixed_to_upstream_broken_json", own);
 }
+
+#[test]
+fn the_project_file_sets_max_extra_drop_and_the_flag_wins() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join(".otelcheck.yaml"), "max-extra-drop: 9\n").expect("write");
+    let abs = |p: &str| root().join(p).display().to_string();
+    let (base, head, capture) = (abs(FIXED), abs(UPSTREAM_BROKEN), abs(PY_V04));
+    // HEAD loses 8.7 % of BASE's spans: within the file's 9 %, beyond the flag's 8 %.
+    let run = crate::common::otelcheck_in(dir.path(), &["diff", &base, &head, &capture]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let run = crate::common::otelcheck_in(
+        dir.path(),
+        &["diff", &base, &head, &capture, "--max-extra-drop", "8"],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+}
