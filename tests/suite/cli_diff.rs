@@ -295,3 +295,36 @@ fn the_project_file_sets_max_extra_drop_and_the_flag_wins() {
     );
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
 }
+
+#[test]
+fn base_and_head_are_dry_run_reports_and_sarif_is_valid() {
+    let load = |p: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(root().join(p)).expect("schema file"))
+            .expect("schema JSON")
+    };
+    let report = jsonschema::validator_for(&load("docs/report.schema.json")).expect("compiles");
+    let sarif = jsonschema::validator_for(&load("tests/suite/schemas/sarif-schema-2.1.0.json"))
+        .expect("compiles");
+    let (_, doc) = diff_json(FIXED, UPSTREAM_BROKEN, &[]);
+    for side in ["base", "head"] {
+        let errors: Vec<String> = report
+            .iter_errors(&doc[side])
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{side}: {errors:?}");
+    }
+    let run = otelcheck(&[
+        "diff",
+        FIXED,
+        UPSTREAM_BROKEN,
+        PY_V04,
+        "--format",
+        "sarif",
+        "--no-config-file",
+    ]);
+    let errors: Vec<String> = sarif
+        .iter_errors(&json(&run))
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "sarif: {errors:?}");
+}
