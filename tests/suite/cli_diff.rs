@@ -328,3 +328,28 @@ fn base_and_head_are_dry_run_reports_and_sarif_is_valid() {
         .collect();
     assert!(errors.is_empty(), "sarif: {errors:?}");
 }
+
+#[test]
+fn a_service_dropped_whole_is_lost() {
+    let (code, doc) = diff_json(FIXED, "fixtures/diff/drop-service.yaml", &[]);
+    assert_eq!(code, 1, "{doc}");
+    let mut found = codes(&doc);
+    found.sort();
+    assert_eq!(found, ["more-spans-dropped", "service-lost"]);
+    let p = &doc["changes"]["pipelines"][0];
+    assert_eq!(p["services_lost"], serde_json::json!(["orders-api"]));
+    assert_eq!(p["spans_out"]["head"], 0);
+    // Every span BASE exported is newly dropped, none newly kept.
+    assert_eq!(p["spans_newly_dropped"], p["spans_out"]["base"]);
+    assert_eq!(p["spans_newly_kept"], 0);
+    let lost = doc["findings"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["code"] == "service-lost"))
+        .expect("service-lost");
+    assert!(lost["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("`orders-api`"));
+    assert_eq!(lost["location"]["file"], "fixtures/diff/drop-service.yaml");
+    assert_eq!(lost["location"]["line"], 13);
+}
