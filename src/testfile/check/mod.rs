@@ -7,18 +7,19 @@
 //! `attributes` (the values after the pipeline are what is checked). `dropped` and `kept`
 //! hold when at least one span matches and every matching span had that fate.
 
-use std::fmt::Write as _;
+mod findings;
+mod select;
+mod show;
 
-use crate::capture::model::{service_name, AnyValue, Batch, Resource, Span};
+use crate::capture::model::{service_name, Resource, Span};
 use crate::diag::Diagnostic;
 use crate::engine::Engine;
 
-use super::build::any_value;
-use super::model::{AttributeCheck, Count, Expect, Matcher, SpanKind, Value};
+use super::model::{AttributeCheck, Count, Expect, Matcher};
 use super::observe::Journey;
-
-/// How many spans a failure lists.
-const SHOW: usize = 5;
+use findings::findings;
+use select::{lookup, matches, spans, value_eq};
+use show::{describe, describe_matcher, list, show_value, shown};
 
 pub struct Ctx<'a> {
     pub engine: &'a Engine,
@@ -173,144 +174,6 @@ impl Pipe<'_> {
             )
         }
     }
-}
-
-fn spans(batches: Option<&Vec<Batch>>) -> Vec<(&Resource, &Span)> {
-    batches
-        .into_iter()
-        .flatten()
-        .flat_map(|b| &b.resource_spans)
-        .flat_map(|rs| {
-            rs.scope_spans
-                .iter()
-                .flat_map(move |ss| ss.spans.iter().map(move |s| (&rs.resource, s)))
-        })
-        .collect()
-}
-
-fn kind_name(code: i64) -> String {
-    SpanKind::from_code(code).map_or_else(|| code.to_string(), |k| format!("{k:?}").to_lowercase())
-}
-
-/// A span as a failure lists it.
-fn describe(r: &Resource, s: &Span) -> String {
-    format!(
-        "{} {:?} (kind {}, trace {}, span {})",
-        service_name(r).unwrap_or_else(|| "<no service>".to_owned()),
-        s.name,
-        kind_name(s.kind),
-        hex::encode(s.trace_id),
-        hex::encode(s.span_id)
-    )
-}
-
-fn show_value(v: &Value) -> String {
-    match v {
-        Value::Str(s) => format!("{s:?}"),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Double(d) => d.to_string(),
-        Value::List(items) => format!(
-            "[{}]",
-            items.iter().map(show_value).collect::<Vec<_>>().join(", ")
-        ),
-    }
-}
-
-fn show_any(v: &AnyValue) -> String {
-    match v {
-        AnyValue::Empty => "<empty>".to_owned(),
-        AnyValue::Str(s) => format!("{:?}", &**s),
-        AnyValue::Bool(b) => b.to_string(),
-        AnyValue::Int(i) => i.to_string(),
-        AnyValue::Double(d) => d.to_string(),
-        AnyValue::Bytes(b) => format!("bytes {}", hex::encode(b)),
-        AnyValue::Slice(items) => format!(
-            "[{}]",
-            items.iter().map(show_any).collect::<Vec<_>>().join(", ")
-        ),
-        AnyValue::Map(m) => format!(
-            "{{{}}}",
-            m.iter()
-                .map(|(k, v)| format!("{k}: {}", show_any(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
-/// An actual value for a failure message: masked when a rule of the config protected the
-/// attribute, unless `--reveal`.
-fn shown(key: &str, v: &AnyValue, ctx: &Ctx<'_>) -> String {
-    if !ctx.reveal && ctx.journey.protected.contains(key) {
-        return match v {
-            AnyValue::Str(s) => format!("<masked string of {} chars>", s.chars().count()),
-            other => format!("<masked {}>", other.type_name()),
-        };
-    }
-    show_any(v)
-}
-
-/// A matcher in YAML flow style, as the author wrote it.
-pub fn describe_matcher(m: &Matcher) -> String {
-    let mut parts = Vec::new();
-    if let Some(n) = &m.name {
-        parts.push(format!("name: {n}"));
-    }
-    if let Some(s) = &m.service {
-        parts.push(format!("service: {s}"));
-    }
-    if let Some(k) = m.kind {
-        parts.push(format!("kind: {}", format!("{k:?}").to_lowercase()));
-    }
-    if !m.attributes.is_empty() {
-        let attrs: Vec<String> = m
-            .attributes
-            .iter()
-            .map(|(k, v)| format!("{k}: {}", show_value(v)))
-            .collect();
-        parts.push(format!("attributes: {{{}}}", attrs.join(", ")));
-    }
-    format!("{{{}}}", parts.join(", "))
-}
-
-/// The attribute a matcher or check names: `resource.` prefix → the resource's.
-fn lookup<'a>(key: &str, r: &'a Resource, s: &'a Span) -> Option<&'a AnyValue> {
-    match key.strip_prefix("resource.") {
-        Some(k) => r.attributes.get(k),
-        None => s.attributes.get(key),
-    }
-}
-
-fn value_eq(want: &Value, got: &AnyValue) -> bool {
-    match (want, got) {
-        (Value::Int(a), AnyValue::Double(b)) => (*a as f64 - b).abs() < f64::EPSILON,
-        (Value::Double(a), AnyValue::Int(b)) => (a - *b as f64).abs() < f64::EPSILON,
-        _ => any_value(want) == *got,
-    }
-}
-
-fn matches(m: &Matcher, r: &Resource, s: &Span) -> bool {
-    m.name.as_ref().is_none_or(|n| *n == s.name)
-        && m.service
-            .as_ref()
-            .is_none_or(|n| service_name(r).as_deref() == Some(n))
-        && m.kind.is_none_or(|k| k.code() == s.kind)
-        && m.attributes
-            .iter()
-            .all(|(k, v)| lookup(k, r, s).is_some_and(|got| value_eq(v, got)))
-}
-
-fn list(lines: &[String], total: usize) -> String {
-    let mut s: String = lines
-        .iter()
-        .take(SHOW)
-        .map(|l| format!("\n  - {l}"))
-        .collect();
-    if total > SHOW {
-        let _ = write!(s, "\n  ... and {} more", total - SHOW);
-    }
-    s
 }
 
 /// `dropped:` (keep = false) or `kept:` (keep = true) for one matcher.
@@ -486,71 +349,5 @@ fn attributes(p: &Pipe<'_>, a: &AttributeCheck, out: &mut Failures) {
                 list(&wrong, wrong.len())
             ),
         ));
-    }
-}
-
-fn findings(e: &Expect, ctx: &Ctx<'_>, out: &mut Failures) {
-    let reported = || {
-        let lines: Vec<String> = ctx
-            .findings
-            .iter()
-            .map(|d| {
-                let at = d
-                    .location
-                    .as_ref()
-                    .map(|l| format!("{l}: "))
-                    .unwrap_or_default();
-                format!("{at}{}[{}] {}", d.severity.as_str(), d.code, d.message)
-            })
-            .collect();
-        if lines.is_empty() {
-            " none".to_owned()
-        } else {
-            list(&lines, lines.len())
-        }
-    };
-    for f in &e.findings {
-        let hit = ctx.findings.iter().any(|d| {
-            d.code == f.code
-                && f.message
-                    .as_ref()
-                    .is_none_or(|m| d.message.contains(m.as_str()))
-        });
-        if !hit {
-            let with = f
-                .message
-                .as_ref()
-                .map(|m| format!(", message containing {m:?}"))
-                .unwrap_or_default();
-            out.push((
-                format!("findings: [{{code: {}{with}}}]", f.code),
-                format!("no such finding; the run reported:{}", reported()),
-            ));
-        }
-    }
-    for code in &e.no_findings {
-        let hits: Vec<String> = ctx
-            .findings
-            .iter()
-            .filter(|d| d.code == code.as_str())
-            .map(|d| {
-                let at = d
-                    .location
-                    .as_ref()
-                    .map(|l| format!("{l}: "))
-                    .unwrap_or_default();
-                format!("{at}{}", d.message)
-            })
-            .collect();
-        if !hits.is_empty() {
-            out.push((
-                format!("no_findings: [{code}]"),
-                format!(
-                    "the run reported it {} time(s):{}",
-                    hits.len(),
-                    list(&hits, hits.len())
-                ),
-            ));
-        }
     }
 }
