@@ -19,6 +19,7 @@ use super::settings::{self, RunSettings};
 use super::ExitStatus;
 use crate::diag::{render_text, Diagnostic, SourceMap};
 use crate::diff::{self, fates::Fates, DiffReport, Side};
+use crate::processors::api::{Observer, Observers};
 use crate::report::{self, Finding, Report, Summary};
 
 /// Which files make BASE, HEAD and the captures.
@@ -146,6 +147,21 @@ struct SideRun {
     run: Collected,
     fates: Fates,
     pipelines: BTreeMap<usize, (String, crate::diag::Location)>,
+    /// What the sensitive-value scanner found (see `diff::sensitive`).
+    sensitive: diff::sensitive::Scan,
+}
+
+/// The observers the diff adds to a replay: the fates, and the sensitive-value scanner when
+/// the build has one.
+fn extra_observers<'a>(
+    fates: &'a mut Fates,
+    scanner: &'a mut Option<Box<dyn diff::sensitive::ExposureScanner>>,
+) -> Vec<&'a mut dyn Observer> {
+    let mut list: Vec<&mut dyn Observer> = vec![fates];
+    if let Some(s) = scanner.as_mut() {
+        list.push(s.as_mut());
+    }
+    list
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -166,6 +182,7 @@ fn replay_side(
 ) -> SideRun {
     let mut run = Collected::default();
     let mut fates = Fates::default();
+    let mut scanner = diff::sensitive::scanner();
     let mut pipelines = BTreeMap::new();
     let c = ConfigArgs {
         merged: files.1.clone(),
@@ -181,6 +198,7 @@ fn replay_side(
             run,
             fates,
             pipelines,
+            sensitive: diff::sensitive::Scan::NotAvailable,
         };
     }
     let opts = ReplayOpts {
@@ -197,7 +215,7 @@ fn replay_side(
             &opts,
             s,
             &mut run,
-            Some(&mut fates),
+            Some(&mut Observers(extra_observers(&mut fates, &mut scanner))),
         )
         .is_err()
         {
@@ -211,10 +229,16 @@ fn replay_side(
             }
         }
     }
+    let ids = pipelines
+        .iter()
+        .map(|(i, (id, _))| (*i, id.clone()))
+        .collect();
+    let sensitive = diff::sensitive::scan(scanner.as_deref(), &ids);
     SideRun {
         run,
         fates,
         pipelines,
+        sensitive,
     }
 }
 
@@ -224,6 +248,7 @@ fn side_of(side: SideRun, s: &RunSettings) -> Side {
         run,
         fates,
         pipelines,
+        sensitive,
     } = side;
     let mut kept = Vec::new();
     let mut suppressed = 0;
@@ -246,7 +271,7 @@ fn side_of(side: SideRun, s: &RunSettings) -> Side {
         report,
         fates,
         pipelines,
-        sensitive: diff::sensitive::scan(),
+        sensitive,
     }
 }
 

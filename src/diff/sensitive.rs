@@ -2,15 +2,19 @@
 //! masked.
 //!
 //! The sensitive-value scanner (credentials, card numbers, e-mail addresses at the
-//! exporters; `findings/sensitive.rs`, built separately) is not part of this build. When it
-//! lands, it produces one [`Exposure`] per pipeline, attribute key and kind of value it
-//! found at that pipeline's exporters; the diff then runs it on each side's exported spans
-//! (a second observer beside [`super::fates::Fates`], attached in `cli/diff.rs` where the
-//! fates observer is) and hands both lists to [`compare`], which is implemented and tested
-//! here. Until then [`Scan::NotAvailable`] is reported as such (`"sensitive": "not-checked"`
-//! in JSON, a note in text and Markdown): the diff never claims a check it did not run.
+//! exporters; `findings/sensitive.rs`, built separately) is not part of this build. To plug
+//! it in, implement [`ExposureScanner`] for it (an observer of the replay that, at the end,
+//! lists one [`Exposure`] per pipeline, attribute key and kind of value found at that
+//! pipeline's exporters) and return it from [`scanner`]: `cli/diff.rs` already attaches
+//! what [`scanner`] returns beside the fates observer on each side, and [`compare`] (here,
+//! tested) turns the two lists into `sensitive-data-exposed` findings. Until then
+//! [`Scan::NotAvailable`] is reported as such (`"sensitive": "not-checked"` in JSON, a note
+//! in text and Markdown): the diff never claims a check it did not run.
+
+use std::collections::BTreeMap;
 
 use crate::diag::{codes, Diagnostic, Location};
+use crate::processors::api::Observer;
 
 /// A value the scanner flagged at a pipeline's exporters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,9 +46,23 @@ impl Scan {
     }
 }
 
-/// Scan one side's exported spans. The scanner is not in this build (see the module docs).
-pub fn scan() -> Scan {
-    Scan::NotAvailable
+/// A scanner the diff can run on each side's replay.
+pub trait ExposureScanner: Observer {
+    /// What the exporters of each pipeline received that looks sensitive; `pipelines` maps
+    /// the engine's pipeline index to the pipeline id.
+    fn exposures(&self, pipelines: &BTreeMap<usize, String>) -> Vec<Exposure>;
+}
+
+/// A fresh scanner for one side's replay; `None` while the scanner is not in this build.
+pub fn scanner() -> Option<Box<dyn ExposureScanner>> {
+    None
+}
+
+/// What one side's scanner (if any) found.
+pub fn scan(scanner: Option<&dyn ExposureScanner>, pipelines: &BTreeMap<usize, String>) -> Scan {
+    scanner.map_or(Scan::NotAvailable, |s| {
+        Scan::Scanned(s.exposures(pipelines))
+    })
 }
 
 /// `sensitive-data-exposed` for every (pipeline, key, kind) HEAD exports and BASE did not;
@@ -107,6 +125,6 @@ mod tests {
             .message
             .contains("`http.request.header.authorization` values that look like credential"));
         assert_eq!(found[0].code, codes::SENSITIVE_DATA_EXPOSED);
-        assert_eq!(scan().status(), "not-checked");
+        assert_eq!(scan(None, &BTreeMap::new()).status(), "not-checked");
     }
 }
