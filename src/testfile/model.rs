@@ -54,14 +54,58 @@ pub struct TestCase {
 }
 
 /// An attribute value as YAML writes it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Bool(bool),
     Int(i64),
     Double(f64),
     Str(String),
     List(Vec<Value>),
+}
+
+/// By hand rather than `#[serde(untagged)]`, whose error for a map where a value belongs
+/// ("data did not match any variant") would not say what an attribute value may be.
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an attribute value: a string, number, boolean or list of them")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
+        i64::try_from(v)
+            .map(Value::Int)
+            .map_err(|_| E::custom(format!("{v} is larger than an OTLP int (int64)")))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Double(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Str(v))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::List(items))
+    }
 }
 
 /// An inline span (an OTLP span; its resource and scope are implied).
@@ -221,7 +265,11 @@ pub fn location(file: &str, at: &serde_saphyr::Location) -> Location {
 
 /// Parse a test file's text; `Err` is a diagnostic at the line and column serde-saphyr names.
 pub fn parse(file: &str, text: &str) -> Result<TestFile, Box<Diagnostic>> {
-    serde_saphyr::from_str::<TestFile>(text)
+    // As for collector configs (go-yaml v3): only true/false are booleans, so an attribute
+    // value `yes` or `on` stays the string it is in the spans.
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    serde_saphyr::from_str_with_options::<TestFile>(text, options)
         .map_err(|e| Box::new(parse_error(file, &e.to_string())))
 }
 
@@ -247,4 +295,23 @@ fn split_position(s: &str) -> Option<(u32, u32, &str)> {
     let (line, rest) = rest.split_once(" column ")?;
     let (col, what) = rest.split_once(": ")?;
     Some((line.trim().parse().ok()?, col.trim().parse().ok()?, what))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_true_and_false_are_booleans() {
+        let f = parse(
+            "t.yaml",
+            "config: c.yaml\ntests:\n  - name: x\n    spans: [{name: a, attributes: {a: yes, b: on, c: true, d: 'no'}}]\n",
+        )
+        .unwrap_or_else(|d| panic!("{}", d.message));
+        let attrs = &f.tests[0].value.spans[0].attributes;
+        assert_eq!(attrs["a"], Value::Str("yes".to_owned()));
+        assert_eq!(attrs["b"], Value::Str("on".to_owned()));
+        assert_eq!(attrs["c"], Value::Bool(true));
+        assert_eq!(attrs["d"], Value::Str("no".to_owned()));
+    }
 }
