@@ -54,10 +54,15 @@ pub fn check(e: &Expect, ctx: &Ctx<'_>) -> Failures {
             return out;
         }
     };
+    let exported_keys = spans(ctx.journey.exported.get(&index))
+        .iter()
+        .map(|(_, s)| (s.trace_id, s.span_id))
+        .collect();
     let p = Pipe {
         index,
         id: &id,
         ctx,
+        exported_keys,
     };
     for m in &e.dropped {
         fate(&p, m, false, &mut out);
@@ -110,6 +115,8 @@ struct Pipe<'a> {
     index: usize,
     id: &'a str,
     ctx: &'a Ctx<'a>,
+    /// Identities of the exported spans, for fate lookups.
+    exported_keys: std::collections::HashSet<super::observe::SpanKey>,
 }
 
 impl Pipe<'_> {
@@ -120,9 +127,7 @@ impl Pipe<'_> {
         spans(self.ctx.journey.exported.get(&self.index))
     }
     fn is_exported(&self, s: &Span) -> bool {
-        self.exported()
-            .iter()
-            .any(|(_, e)| e.trace_id == s.trace_id && e.span_id == s.span_id)
+        self.exported_keys.contains(&(s.trace_id, s.span_id))
     }
     /// Why a span is gone: the rule that dropped it, with its location.
     fn why_dropped(&self, s: &Span) -> String {
