@@ -353,3 +353,53 @@ fn a_service_dropped_whole_is_lost() {
     assert_eq!(lost["location"]["file"], "fixtures/diff/drop-service.yaml");
     assert_eq!(lost["location"]["line"], 13);
 }
+
+#[test]
+fn seed_diffs_hold_on_every_shared_capture() {
+    let mut captures: Vec<String> = std::fs::read_dir(root().join("fixtures/captures"))
+        .expect("fixtures/captures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| !p.to_string_lossy().ends_with(".headers.json"))
+        .map(|p| p.display().to_string())
+        .collect();
+    captures.sort();
+    assert!(captures.len() >= 8, "{captures:?}");
+    for capture in &captures {
+        let run = |base: &str, head: &str| {
+            let r = otelcheck(&[
+                "diff",
+                base,
+                head,
+                capture,
+                "--format",
+                "json",
+                "--no-config-file",
+            ]);
+            (r.code, json(&r))
+        };
+        let (code, doc) = run(FIXED, BROKEN);
+        assert_eq!(code, 1, "{capture}");
+        assert_eq!(codes(&doc), ["config-refused"], "{capture}");
+        // As emulated, the broken rule drops nothing; HEAD newly keeps exactly what BASE's
+        // rules dropped.
+        let p = &doc["changes"]["pipelines"][0];
+        let base_dropped: u64 = doc["base"]["pipelines"][0]["processors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|proc| proc["rules"].as_array().into_iter().flatten())
+            .map(|r| r["dropped"].as_u64().unwrap_or(0))
+            .sum();
+        assert_eq!(p["spans_newly_dropped"], 0, "{capture}");
+        assert_eq!(
+            p["spans_newly_kept"].as_u64(),
+            Some(base_dropped),
+            "{capture}"
+        );
+        let (code, doc) = run(BROKEN, FIXED);
+        assert_eq!(code, 0, "{capture}: {}", doc["findings"]);
+        let (code, doc) = run(FIXED, FIXED);
+        assert_eq!(code, 0, "{capture}");
+        assert_eq!(doc["changes"]["pipelines"][0]["spans_newly_dropped"], 0);
+    }
+}
