@@ -24,7 +24,9 @@ Examples:
   otelcheck dry-run collector.yaml capture.msgpack
   otelcheck dry-run collector.yaml --capture a.msgpack --capture b.otlp.pb --write-output out/
   otelcheck explain collector.yaml capture.msgpack --trace-id 4bf92f3577b34da6a3ce929d0e0e4736
-  otelcheck inspect capture.msgpack";
+  otelcheck inspect capture.msgpack
+  otelcheck diff main.yaml collector.yaml capture.msgpack --format markdown
+  otelcheck test tests/*.yaml --format junit";
 
 /// Check an OpenTelemetry Collector config against recorded traffic before it ships.
 ///
@@ -58,6 +60,14 @@ pub enum Command {
     /// The trace id is the 32 hex digits of an OTLP trace id, or a DataDog trace id (decimal,
     /// as the DataDog UI shows it, or 16 hex digits), which matches the low 64 bits.
     Explain(ExplainArgs),
+    /// Replay the same captures through two configs (BASE, typically main's, and HEAD, the
+    /// pull request's) and report what changes; exit 1 when HEAD loses data BASE kept.
+    ///
+    /// Positional files are BASE, HEAD, then captures (BASE or HEAD is left out when
+    /// --base-config / --head-config gives it).
+    Diff(DiffArgs),
+    /// Run test files: spans or captures in, a config, expected outcomes (see the README).
+    Test(TestArgs),
     /// Summarise captures: format, payloads, traces, spans, services, span names and
     /// attribute keys with counts.
     Inspect(InspectArgs),
@@ -230,6 +240,94 @@ pub enum ExplainFormat {
     Text,
     /// `{"schema": 1, "kind": "explain", "trace_id": ..., "spans": [...]}`.
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// BASE config, HEAD config, then capture files.
+    #[arg(value_name = "BASE HEAD CAPTURE")]
+    pub files: Vec<PathBuf>,
+    /// A capture to replay (repeatable); positional files after BASE and HEAD are captures too.
+    #[arg(long = "capture", value_name = "FILE")]
+    pub captures: Vec<PathBuf>,
+    /// BASE as several files merged in order (repeatable), as `otelcol --config` does.
+    #[arg(long = "base-config", value_name = "FILE")]
+    pub base_merged: Vec<PathBuf>,
+    /// HEAD as several files merged in order (repeatable).
+    #[arg(long = "head-config", value_name = "FILE")]
+    pub head_merged: Vec<PathBuf>,
+    /// Percentage of BASE's exported spans HEAD may lose per pipeline before
+    /// `more-spans-dropped` fails the run. [default: 0]
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub max_extra_drop: Option<f64>,
+    /// Skip content detection and decode every capture as this format.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub capture_format: Option<CaptureFormatArg>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Supply a value for ${env:VAR} / ${VAR} expansion in both configs (repeatable).
+    #[arg(long = "set", value_name = "VAR=VALUE", value_parser = parse_set)]
+    pub sets: Vec<(String, String)>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Test files (YAML: a config, then tests with spans or captures in and expectations).
+    #[arg(required = true, value_name = "TESTFILE")]
+    pub files: Vec<PathBuf>,
+    /// Output format: text, json or junit (one test case per test). [default: text]
+    #[arg(long, value_enum)]
+    pub format: Option<TestFormat>,
+    /// Also write FMT to PATH (repeatable), e.g. --report junit=tests.xml.
+    #[arg(long = "report", value_name = "FMT=PATH", value_parser = parse_test_report)]
+    pub reports: Vec<(TestFormat, PathBuf)>,
+    /// Supply a value for ${env:VAR} / ${VAR} expansion in the configs (repeatable).
+    #[arg(long = "set", value_name = "VAR=VALUE", value_parser = parse_set)]
+    pub sets: Vec<(String, String)>,
+    /// Show the values a config protects (deleted, hashed, redacted) in failure messages.
+    #[arg(long)]
+    pub reveal: bool,
+    /// When to use colour in text output [default: auto].
+    #[arg(long, value_enum)]
+    pub color: Option<ColorChoice>,
+}
+
+/// What `test` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// One line per test, and expected vs actual for each failure.
+    Text,
+    /// `{"schema": 1, "kind": "test", "files": [...]}`.
+    Json,
+    /// JUnit XML: one test case per test.
+    Junit,
+}
+
+fn parse_test_report(s: &str) -> Result<(TestFormat, PathBuf), String> {
+    let (fmt, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected FMT=PATH (e.g. junit=tests.xml), got {s:?}"))?;
+    let format = TestFormat::from_str(fmt, true)
+        .map_err(|_| format!("unknown report format {fmt:?}: use text, json or junit"))?;
+    if path.is_empty() {
+        return Err(format!("expected FMT=PATH, got {s:?} (no path)"));
+    }
+    Ok((format, PathBuf::from(path)))
+}
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    let n: f64 = s
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("expected a percentage between 0 and 100, got {s:?}"))?;
+    if (0.0..=100.0).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("expected a percentage between 0 and 100, got {s}"))
+    }
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,7 @@ use super::inputs::{self, ConfigUnit};
 use super::output::{
     append_step_summary, fatal, note, use_color, warn, write_file, write_stdout, Stream,
 };
-use super::replay_run::{self, replay_captures, ReplayError, ReplayOpts};
+use super::replay_run::{self, ReplayError, ReplayOpts};
 use super::settings::{self, RunSettings};
 use super::ExitStatus;
 use crate::analyze::{analyze_loaded, Analysis};
@@ -23,19 +23,19 @@ use std::time::Instant;
 
 /// What the stages produced, before filtering and rendering.
 #[derive(Default)]
-struct Collected {
-    configs: Vec<String>,
+pub(super) struct Collected {
+    pub(super) configs: Vec<String>,
     /// Each diagnostic with the config it belongs to.
-    diags: Vec<(Option<String>, Diagnostic)>,
-    sources: SourceMap,
+    pub(super) diags: Vec<(Option<String>, Diagnostic)>,
+    pub(super) sources: SourceMap,
     /// The run could not complete (exit 2).
-    fatal: bool,
-    captures: Vec<CaptureInfo>,
-    pipelines: Vec<ConfigPipeline>,
+    pub(super) fatal: bool,
+    pub(super) captures: Vec<CaptureInfo>,
+    pub(super) pipelines: Vec<ConfigPipeline>,
 }
 
 impl Collected {
-    fn fail(&mut self, config: Option<String>, d: Diagnostic) {
+    pub(super) fn fail(&mut self, config: Option<String>, d: Diagnostic) {
         self.fatal = true;
         self.diags.push((config, d));
     }
@@ -113,8 +113,26 @@ fn replay_unit(
     s: &RunSettings,
     run: &mut Collected,
 ) -> Result<(), ExitStatus> {
+    replay_unit_observed(name, analysis, captures, opts, s, run, None)
+}
+
+/// [`replay_unit`] with one more observer told everything the replay does (`diff`'s fates).
+#[allow(clippy::too_many_arguments)] // replay_unit's arguments plus the observer
+pub(super) fn replay_unit_observed(
+    name: &str,
+    analysis: &Analysis,
+    captures: &[PathBuf],
+    opts: &ReplayOpts<'_>,
+    s: &RunSettings,
+    run: &mut Collected,
+    extra: Option<&mut dyn crate::processors::api::Observer>,
+) -> Result<(), ExitStatus> {
     let started = Instant::now();
-    let outcome = match replay_captures(analysis, captures, opts) {
+    let result = match extra {
+        Some(o) => replay_run::replay_captures_observed(analysis, captures, opts, o),
+        None => replay_run::replay_captures(analysis, captures, opts),
+    };
+    let outcome = match result {
         Ok(o) => o,
         Err(ReplayError::Capture(d)) => {
             run.fail(None, *d);
@@ -170,7 +188,7 @@ fn replay_unit(
 }
 
 /// A capture path that does not exist is a finding about it before any work starts.
-fn check_capture_paths(paths: &[PathBuf], run: &mut Collected) {
+pub(super) fn check_capture_paths(paths: &[PathBuf], run: &mut Collected) {
     for p in paths {
         if let Err(e) = std::fs::metadata(p) {
             let name = p.display().to_string();
@@ -251,13 +269,17 @@ fn inspect_json(summary: &impl serde::Serialize) -> String {
     s
 }
 
-fn usage(message: &str) -> ExitStatus {
+pub(super) fn usage(message: &str) -> ExitStatus {
     fatal(message);
     ExitStatus::Error
 }
 
 /// Read the config arguments; unreadable files become fatal findings.
-fn read_units(positional: &[PathBuf], c: &ConfigArgs, run: &mut Collected) -> Vec<ConfigUnit> {
+pub(super) fn read_units(
+    positional: &[PathBuf],
+    c: &ConfigArgs,
+    run: &mut Collected,
+) -> Vec<ConfigUnit> {
     let read = inputs::read_configs(positional, &c.merged);
     for d in read.errors {
         let file = d.location.as_ref().map(|l| l.file.to_string());
@@ -276,7 +298,7 @@ fn read_units(positional: &[PathBuf], c: &ConfigArgs, run: &mut Collected) -> Ve
 }
 
 /// Load, merge and check each unit on its own.
-fn analyze_units(
+pub(super) fn analyze_units(
     units: Vec<ConfigUnit>,
     c: &ConfigArgs,
     s: &RunSettings,

@@ -2,6 +2,7 @@
 
 pub mod args;
 mod commands;
+mod diff;
 mod docs;
 mod explain_cmd;
 mod fix;
@@ -11,6 +12,7 @@ mod project;
 mod replay_run;
 mod settings;
 mod suppress;
+mod test_cmd;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -54,6 +56,8 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Validate(a) => commands::validate(&a),
         Command::DryRun(a) => commands::dry_run(&a),
         Command::Explain(a) => explain_cmd::explain(&a),
+        Command::Diff(a) => diff::run(&a),
+        Command::Test(a) => test_cmd::run(&a),
         Command::Inspect(a) => commands::inspect(&a),
         Command::Rule(a) => docs::rule(&a),
         Command::Rules(a) => docs::rules(&a),

@@ -25,9 +25,7 @@ pub struct ProjectFile {
     #[serde(default)]
     pub select: Vec<String>,
     pub max_match_ratio: Option<f64>,
-    /// Accepted now so a project file can be shared with the coming `diff` command, which
-    /// reads it; no command of this version does.
-    #[allow(dead_code)]
+    /// `diff`'s --max-extra-drop default.
     pub max_extra_drop: Option<f64>,
     pub format: Option<String>,
     pub color: Option<String>,

@@ -47,6 +47,17 @@ pub fn replay_captures(
     paths: &[PathBuf],
     a: &ReplayOpts<'_>,
 ) -> Result<DryRunOutcome, ReplayError> {
+    replay_captures_observed(analysis, paths, a, &mut Observers(Vec::new()))
+}
+
+/// [`replay_captures`] with one more observer beside the counts (`diff` keeps each span's
+/// fate through it): one engine, one replay, whatever the command.
+pub fn replay_captures_observed(
+    analysis: &Analysis,
+    paths: &[PathBuf],
+    a: &ReplayOpts<'_>,
+    extra: &mut dyn Observer,
+) -> Result<DryRunOutcome, ReplayError> {
     let mut engine = Engine::new(analysis);
     let mut counts = Counts::for_engine(&engine);
     let mut writer = match a.write_output {
@@ -66,7 +77,7 @@ pub fn replay_captures(
         .map(|pb| Box::new(move |n: u64| pb.inc(n)) as Box<dyn Fn(u64) + Send + Sync>);
     let forced = a.capture_format.map(super::commands::to_format);
     let result = {
-        let mut list: Vec<&mut dyn Observer> = vec![&mut counts];
+        let mut list: Vec<&mut dyn Observer> = vec![&mut counts, extra];
         if let Some(w) = writer.as_mut() {
             list.push(w);
         }

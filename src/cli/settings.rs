@@ -18,6 +18,8 @@ pub struct RunSettings {
     pub quiet: bool,
     pub verbose: bool,
     pub max_match_ratio: Option<f64>,
+    /// `diff`: the project file's `max-extra-drop` (the flag wins).
+    pub max_extra_drop: Option<f64>,
 }
 
 /// Resolve the settings; `Err` is a one-paragraph usage message (exit 2).
@@ -56,6 +58,7 @@ pub fn resolve(o: &OutputArgs) -> Result<RunSettings, String> {
         quiet: o.quiet,
         verbose: o.verbose,
         max_match_ratio: file.and_then(|f| f.max_match_ratio),
+        max_extra_drop: file.and_then(|f| f.max_extra_drop),
     })
 }
 

@@ -46,6 +46,10 @@ pub const NOTHING_REPLAYED: &str = "nothing-replayed";
 /// A `filter` processor in a pipeline of a signal it has no rules for (only `metrics:` rules in
 /// a traces pipeline): the collector accepts it and it passes everything.
 pub const FILTER_WRONG_SIGNAL: &str = "filter-wrong-signal";
+/// `diff`: HEAD's config would be refused by the collector at start, BASE's would not.
+pub const CONFIG_REFUSED: &str = "config-refused";
+/// `test`: a test file that cannot be read, parsed or run (exit 2).
+pub const INVALID_TEST_FILE: &str = "invalid-test-file";
 
 /// One row of the code table: everything a user needs to understand a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -305,6 +309,23 @@ pub const TABLE: &[CodeDoc] = &[
         example: "filter/drop:\n  metrics:\n    metric: ['name == \"x\"']\n# used in service.pipelines.traces",
         fix: "Write the rules for the pipeline's signal (`traces:` / `trace_conditions:`), or \
               move the filter to the pipeline whose signal its rules are for.",
+    },
+    CodeDoc {
+        code: CONFIG_REFUSED,
+        severity: Severity::Error,
+        summary: "diff: the collector would refuse HEAD's config at start, not BASE's",
+        why: "A collector that does not start exports nothing: whatever the dry run shows HEAD's \
+              rules doing, deploying HEAD loses every span BASE exported.",
+        example: "# HEAD: filter rule 'attributes[\"http.target\"] =~ \"/.*\"' (=~ is not OTTL)",
+        fix: "Fix HEAD's error-level findings (`otelcheck validate HEAD` lists them).",
+    },
+    CodeDoc {
+        code: INVALID_TEST_FILE,
+        severity: Severity::Error,
+        summary: "test: a test file that cannot be read, parsed or run",
+        why: "Its tests cannot run, so nothing they promise is checked (exit 2).",
+        example: "tests:\n  - name: x\n    expect:\n      - droped: [{name: GET /health}]   # unknown key",
+        fix: "Fix the file at the position shown; the README section \"Test files\" lists every key.",
     },
 ];
 

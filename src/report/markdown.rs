@@ -147,13 +147,13 @@ fn findings(severity: Severity, group: &[&Finding]) -> String {
 }
 
 /// Plain text for a table cell: `|` escaped, newlines folded.
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     one_line(s).replace('|', "\\|")
 }
 
 /// A code span safe inside a table cell. GFM splits table rows on `|` even inside code
 /// spans, and `\|` there renders as `|`, so the escape is needed in both places.
-fn code(s: &str) -> String {
+pub(crate) fn code(s: &str) -> String {
     let text = one_line(s).replace('|', "\\|");
     let longest_run = text
         .split(|c| c != '`')

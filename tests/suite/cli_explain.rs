@@ -8,7 +8,9 @@ const CAPTURE: &str = "fixtures/captures/orders-ddtrace-js-v04.msgpack";
 
 /// A span the dry-run reports as dropped by the `/health` rule: (trace id, span id, rule text).
 fn dropped_health_span() -> (String, String, String) {
-    let report = json(&otelcheck(&["dry-run", CONFIG, CAPTURE, "--format", "json"]));
+    let report = json(&otelcheck(&[
+        "dry-run", CONFIG, CAPTURE, "--format", "json",
+    ]));
     let filter = processor(&report, "filter/health");
     let rule = filter["rules"]
         .as_array()
@@ -40,7 +42,10 @@ fn a_dropped_span_ends_at_the_rule_that_dropped_it() {
     assert_eq!(doc["trace_id"], trace.as_str());
     let spans = doc["spans"].as_array().unwrap();
     assert!(spans.len() > 1, "the whole trace is explained: {doc}");
-    let dropped = spans.iter().find(|s| s["span_id"] == span.as_str()).unwrap();
+    let dropped = spans
+        .iter()
+        .find(|s| s["span_id"] == span.as_str())
+        .unwrap();
     assert_eq!(dropped["exported_by"], serde_json::json!([]));
     let journey = dropped["journey"].as_array().unwrap();
     let last = journey.last().unwrap();
@@ -48,7 +53,10 @@ fn a_dropped_span_ends_at_the_rule_that_dropped_it() {
     assert_eq!(last["outcome"], "dropped");
     assert_eq!(last["dropped_by"], rule.as_str());
     let rules = last["rules"].as_array().unwrap();
-    let at = rules.iter().position(|r| r["text"] == rule.as_str()).unwrap();
+    let at = rules
+        .iter()
+        .position(|r| r["text"] == rule.as_str())
+        .unwrap();
     assert_eq!(rules[at]["result"], "matched");
     assert_eq!(rules[at]["location"]["line"], 21);
     // The collector ORs a filter's conditions and stops at the first match.
@@ -113,7 +121,9 @@ fn unknown_or_malformed_ids_are_clear_errors() {
     assert_eq!(missing.code, 2);
     assert!(missing.stdout.is_empty());
     assert!(
-        missing.stderr.contains("no span of trace 1 reached a traces pipeline"),
+        missing
+            .stderr
+            .contains("no span of trace 1 reached a traces pipeline"),
         "{}",
         missing.stderr
     );
