@@ -6,6 +6,7 @@
 use super::{PipelineRt, ProcSlot};
 use crate::analyze::{Analysis, AnalyzedProcessor};
 use crate::config::model::{CollectorConfig, ComponentId};
+use crate::config::settings::ProcessorSettings;
 use crate::diag::Location;
 use crate::processors::api::{PassThrough, Processor};
 
@@ -26,7 +27,27 @@ const TABLE: &[(&str, Emulation)] = &[
     ("batch", Emulation::PassThroughExact),
     ("memory_limiter", Emulation::PassThroughExact),
     ("groupbytrace", Emulation::PassThroughExact),
+    ("attributes", Emulation::Exact(attributes)),
+    ("resource", Emulation::Exact(resource)),
 ];
+
+fn attributes(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
+    match &a.settings {
+        Some(ProcessorSettings::Attributes(s)) => Some(Box::new(
+            crate::processors::attributes::AttributesProcessor::new(s),
+        )),
+        _ => None,
+    }
+}
+
+fn resource(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
+    match &a.settings {
+        Some(ProcessorSettings::Resource(s)) => Some(Box::new(
+            crate::processors::resource::ResourceProcessor::new(s),
+        )),
+        _ => None,
+    }
+}
 
 fn filter(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
     a.filter

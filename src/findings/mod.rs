@@ -4,6 +4,7 @@
 //! counts observer and the engine's static facts after a replay; nothing here looks at spans.
 
 mod routing;
+pub mod sensitive;
 
 pub use routing::routing_findings;
 

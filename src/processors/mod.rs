@@ -3,8 +3,11 @@
 //! type is emulated how is decided in one place, `engine::table`.
 
 pub mod api;
+pub mod attr_action;
+pub mod attributes;
 pub mod filter;
 pub mod legacy_match;
+pub mod resource;
 pub mod rule;
 
 pub use crate::ottl::runtime::ErrorMode;
