@@ -35,4 +35,5 @@ mod ottl_front;
 mod settings_build;
 mod settings_snapshots;
 mod settings_upstream;
+mod rewrite_replay;
 mod upstream_validate;

@@ -1,0 +1,210 @@
+//! Fixture-driven replay of the rewriting processors: every `fixtures/replay/<processor>/*.yaml`
+//! is a collector config whose `# expect` lines say what the collector (contrib v0.156.0) exports
+//! for `fixtures/replay/input.otlp.json`; the expected values come from upstream's observed
+//! behaviour and its algorithms (hashes computed outside otelcheck), never from otelcheck.
+//!
+//! `# expect <span name | @service> <key> <OTLP JSON AnyValue | absent>` checks one attribute of
+//! a span (or of the resource whose `service.name` is given); `<key>` = `@order` checks the
+//! attribute keys in order (comma-separated), `@name` the span name and `@status` the status.
+
+use crate::common::{fixture, json, otelcheck, root};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Replay `config` on the shared input; the exported requests and the JSON report.
+pub fn replay(config: &Path, input: &str, extra: &[&str]) -> (Vec<Value>, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut args = vec![
+        "dry-run",
+        config.to_str().unwrap(),
+        input,
+        "--format",
+        "json",
+        "--write-output",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let run = otelcheck(&args);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "{}: exit {}\n{}{}",
+        config.display(),
+        run.code,
+        run.stdout,
+        run.stderr
+    );
+    let report = json(&run);
+    let text = std::fs::read_to_string(out.join("traces.jsonl")).unwrap_or_default();
+    let requests = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (requests, report)
+}
+
+/// Every exported span with its resource's attributes: (resource attrs, span).
+pub fn spans(requests: &[Value]) -> Vec<(Value, Value)> {
+    let mut out = Vec::new();
+    for r in requests {
+        for rs in r["resourceSpans"].as_array().into_iter().flatten() {
+            let resource = rs["resource"]["attributes"].clone();
+            for ss in rs["scopeSpans"].as_array().into_iter().flatten() {
+                for sp in ss["spans"].as_array().into_iter().flatten() {
+                    out.push((resource.clone(), sp.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The value of `key` in an OTLP JSON attribute list.
+pub fn attr<'a>(list: &'a Value, key: &str) -> Option<&'a Value> {
+    list.as_array()?
+        .iter()
+        .find(|kv| kv["key"] == key)
+        .map(|kv| &kv["value"])
+}
+
+fn keys(list: &Value) -> String {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .map(|kv| kv["key"].as_str().unwrap_or("").to_owned())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn service(resource: &Value) -> String {
+    attr(resource, "service.name")
+        .and_then(|v| v["stringValue"].as_str())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Check one `# expect` line against the export; `Err` says what differs.
+fn check(line: &str, exported: &[(Value, Value)]) -> Result<(), String> {
+    let mut parts = line.splitn(3, ' ');
+    let (target, key, want) = (
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or("").trim(),
+    );
+    let list = if let Some(svc) = target.strip_prefix('@') {
+        exported
+            .iter()
+            .find(|(r, _)| service(r) == svc)
+            .map(|(r, _)| r.clone())
+    } else {
+        exported
+            .iter()
+            .find(|(_, s)| s["name"] == target)
+            .map(|(_, s)| match key {
+                "@name" | "@status" => s.clone(),
+                _ => s["attributes"].clone(),
+            })
+    };
+    let Some(list) = list else {
+        return Err(format!("{target}: not exported"));
+    };
+    let got = match key {
+        "@order" => Value::String(keys(&list)),
+        "@name" => list["name"].clone(),
+        "@status" => list["status"].clone(),
+        _ => attr(&list, key).cloned().unwrap_or(Value::Null),
+    };
+    let expected = match (key, want) {
+        (_, "absent") => Value::Null,
+        ("@order", w) => Value::String(w.to_owned()),
+        (_, w) => serde_json::from_str(w).map_err(|e| format!("bad expectation {w}: {e}"))?,
+    };
+    if got == expected {
+        Ok(())
+    } else {
+        Err(format!("{target} {key}: expected {expected}, got {got}"))
+    }
+}
+
+/// The `# expect` lines of a fixture config.
+fn expectations(config: &Path) -> Vec<String> {
+    std::fs::read_to_string(config)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("# expect "))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn configs(processor: &str) -> Vec<PathBuf> {
+    let dir = root().join("fixtures/replay").join(processor);
+    let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Run every fixture of `processor`; returns how many expectations were checked.
+pub fn run_fixtures(processor: &str) -> usize {
+    let input = fixture("replay/input.otlp.json");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for config in configs(processor) {
+        let expects = expectations(&config);
+        assert!(!expects.is_empty(), "{} has no # expect", config.display());
+        let (requests, report) = replay(&config, &input, &[]);
+        let exported = spans(&requests);
+        for e in &expects {
+            checked += 1;
+            if let Err(m) = check(e, &exported) {
+                failures.push(format!("{}: {m}", config.display()));
+            }
+        }
+        // The processor under test is emulated: no pass-through warning about it.
+        let unsupported = report["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|f| {
+                f["code"] == "unsupported-component"
+                    && f["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains("does not emulate"))
+            });
+        assert!(!unsupported, "{}: {report}", config.display());
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    checked
+}
+
+#[test]
+fn attributes_fixtures_export_what_upstream_exports() {
+    assert!(run_fixtures("attributes") >= 40);
+}
+
+#[test]
+fn resource_fixtures_export_what_upstream_exports() {
+    assert!(run_fixtures("resource") >= 7);
+}
+
+#[test]
+fn from_context_is_reported_as_unknowable_from_a_capture() {
+    let config = root().join("fixtures/replay/attributes/from_context.yaml");
+    let (_, report) = replay(&config, &fixture("replay/input.otlp.json"), &[]);
+    let notes: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["code"] == "unsupported-component"
+                && f["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("from_context"))
+        })
+        .collect();
+    assert_eq!(notes.len(), 2, "{report}");
+    assert!(notes[0]["location"]["line"].as_u64().unwrap() > 1);
+}
