@@ -29,7 +29,18 @@ const TABLE: &[(&str, Emulation)] = &[
     ("groupbytrace", Emulation::PassThroughExact),
     ("attributes", Emulation::Exact(attributes)),
     ("resource", Emulation::Exact(resource)),
+    ("span", Emulation::Exact(span)),
 ];
+
+fn span(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
+    match &a.settings {
+        Some(ProcessorSettings::Span(s)) => {
+            crate::processors::span::SpanProcessor::new(s, a.location.clone())
+                .map(|p| Box::new(p) as Box<dyn Processor>)
+        }
+        _ => None,
+    }
+}
 
 fn attributes(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
     match &a.settings {

@@ -142,6 +142,9 @@ fn dead_rule(rule: &RuleInfo, s: &RuleStats, keys: &KeyCatalog, proc: &ProcSlot)
 }
 
 fn propagate_failure(proc: &ProcSlot, c: &ProcCounts) -> Diagnostic {
+    if proc.ty == "span" {
+        return span_panic(proc, c);
+    }
     Diagnostic::error(
         codes::EVALUATION_ERROR,
         format!(
@@ -151,6 +154,28 @@ fn propagate_failure(proc: &ProcSlot, c: &ProcCounts) -> Diagnostic {
     )
     .at(proc.location.clone())
     .with_help("guard the erroring condition or set error_mode: ignore")
+}
+
+/// The span processor fails a request only where upstream panics (a `to_attributes` rule).
+fn span_panic(proc: &ProcSlot, c: &ProcCounts) -> Diagnostic {
+    let at = proc
+        .rules
+        .iter()
+        .zip(&c.rules)
+        .find(|(_, s)| s.errors > 0)
+        .map_or_else(|| proc.location.clone(), |(r, _)| r.location.clone());
+    Diagnostic::error(
+        codes::EVALUATION_ERROR,
+        format!(
+            "{} would panic on {} request(s): {}; {} spans lost",
+            proc.id,
+            c.failed_requests,
+            crate::processors::span::PANIC,
+            c.failed_spans
+        ),
+    )
+    .at(at)
+    .with_help("make every capture group take part in the match and do not nest groups, e.g. use (?:...) for optional or outer groups")
 }
 
 fn unsupported(proc: &ProcSlot, p: &PipelineRt) -> Diagnostic {

@@ -9,5 +9,6 @@ pub mod filter;
 pub mod legacy_match;
 pub mod resource;
 pub mod rule;
+pub mod span;
 
 pub use crate::ottl::runtime::ErrorMode;

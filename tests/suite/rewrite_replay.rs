@@ -5,7 +5,8 @@
 //!
 //! `# expect <span name | @service> <key> <OTLP JSON AnyValue | absent>` checks one attribute of
 //! a span (or of the resource whose `service.name` is given); `<key>` = `@order` checks the
-//! attribute keys in order (comma-separated), `@name` the span name and `@status` the status.
+//! attribute keys in order (comma-separated), `@name` the span name, `@status` the status and
+//! `@exported` (`true`/`false`) whether the span was exported at all.
 
 use crate::common::{fixture, json, otelcheck, root};
 use serde_json::Value;
@@ -83,7 +84,18 @@ fn service(resource: &Value) -> String {
         .to_owned()
 }
 
-/// Check one `# expect` line against the export; `Err` says what differs.
+/// The span id a span had in the input, by its input name: a rename must not lose the span.
+fn input_span_id(name: &str) -> Option<String> {
+    let text = std::fs::read_to_string(fixture("replay/input.otlp.json")).ok()?;
+    let input: Value = serde_json::from_str(&text).ok()?;
+    spans(&[input])
+        .into_iter()
+        .find(|(_, s)| s["name"] == name)
+        .and_then(|(_, s)| s["spanId"].as_str().map(str::to_owned))
+}
+
+/// Check one `# expect` line against the export; `Err` says what differs. A span is named by
+/// its name in the input.
 fn check(line: &str, exported: &[(Value, Value)]) -> Result<(), String> {
     let mut parts = line.splitn(3, ' ');
     let (target, key, want) = (
@@ -91,6 +103,16 @@ fn check(line: &str, exported: &[(Value, Value)]) -> Result<(), String> {
         parts.next().unwrap_or(""),
         parts.next().unwrap_or("").trim(),
     );
+    let id = input_span_id(target);
+    let is_target = |s: &Value| s["spanId"].as_str() == id.as_deref();
+    if key == "@exported" {
+        let found = exported.iter().any(|(_, s)| is_target(s));
+        return if found.to_string() == want {
+            Ok(())
+        } else {
+            Err(format!("{target}: exported is {found}, expected {want}"))
+        };
+    }
     let list = if let Some(svc) = target.strip_prefix('@') {
         exported
             .iter()
@@ -99,7 +121,7 @@ fn check(line: &str, exported: &[(Value, Value)]) -> Result<(), String> {
     } else {
         exported
             .iter()
-            .find(|(_, s)| s["name"] == target)
+            .find(|(_, s)| is_target(s))
             .map(|(_, s)| match key {
                 "@name" | "@status" => s.clone(),
                 _ => s["attributes"].clone(),
@@ -188,6 +210,11 @@ fn attributes_fixtures_export_what_upstream_exports() {
 #[test]
 fn resource_fixtures_export_what_upstream_exports() {
     assert!(run_fixtures("resource") >= 7);
+}
+
+#[test]
+fn span_fixtures_export_what_upstream_exports() {
+    assert!(run_fixtures("span") >= 25);
 }
 
 #[test]
