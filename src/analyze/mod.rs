@@ -57,6 +57,10 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
                     d.extend(crate::processors::attr_action::context_warnings(&a.actions));
                     None
                 }
+                Some(ProcessorSettings::Redaction(r)) if built_for.contains(&Signal::Traces) => {
+                    d.extend(crate::processors::redaction::not_emulated(r, &comp.key_loc));
+                    None
+                }
                 Some(ProcessorSettings::Resource(r)) if built_for.contains(&Signal::Traces) => {
                     d.extend(crate::processors::attr_action::context_warnings(&r.actions));
                     None

@@ -30,7 +30,18 @@ const TABLE: &[(&str, Emulation)] = &[
     ("attributes", Emulation::Exact(attributes)),
     ("resource", Emulation::Exact(resource)),
     ("span", Emulation::Exact(span)),
+    ("redaction", Emulation::Exact(redaction)),
 ];
+
+fn redaction(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
+    match &a.settings {
+        Some(ProcessorSettings::Redaction(s)) => {
+            crate::processors::redaction::RedactionProcessor::new(s, &a.location)
+                .map(|p| Box::new(p) as Box<dyn Processor>)
+        }
+        _ => None,
+    }
+}
 
 fn span(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
     match &a.settings {

@@ -212,6 +212,23 @@ fn pipeline_findings(p: &PipelineRt, c: &PipelineCounts) -> Vec<Diagnostic> {
                 .find(|(_, pc)| pc.spans_out < pc.spans_in)
                 .map(|(slot, _)| format!(" (spans were removed by {})", slot.id))
                 .unwrap_or_default();
+            // No processor removed spans: a rewrite took the service name off them.
+            let renamed = p
+                .processors
+                .iter()
+                .zip(&c.processors)
+                .all(|(_, pc)| pc.spans_out >= pc.spans_in);
+            if renamed {
+                out.push(
+                    Diagnostic::error(
+                        codes::SERVICE_LOST,
+                        format!("service {service:?} has no span left after pipeline {}: its {n} spans are exported, but a processor removed or changed their resource's service.name", p.id),
+                    )
+                    .at(p.location.clone())
+                    .with_help("keep `service.name` (e.g. add it to a redaction allow-list, or do not delete/hash it)"),
+                );
+                continue;
+            }
             out.push(
                 Diagnostic::error(
                     codes::SERVICE_LOST,

@@ -7,6 +7,7 @@ pub mod attr_action;
 pub mod attributes;
 pub mod filter;
 pub mod legacy_match;
+pub mod redaction;
 pub mod resource;
 pub mod rule;
 pub mod span;

@@ -4,9 +4,10 @@
 //! behaviour and its algorithms (hashes computed outside otelcheck), never from otelcheck.
 //!
 //! `# expect <span name | @service> <key> <OTLP JSON AnyValue | absent>` checks one attribute of
-//! a span (or of the resource whose `service.name` is given); `<key>` = `@order` checks the
+//! a span (or of the resource whose `service.name` is given, or of the span named after `@`); `<key>` = `@order` checks the
 //! attribute keys in order (comma-separated), `@name` the span name, `@status` the status and
-//! `@exported` (`true`/`false`) whether the span was exported at all.
+//! `@exported` (`true`/`false`) whether the span was exported at all. `# expect-finding CODE`
+//! requires a finding code in the report.
 
 use crate::common::{fixture, json, otelcheck, root};
 use serde_json::Value;
@@ -114,9 +115,14 @@ fn check(line: &str, exported: &[(Value, Value)]) -> Result<(), String> {
         };
     }
     let list = if let Some(svc) = target.strip_prefix('@') {
+        // A service name, or (when redaction removed it) the input name of a span below it.
+        let by_span = input_span_id(svc);
         exported
             .iter()
-            .find(|(r, _)| service(r) == svc)
+            .find(|(r, s)| {
+                service(r) == svc
+                    || (by_span.is_some() && s["spanId"].as_str() == by_span.as_deref())
+            })
             .map(|(r, _)| r.clone())
     } else {
         exported
@@ -158,6 +164,17 @@ fn expectations(config: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The `# expect-finding CODE` lines: codes the report must carry (such a fixture may show a
+/// processor otelcheck does not emulate).
+fn findings_expected(config: &Path) -> Vec<String> {
+    std::fs::read_to_string(config)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("# expect-finding "))
+        .map(str::to_owned)
+        .collect()
+}
+
 fn configs(processor: &str) -> Vec<PathBuf> {
     let dir = root().join("fixtures/replay").join(processor);
     let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -184,6 +201,16 @@ pub fn run_fixtures(processor: &str) -> usize {
             if let Err(m) = check(e, &exported) {
                 failures.push(format!("{}: {m}", config.display()));
             }
+        }
+        let codes = crate::common::codes(&report);
+        let wanted = findings_expected(&config);
+        for code in &wanted {
+            if !codes.contains(code) {
+                failures.push(format!("{}: no {code} finding", config.display()));
+            }
+        }
+        if !wanted.is_empty() {
+            continue;
         }
         // The processor under test is emulated: no pass-through warning about it.
         let unsupported = report["findings"]
@@ -215,6 +242,11 @@ fn resource_fixtures_export_what_upstream_exports() {
 #[test]
 fn span_fixtures_export_what_upstream_exports() {
     assert!(run_fixtures("span") >= 25);
+}
+
+#[test]
+fn redaction_fixtures_export_what_the_source_says() {
+    assert!(run_fixtures("redaction") >= 30);
 }
 
 #[test]
