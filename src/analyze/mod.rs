@@ -55,14 +55,20 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
                 }
                 Some(ProcessorSettings::Attributes(a)) if built_for.contains(&Signal::Traces) => {
                     d.extend(crate::processors::attr_action::context_warnings(&a.actions));
+                    d.extend(crate::processors::attr_action::catch_all_lints(&a.actions));
                     None
                 }
                 Some(ProcessorSettings::Redaction(r)) if built_for.contains(&Signal::Traces) => {
                     d.extend(crate::processors::redaction::not_emulated(r, &comp.key_loc));
+                    d.extend(crate::processors::redaction::catch_all_lints(
+                        r,
+                        &comp.key_loc,
+                    ));
                     None
                 }
                 Some(ProcessorSettings::Resource(r)) if built_for.contains(&Signal::Traces) => {
                     d.extend(crate::processors::attr_action::context_warnings(&r.actions));
+                    d.extend(crate::processors::attr_action::catch_all_lints(&r.actions));
                     None
                 }
                 _ => None,

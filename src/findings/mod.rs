@@ -36,6 +36,9 @@ pub fn collect(engine: &Engine, counts: &Counts, keys: &KeyCatalog, ratio: f64) 
             if c.failed_requests > 0 {
                 out.push(propagate_failure(slot, c));
             }
+            for (info, s) in slot.rules.iter().zip(&c.rules) {
+                out.extend(strips_most_keys(info, s, keys, slot));
+            }
         }
         out.extend(pipeline_findings(p, pc));
     }
@@ -154,6 +157,46 @@ fn propagate_failure(proc: &ProcSlot, c: &ProcCounts) -> Diagnostic {
     )
     .at(proc.location.clone())
     .with_help("guard the erroring condition or set error_mode: ignore")
+}
+
+/// A deleting rule (a redaction allow-list, a delete with a pattern) that removed at least this
+/// share of the distinct span attribute keys the capture carries "strips nearly everything".
+const NEAR_ALL_KEYS: f64 = 0.8;
+
+/// `catch-all-rule` by data for rewriting: a delete that took most of the span keys away.
+fn strips_most_keys(
+    rule: &RuleInfo,
+    s: &RuleStats,
+    keys: &KeyCatalog,
+    proc: &ProcSlot,
+) -> Option<Diagnostic> {
+    if rule.action != crate::processors::api::RuleAction::Delete || s.edits == 0 {
+        return None;
+    }
+    let vocabulary = keys.count(crate::ottl::runtime::AttrScope::Span);
+    let deleted = s
+        .fields
+        .keys()
+        .filter(|f| f.starts_with("attributes["))
+        .count();
+    let share = deleted as f64 / vocabulary.max(1) as f64;
+    if vocabulary < 5 || share < NEAR_ALL_KEYS {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            codes::CATCH_ALL_RULE,
+            format!(
+                "`{}` in {} is a catch-all: it deleted {deleted} of the {vocabulary} distinct span attribute keys in the capture ({:.0}%) on {} spans",
+                rule.text,
+                proc.id,
+                100.0 * share,
+                s.matched
+            ),
+        )
+        .at(rule.location.clone())
+        .with_help("keep the keys people query (service, route, status, ids): add them to `allowed_keys`, or narrow the pattern"),
+    )
 }
 
 /// The span processor fails a request only where upstream panics (a `to_attributes` rule).

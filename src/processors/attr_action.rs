@@ -417,6 +417,34 @@ fn context_location(a: &Action) -> Location {
         .map_or_else(|| a.node.loc.clone(), |(k, _)| k.loc.clone())
 }
 
+/// `catch-all-rule` for a delete or hash whose `pattern` matches every key: an unanchored
+/// regex that can match the empty string (`.*`, `x*`, `a|`) matches inside every key name, so
+/// the action removes or hashes every attribute of every span it runs on.
+pub fn catch_all_lints(actions: &[Action]) -> Vec<Diagnostic> {
+    actions
+        .iter()
+        .filter(|a| matches!(a.action, Some(ActionKind::Delete | ActionKind::Hash)))
+        .filter(|a| a.regex.as_ref().is_some_and(|re| re.is_match("")))
+        .map(|a| {
+            let verb = if a.action == Some(ActionKind::Delete) { "deletes" } else { "hashes" };
+            let at = a
+                .node
+                .get_entry("pattern")
+                .map_or_else(|| a.node.loc.clone(), |(_, v)| v.loc.clone());
+            Diagnostic::error(
+                codes::CATCH_ALL_RULE,
+                format!(
+                    "`{}` is a catch-all: pattern {:?} matches the empty string, so (unanchored) it matches every key and the action {verb} every attribute",
+                    node_text(&a.node),
+                    a.pattern
+                ),
+            )
+            .at(at)
+            .with_help("anchor the pattern to the keys you mean, e.g. '^http\\.request\\.header\\.(authorization|cookie)$'")
+        })
+        .collect()
+}
+
 /// One warning per action that reads request metadata a capture does not hold: the dry run
 /// replays as if the request had none, which may not be what the collector sees.
 pub fn context_warnings(actions: &[Action]) -> Vec<Diagnostic> {

@@ -115,6 +115,57 @@ pub fn not_emulated(s: &RedactionSettings, loc: &Location) -> Vec<crate::diag::D
         .collect()
 }
 
+/// `catch-all-rule` for redaction settings that remove or mask every attribute: no allow-list
+/// without `allow_all_keys` (fail closed: every key is deleted), or a blocked key pattern or
+/// blocked value that matches the empty string (it matches every key or every value).
+pub fn catch_all_lints(s: &RedactionSettings, loc: &Location) -> Vec<crate::diag::Diagnostic> {
+    use crate::diag::{codes, Diagnostic};
+    let mut out = Vec::new();
+    if !s.allow_all_keys && s.allowed_keys.is_empty() {
+        out.push(
+            Diagnostic::error(
+                codes::CATCH_ALL_RULE,
+                "redaction has no `allowed_keys` and `allow_all_keys` is false: it deletes every attribute of every resource, scope, span and event (only its own redaction.* summary keys survive)",
+            )
+            .at(s.key_locs.get("allowed_keys").cloned().unwrap_or_else(|| loc.clone()))
+            .with_help("list the keys to keep under `allowed_keys`, or set `allow_all_keys: true` and mask with `blocked_values`/`blocked_key_patterns`"),
+        );
+    }
+    let lists = [
+        (
+            "blocked_key_patterns",
+            &s.blocked_key_patterns,
+            "every key, so every value is masked",
+        ),
+        (
+            "blocked_values",
+            &s.blocked_values,
+            "every value, so every attribute is masked",
+        ),
+    ];
+    for (key, regexes, what) in lists {
+        let items = s.written.get(key).cloned().unwrap_or_default();
+        for (i, re) in regexes.iter().enumerate() {
+            if !re.is_match("") {
+                continue;
+            }
+            let (text, at) = items
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| (re.as_str().to_owned(), loc.clone()));
+            out.push(
+                Diagnostic::error(
+                    codes::CATCH_ALL_RULE,
+                    format!("`{key}: {text}` is a catch-all: it matches the empty string, so (unanchored) it matches {what}"),
+                )
+                .at(at)
+                .with_help("match only what must be hidden, e.g. a card-number or e-mail pattern"),
+            );
+        }
+    }
+    out
+}
+
 impl RedactionProcessor {
     /// `None` when the config uses parts otelcheck does not emulate (sanitizers, skip
     /// conditions): the table then reports the processor as not emulated.

@@ -32,6 +32,7 @@ mod hostile_ottl;
 mod ottl_eval;
 mod ottl_eval_text;
 mod ottl_front;
+mod rewrite_lints;
 mod rewrite_replay;
 mod rewrite_seed;
 mod settings_build;
