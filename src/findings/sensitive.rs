@@ -107,6 +107,9 @@ pub fn scan_value(key: &str, value: &str) -> Vec<(Kind, String)> {
     if value.is_empty() {
         return out;
     }
+    if already_protected(value) {
+        return out;
+    }
     let decoded = percent_decode(value);
     if credential_key(key) || token_re().is_match(&decoded) {
         out.push((
@@ -129,6 +132,17 @@ pub fn scan_value(key: &str, value: &str) -> Vec<(Kind, String)> {
         ));
     }
     out
+}
+
+/// A value a processor already masked (`****`) or replaced by a digest (hex of MD5, SHA-1,
+/// SHA-256, SHA-512): what it hid is not exported.
+fn already_protected(value: &str) -> bool {
+    let masked = value.len() >= 3 && value.bytes().all(|b| b == b'*');
+    let digest = matches!(value.len(), 32 | 40 | 64 | 128)
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    masked || digest
 }
 
 /// Identifier keys (`datadog.span.id`, `x-request-id`, `order_id`): long decimal ids there are
@@ -385,6 +399,7 @@ mod tests {
         let h = "07df3a51d5e2c2b0c3e8a1f4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4";
         assert_eq!(kinds("user.email", h), vec![]);
         assert_eq!(kinds("order.id", "1234567890123"), vec![]);
+        assert_eq!(kinds("http.request.header.authorization", "****"), vec![]);
         for (_, masked) in scan_value("e", "alice@example.com") {
             assert!(!masked.contains("alice"));
         }

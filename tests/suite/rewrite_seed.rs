@@ -258,3 +258,37 @@ fn sensitive_data_exported_on_the_seed() {
         "{msgs}"
     );
 }
+
+#[test]
+fn redaction_on_the_shared_captures_masks_and_the_report_leaks_nothing() {
+    let secrets = protected_values();
+    let config = "fixtures/replay/redaction/captures/orders.yaml";
+    let capture = "fixtures/captures/orders-otel-py.otlp.pb";
+    let text = otelcheck(&["dry-run", config, capture, "--show-diff"]);
+    assert_eq!(text.code, 0, "{}{}", text.stdout, text.stderr);
+    assert_no_secret(&text.stdout, &secrets);
+    let rows: Vec<&str> = text
+        .stdout
+        .lines()
+        .filter(|l| l.contains("changed") && l.contains("span(s)"))
+        .collect();
+    insta::assert_snapshot!("rewrite_redaction_rule_summary", rows.join("\n"));
+    let diff_start = text.stdout.find("\nchanges by redaction").unwrap();
+    insta::assert_snapshot!("rewrite_redaction_show_diff", &text.stdout[diff_start..]);
+    // What it masked is no longer exported as sensitive data.
+    let j = json(&otelcheck(&[
+        "dry-run", config, capture, "--format", "json",
+    ]));
+    assert!(
+        !crate::common::codes(&j).contains(&"sensitive-data-exported".to_owned()),
+        "{}",
+        j["findings"]
+    );
+    let (out, _) = replay(std::path::Path::new(config), &fixture(OTLP), &[]);
+    let masked_queries = crate::rewrite_replay::spans(&out)
+        .into_iter()
+        .filter_map(|(_, s)| attr(&s["attributes"], "url.query").cloned())
+        .filter(|v| v["stringValue"].as_str().unwrap().contains("card_number=****"))
+        .count();
+    assert_eq!(masked_queries, 15);
+}
