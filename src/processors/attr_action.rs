@@ -230,7 +230,9 @@ pub fn convert(v: AnyValue, to: ConvertedType) -> AnyValue {
 /// Go `int64(d)` on amd64: truncation toward zero; NaN and out-of-range give the "integer
 /// indefinite" value `math.MinInt64`.
 fn go_f64_to_i64(d: f64) -> i64 {
-    if d.is_nan() || d >= 9.223_372_036_854_775_807e18 || d < -9.223_372_036_854_775_808e18 {
+    // 2^63 as f64 is exact; every double in [-2^63, 2^63) truncates into range.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if d.is_nan() || !(-LIMIT..LIMIT).contains(&d) {
         i64::MIN
     } else {
         d.trunc() as i64

@@ -267,3 +267,50 @@ fn from_context_is_reported_as_unknowable_from_a_capture() {
     assert_eq!(notes.len(), 2, "{report}");
     assert!(notes[0]["location"]["line"].as_u64().unwrap() > 1);
 }
+
+/// Every upstream test config of the rewriting processors that the collector accepts runs in
+/// a traces pipeline: built, emulated (redaction sanitizers excepted, and said so) and
+/// replayed on the small input without failing.
+#[test]
+fn every_accepted_upstream_rewrite_config_replays() {
+    use crate::common::upstream::{block, rows, signals, ROOT};
+    use otelcheck::config::node::parse_yaml;
+    use otelcheck::engine::counts::Counts;
+    use otelcheck::engine::Engine;
+    use std::sync::Arc;
+    let mut replayed = 0;
+    for r in rows().iter().filter(|r| r.expectation == "valid") {
+        let ty = r.id.split('/').next().unwrap_or_default();
+        if !["attributes", "resource", "span", "redaction"].contains(&ty) {
+            continue;
+        }
+        let text = std::fs::read_to_string(Path::new(ROOT).join(&r.file)).unwrap();
+        let name: Arc<str> = r.file.as_str().into();
+        let doc = parse_yaml(&name, &text).unwrap();
+        let (id, node) = block(&doc, &r.id);
+        let sigs = signals(ty, &id, &node);
+        if !sigs.contains(&otelcheck::config::settings::Signal::Traces) {
+            continue; // a logs- or metrics-only block (e.g. matching log bodies)
+        }
+        let loaded = crate::upstream_validate::minimal(&name, &text, &id, node, &sigs);
+        let analysis = otelcheck::analyze::analyze_loaded(loaded);
+        let mut engine = Engine::new(&analysis);
+        let slot = engine
+            .pipelines()
+            .flat_map(|p| p.processors.iter())
+            .find(|s| s.id == id)
+            .unwrap_or_else(|| panic!("{}: {id} not instantiated", r.file));
+        let sanitizer = text.contains("sanitizer") || text.contains("skip_conditions");
+        assert!(
+            slot.emulated || (ty == "redaction" && sanitizer),
+            "{} {id} not emulated",
+            r.file
+        );
+        let mut counts = Counts::for_engine(&engine);
+        let input = std::path::PathBuf::from(fixture("replay/input.otlp.json"));
+        otelcheck::engine::replay::replay_files(&mut engine, &[input], None, &mut counts, None)
+            .unwrap_or_else(|e| panic!("{} {id}: {}", r.file, e.message));
+        replayed += 1;
+    }
+    assert!(replayed >= 20, "only {replayed} upstream configs replayed");
+}

@@ -288,7 +288,12 @@ fn redaction_on_the_shared_captures_masks_and_the_report_leaks_nothing() {
     let masked_queries = crate::rewrite_replay::spans(&out)
         .into_iter()
         .filter_map(|(_, s)| attr(&s["attributes"], "url.query").cloned())
-        .filter(|v| v["stringValue"].as_str().unwrap().contains("card_number=****"))
+        .filter(|v| {
+            v["stringValue"]
+                .as_str()
+                .unwrap()
+                .contains("card_number=****")
+        })
         .count();
     assert_eq!(masked_queries, 15);
 }
