@@ -320,6 +320,30 @@ impl Exposures {
     }
 }
 
+impl Exposures {
+    /// Exported spans per (field, kind), over all pipelines (pipeline numbering differs between
+    /// two configs; what leaves the collector is what `diff` compares).
+    pub fn totals(&self) -> BTreeMap<(String, Kind), u64> {
+        let mut out: BTreeMap<(String, Kind), u64> = BTreeMap::new();
+        for found in self.by_pipeline.values() {
+            for (k, e) in found {
+                *out.entry(k.clone()).or_default() += e.spans;
+            }
+        }
+        out
+    }
+
+    /// What `head` exports that `base` did not (a field and kind with no exported span in
+    /// `base`), with `head`'s span counts: the `diff` command's `sensitive-data-exposed`.
+    pub fn newly_exposed(base: &Exposures, head: &Exposures) -> Vec<((String, Kind), u64)> {
+        let before = base.totals();
+        head.totals()
+            .into_iter()
+            .filter(|(k, _)| !before.contains_key(k))
+            .collect()
+    }
+}
+
 impl Observer for Exposures {
     fn exported(&mut self, pipeline: usize, batch: &Batch) {
         self.add_batch(pipeline, batch);
@@ -368,6 +392,34 @@ fn help(kind: Kind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn newly_exposed_compares_fields_and_kinds() {
+        use crate::capture::model::{Key, ResourceSpans, ScopeSpans};
+        let batch = |email: &str| {
+            let mut span = Span::default();
+            span.attributes
+                .upsert(Key::of("user.email"), AnyValue::Str(email.into()));
+            Batch {
+                resource_spans: vec![ResourceSpans {
+                    scope_spans: vec![ScopeSpans {
+                        spans: vec![span],
+                        ..ScopeSpans::default()
+                    }],
+                    ..ResourceSpans::default()
+                }],
+            }
+        };
+        let (mut base, mut head) = (Exposures::default(), Exposures::default());
+        base.add_batch(0, &batch(&"ab".repeat(32)));
+        head.add_batch(3, &batch("alice@example.com"));
+        let new = Exposures::newly_exposed(&base, &head);
+        assert_eq!(
+            new,
+            vec![(("attributes[\"user.email\"]".to_owned(), Kind::Email), 1)]
+        );
+        assert!(Exposures::newly_exposed(&head, &head).is_empty());
+    }
 
     #[test]
     fn luhn_accepts_test_cards_only() {
