@@ -38,6 +38,7 @@ pub fn collect(engine: &Engine, counts: &Counts, keys: &KeyCatalog, ratio: f64) 
             }
             for (info, s) in slot.rules.iter().zip(&c.rules) {
                 out.extend(strips_most_keys(info, s, keys, slot));
+                out.extend(dead_rewrite(info, s, keys, slot));
             }
         }
         out.extend(pipeline_findings(p, pc));
@@ -157,6 +158,21 @@ fn propagate_failure(proc: &ProcSlot, c: &ProcCounts) -> Diagnostic {
     )
     .at(proc.location.clone())
     .with_help("guard the erroring condition or set error_mode: ignore")
+}
+
+/// `dead-rule` for a rewriting rule that changed nothing because a key it needs never occurs
+/// (hashing `user.email` where the tracer writes `usr.email`). Rules whose keys occur but that
+/// changed nothing (a convert of values already of the type) are not reported.
+fn dead_rewrite(
+    rule: &RuleInfo,
+    s: &RuleStats,
+    keys: &KeyCatalog,
+    proc: &ProcSlot,
+) -> Option<Diagnostic> {
+    let rewriting = !rule.data_findings && !rule.read_keys.is_empty();
+    let missing = s.key_seen.iter().any(|n| *n == 0);
+    (rewriting && s.evaluated > 0 && s.matched == 0 && missing)
+        .then(|| dead_rule(rule, s, keys, proc))
 }
 
 /// A deleting rule (a redaction allow-list, a delete with a pattern) that removed at least this

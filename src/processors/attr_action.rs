@@ -19,6 +19,7 @@ use crate::capture::model::{AnyValue, Attributes, Key};
 use crate::config::node::{Node, NodeKind};
 use crate::config::settings::actions::{Action, ActionKind, ConvertedType};
 use crate::diag::{codes, Diagnostic, Location};
+use crate::ottl::runtime::{AttrScope, ReadKey};
 
 /// One change, by the action (its index in the list) that made it.
 pub struct Change {
@@ -398,14 +399,21 @@ pub fn field_name(key: &str) -> String {
 }
 
 /// Each action as a rule: its entry as written in the file (no expanded `${env:...}` value).
-pub fn rule_infos(actions: &[Action]) -> Vec<RuleInfo> {
+/// `scope` says where its keys live (span or resource attributes).
+pub fn rule_infos(actions: &[Action], scope: AttrScope) -> Vec<RuleInfo> {
     actions
         .iter()
         .map(|a| RuleInfo {
             text: node_text(&a.node),
             location: a.node.loc.clone(),
             action: rule_action(a.action),
-            read_keys: Vec::new(),
+            read_keys: needed_key(a)
+                .map(|key| ReadKey {
+                    scope,
+                    key: key.to_owned(),
+                })
+                .into_iter()
+                .collect(),
             examples_on_match: true,
             data_findings: false,
         })
@@ -470,6 +478,21 @@ pub fn context_warnings(actions: &[Action]) -> Vec<Diagnostic> {
             .with_help("the collector fills this from the live connection; check the value it gets in a staging collector")
         })
         .collect()
+}
+
+/// The key an action can do nothing without: the key it changes (update, delete, hash, extract,
+/// convert), or the attribute an insert/upsert copies when it has no other source. A pattern
+/// alone names no key.
+fn needed_key(a: &Action) -> Option<&str> {
+    let key = match a.action? {
+        ActionKind::Insert | ActionKind::Upsert => {
+            let copies_only = a.value.is_none() && a.default_value.is_none();
+            return (copies_only && a.from_context.is_empty() && !a.from_attribute.is_empty())
+                .then_some(a.from_attribute.as_str());
+        }
+        _ => a.key.as_str(),
+    };
+    (!key.is_empty()).then_some(key)
 }
 
 fn rule_action(kind: Option<ActionKind>) -> RuleAction {

@@ -107,7 +107,8 @@ impl Processor for AttributesProcessor {
     }
 
     fn rules(&self) -> Vec<RuleInfo> {
-        let mut rules = attr_action::rule_infos(&self.actions);
+        let mut rules =
+            attr_action::rule_infos(&self.actions, crate::ottl::runtime::AttrScope::Span);
         rules.extend(selection_info(&self.matching));
         rules
     }

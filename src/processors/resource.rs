@@ -67,6 +67,6 @@ impl Processor for ResourceProcessor {
     }
 
     fn rules(&self) -> Vec<RuleInfo> {
-        attr_action::rule_infos(&self.actions)
+        attr_action::rule_infos(&self.actions, crate::ottl::runtime::AttrScope::Resource)
     }
 }

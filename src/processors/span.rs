@@ -205,14 +205,23 @@ impl Processor for SpanProcessor {
             } else {
                 format!(", separator: {:?}", self.separator)
             };
-            out.push(info(
+            let mut from = info(
                 format!(
                     "name.from_attributes: [{}]{sep}",
                     self.from_attributes.join(", ")
                 ),
                 self.from_loc.clone().unwrap_or_else(|| self.loc.clone()),
                 RuleAction::Rename,
-            ));
+            );
+            from.read_keys = self
+                .from_attributes
+                .iter()
+                .map(|k| crate::ottl::runtime::ReadKey {
+                    scope: crate::ottl::runtime::AttrScope::Span,
+                    key: k.clone(),
+                })
+                .collect();
+            out.push(from);
         }
         for r in &self.rules {
             out.push(info(

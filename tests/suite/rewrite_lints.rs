@@ -128,3 +128,36 @@ fn the_seed_has_no_rewrite_catch_all() {
     assert_eq!(run.code, 0);
     assert!(!crate::common::codes(&json(&run)).contains(&"catch-all-rule".to_owned()));
 }
+
+#[test]
+fn a_rewrite_whose_key_never_occurs_is_a_dead_rule() {
+    let dead = |capture: &str| -> Vec<Value> {
+        let run = otelcheck(&[
+            "dry-run",
+            "fixtures/seed/fixed.yaml",
+            &fixture(capture),
+            "--format",
+            "json",
+        ]);
+        json(&run)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                f["code"] == "dead-rule"
+                    && f["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains("attributes/sanitize")
+            })
+            .cloned()
+            .collect()
+    };
+    // dd-trace-js writes `usr.email`: hashing `user.email` protects nothing.
+    let js = dead("captures/orders-ddtrace-js-v05.msgpack");
+    assert_eq!(js.len(), 1, "{js:?}");
+    assert_eq!(js[0]["location"]["line"], 31);
+    assert!(js[0]["notes"].to_string().contains("usr.email"));
+    // The OTel SDK writes `user.email`: the rule is alive.
+    assert!(dead("captures/orders-otel-py.otlp.pb").is_empty());
+}
