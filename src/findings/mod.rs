@@ -170,7 +170,7 @@ fn dead_rewrite(
     proc: &ProcSlot,
 ) -> Option<Diagnostic> {
     let rewriting = !rule.data_findings && !rule.read_keys.is_empty();
-    let missing = s.key_seen.iter().any(|n| *n == 0);
+    let missing = s.key_seen.contains(&0);
     (rewriting && s.evaluated > 0 && s.matched == 0 && missing)
         .then(|| dead_rule(rule, s, keys, proc))
 }
