@@ -158,6 +158,16 @@ fn report_and_show_diff_for_the_seed_mask_protected_values() {
     let j = run(&["--show-diff", "--format", "json"]);
     assert_no_secret(&j.stdout, &secrets);
     let report = json(&j);
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::common::root().join("docs/report.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
     let sanitize = crate::common::processor(&report, "attributes/sanitize");
     insta::assert_json_snapshot!("rewrite_seed_sanitize_json", sanitize);
     assert_eq!(report["diffs"].as_array().unwrap().len(), 2);

@@ -486,6 +486,9 @@ mod tests {
         // Go: "Empty matches abutting a preceding match are ignored": `.*` on "abc" is one match.
         assert_eq!(mask_all().replace_all("abc", "****"), "****");
         assert_eq!(mask_all().replace_all("", "****"), "****");
+        // Go's ReplaceAllString("baaac", "a*" → "****") gives "****b****c****".
+        let re = Regex::new("a*").unwrap();
+        assert_eq!(re.replace_all("baaac", "****"), "****b****c****");
     }
 
     #[test]
