@@ -44,14 +44,18 @@ fn go_int_syntax(s: &str) -> bool {
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// `strconv.ParseFloat(s, 64)`: decimal and hex floats, `inf`/`infinity`/`nan` in any case,
-/// `_` only between digits with a base prefix — the common forms; anything Rust cannot parse
-/// either is a failure (value left unchanged).
+/// `strconv.ParseFloat(s, 64)`: decimal and hexadecimal floats, `inf`/`infinity`/`nan` in any
+/// case; a failure leaves the value unchanged. (Go's `_` digit separators are honoured in hex
+/// floats only; Go also accepts them there alone.)
 fn go_parse_float(s: &str) -> Option<f64> {
     let body = s.strip_prefix(['+', '-']).unwrap_or(s);
     let lower = body.to_ascii_lowercase();
     if matches!(lower.as_str(), "inf" | "infinity" | "nan") {
         return s.to_ascii_lowercase().parse::<f64>().ok();
+    }
+    if let Some(hex) = lower.strip_prefix("0x") {
+        let v = hex_float(hex)?;
+        return Some(if s.starts_with('-') { -v } else { v });
     }
     if body.is_empty()
         || !body
@@ -61,6 +65,28 @@ fn go_parse_float(s: &str) -> Option<f64> {
         return None;
     }
     s.parse::<f64>().ok()
+}
+
+/// A Go hexadecimal float after `0x`: hex digits with an optional point, then a mandatory
+/// binary exponent (`1p-2` = 0.25, `1.8p1` = 3); `_` may separate digits.
+fn hex_float(text: &str) -> Option<f64> {
+    let (mantissa, exp) = text.split_once('p')?;
+    let exp: i32 = exp.parse().ok()?;
+    let mantissa = mantissa.replace('_', "");
+    let (int, frac) = mantissa.split_once('.').unwrap_or((&mantissa, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let mut v = 0f64;
+    for c in int.chars() {
+        v = v * 16.0 + f64::from(c.to_digit(16)?);
+    }
+    let mut scale = 1.0 / 16.0;
+    for c in frac.chars() {
+        v += f64::from(c.to_digit(16)?) * scale;
+        scale /= 16.0;
+    }
+    Some(v * 2f64.powi(exp))
 }
 
 /// pdata `Value.AsString()`.
@@ -233,6 +259,19 @@ mod tests {
             AnyValue::Double(2.5)
         );
         assert_eq!(convert(AnyValue::Int(3), Double), AnyValue::Double(3.0));
+        // strconv.ParseFloat takes Go's hexadecimal floats.
+        assert_eq!(
+            convert(AnyValue::Str("0x1p-2".into()), Double),
+            AnyValue::Double(0.25)
+        );
+        assert_eq!(
+            convert(AnyValue::Str("-0x1.8p1".into()), Double),
+            AnyValue::Double(-3.0)
+        );
+        assert_eq!(
+            convert(AnyValue::Str("0x1".into()), Double),
+            AnyValue::Str("0x1".into())
+        );
         assert_eq!(convert(AnyValue::Empty, String), AnyValue::Str("".into()));
     }
 }
