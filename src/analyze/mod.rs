@@ -53,6 +53,24 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
                     filter_plan::check_transform(t, &loaded.sources, &mut d);
                     None
                 }
+                Some(ProcessorSettings::Attributes(a)) if built_for.contains(&Signal::Traces) => {
+                    d.extend(crate::processors::attr_action::context_warnings(&a.actions));
+                    d.extend(crate::processors::attr_action::catch_all_lints(&a.actions));
+                    None
+                }
+                Some(ProcessorSettings::Redaction(r)) if built_for.contains(&Signal::Traces) => {
+                    d.extend(crate::processors::redaction::not_emulated(r, &comp.key_loc));
+                    d.extend(crate::processors::redaction::catch_all_lints(
+                        r,
+                        &comp.key_loc,
+                    ));
+                    None
+                }
+                Some(ProcessorSettings::Resource(r)) if built_for.contains(&Signal::Traces) => {
+                    d.extend(crate::processors::attr_action::context_warnings(&r.actions));
+                    d.extend(crate::processors::attr_action::catch_all_lints(&r.actions));
+                    None
+                }
                 _ => None,
             };
             diagnostics.extend(d);
@@ -101,6 +119,20 @@ fn mask_expanded_values(diagnostics: &mut [Diagnostic], values: &[(String, Strin
         d.notes.iter_mut().for_each(&mask);
         d.labels.iter_mut().for_each(|l| mask(&mut l.message));
     }
+}
+
+/// `text` with every expanded environment value (3 characters or more) replaced by the
+/// reference it came from: a value a config inserts from `${env:...}` may be a secret.
+pub fn mask_expanded_text(text: &str, values: &[(String, String)]) -> String {
+    let mut values: Vec<&(String, String)> = values.iter().filter(|(_, v)| v.len() >= 3).collect();
+    values.sort_by_key(|(_, v)| std::cmp::Reverse(v.len()));
+    let mut out = text.to_owned();
+    for (reference, value) in values {
+        if out.contains(value.as_str()) {
+            out = out.replace(value.as_str(), reference);
+        }
+    }
+    out
 }
 
 /// Signals of the pipelines that use processor `id` (the collector builds it once per use).

@@ -201,6 +201,14 @@ pub struct DryRunArgs {
     /// Never show a progress bar (it is only shown on a terminal anyway).
     #[arg(long)]
     pub no_progress: bool,
+    /// Show, per rewriting processor, a unified diff of a few spans before and after it
+    /// (values a rule protects stay masked unless --reveal).
+    #[arg(long)]
+    pub show_diff: bool,
+    /// Show values that delete/hash/redaction rules protect instead of masking them, in every
+    /// report, diff and example. Use only where the report stays private.
+    #[arg(long)]
+    pub reveal: bool,
     #[command(flatten)]
     pub config: ConfigArgs,
     #[command(flatten)]

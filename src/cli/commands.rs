@@ -32,6 +32,7 @@ pub(super) struct Collected {
     pub(super) fatal: bool,
     pub(super) captures: Vec<CaptureInfo>,
     pub(super) pipelines: Vec<ConfigPipeline>,
+    pub(super) diffs: Vec<crate::report::diff_view::ProcessorDiff>,
 }
 
 impl Collected {
@@ -93,6 +94,8 @@ pub fn dry_run(a: &DryRunArgs) -> ExitStatus {
             write_output: out_dir.as_deref(),
             no_progress: a.no_progress || s.quiet,
             capture_format: a.capture_format,
+            show_diff: a.show_diff,
+            reveal: a.reveal,
         };
         if let Err(status) = replay_unit(name, analysis, &capture_paths, &opts, &s, &mut run) {
             return status;
@@ -152,6 +155,11 @@ pub(super) fn replay_unit_observed(
         run.captures = outcome.captures;
     }
     let tag = Some(name.to_owned());
+    let several = run.configs.len() > 1;
+    run.diffs.extend(outcome.diffs.into_iter().map(|mut d| {
+        d.config = several.then(|| name.to_owned());
+        d
+    }));
     let mut replay_diags = outcome.diagnostics;
     if outcome.pipelines.is_empty() && analysis.config.is_some() {
         // Without a traces pipeline the replay is vacuous; the routing warnings would only
@@ -357,6 +365,7 @@ fn finish(command: &str, run: Collected, s: &RunSettings) -> ExitStatus {
     let mut report = Report::new(run.configs);
     report.captures = run.captures;
     report.pipelines = run.pipelines;
+    report.diffs = run.diffs;
     report.findings = kept
         .iter()
         .map(|(tag, d)| Finding {
@@ -391,7 +400,10 @@ fn finish(command: &str, run: Collected, s: &RunSettings) -> ExitStatus {
     };
     // The text document of a failed run already went to standard error.
     if !(run.fatal && s.format == Format::Text) {
-        let text = ctx.render(s.format, use_color(s.color, Stream::Stdout));
+        let mut text = ctx.render(s.format, use_color(s.color, Stream::Stdout));
+        if s.format == Format::Text {
+            text.push_str(&report::diff_view::render_text(&report.diffs));
+        }
         if let Err(m) = write_stdout(&text) {
             fatal(&m);
             status = ExitStatus::Error;

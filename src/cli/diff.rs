@@ -206,6 +206,9 @@ fn replay_side(
         write_output: None,
         no_progress: a.no_progress || s.quiet,
         capture_format: a.capture_format,
+        // The diff compares fates and exposure kinds, never values: nothing to reveal or show.
+        reveal: false,
+        show_diff: false,
     };
     for (name, analysis) in &analyses {
         if replay_unit_observed(

@@ -14,6 +14,7 @@ use crate::engine::output::OutputWriter;
 use crate::engine::replay::{replay_files, CaptureOutcome};
 use crate::engine::Engine;
 use crate::processors::api::{Observer, Observers};
+use crate::report::diff_view::EditSamples;
 use crate::report::{CaptureInfo, PipelineReport};
 
 /// What the replay contributes to the dry-run report.
@@ -21,6 +22,8 @@ pub struct DryRunOutcome {
     pub captures: Vec<CaptureInfo>,
     pub pipelines: Vec<PipelineReport>,
     pub diagnostics: Vec<Diagnostic>,
+    /// `--show-diff` output, per rewriting processor.
+    pub diffs: Vec<crate::report::diff_view::ProcessorDiff>,
 }
 
 /// How to replay one config (the command line, resolved for it).
@@ -30,6 +33,10 @@ pub struct ReplayOpts<'a> {
     pub write_output: Option<&'a Path>,
     pub no_progress: bool,
     pub capture_format: Option<CaptureFormatArg>,
+    /// `--show-diff`: keep a few changed spans per rewriting processor.
+    pub show_diff: bool,
+    /// `--reveal`: record protected values unmasked.
+    pub reveal: bool,
 }
 
 /// Why a replay could not complete (exit 2).
@@ -59,7 +66,10 @@ pub fn replay_captures_observed(
     extra: &mut dyn Observer,
 ) -> Result<DryRunOutcome, ReplayError> {
     let mut engine = Engine::new(analysis);
+    engine.set_reveal(a.reveal);
     let mut counts = Counts::for_engine(&engine);
+    let mut exposures = crate::findings::sensitive::Exposures::default();
+    let mut samples = EditSamples::default();
     let mut writer = match a.write_output {
         Some(dir) => match OutputWriter::create(dir, &engine) {
             Ok(w) => Some(w),
@@ -77,7 +87,10 @@ pub fn replay_captures_observed(
         .map(|pb| Box::new(move |n: u64| pb.inc(n)) as Box<dyn Fn(u64) + Send + Sync>);
     let forced = a.capture_format.map(super::commands::to_format);
     let result = {
-        let mut list: Vec<&mut dyn Observer> = vec![&mut counts, extra];
+        let mut list: Vec<&mut dyn Observer> = vec![&mut counts, &mut exposures, extra];
+        if a.show_diff {
+            list.push(&mut samples);
+        }
         if let Some(w) = writer.as_mut() {
             list.push(w);
         }
@@ -101,6 +114,7 @@ pub fn replay_captures_observed(
     }
     let mut diagnostics =
         crate::findings::collect(&engine, &counts, &outcome.keys, a.max_match_ratio);
+    diagnostics.extend(crate::findings::sensitive::findings(&engine, &exposures));
     diagnostics.extend(crate::findings::routing_findings(
         &engine,
         analysis.config.as_ref(),
@@ -110,6 +124,15 @@ pub fn replay_captures_observed(
         captures: outcome.captures.iter().map(capture_info).collect(),
         pipelines: crate::report::rows::pipelines(&engine, &counts),
         diagnostics,
+        diffs: samples
+            .render(&engine)
+            .into_iter()
+            .map(|mut d| {
+                d.diff =
+                    crate::analyze::mask_expanded_text(&d.diff, &analysis.loaded.expanded_values);
+                d
+            })
+            .collect(),
     })
 }
 

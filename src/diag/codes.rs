@@ -96,9 +96,12 @@ pub const TABLE: &[CodeDoc] = &[
     CodeDoc {
         code: CATCH_ALL_RULE,
         severity: Severity::Error,
-        summary: "a drop or sample rule that matches every span it tests",
+        summary: "a drop or sample rule that matches every span it tests, or a delete/redaction that removes (nearly) every attribute",
         why: "A rule that matches everything removes all the data of the pipeline (or of every \
-              span carrying the attribute it tests) while the collector reports itself healthy.",
+              span carrying the attribute it tests) while the collector reports itself healthy. \
+              The same goes for a delete or hash whose key pattern matches every key \
+              (`pattern: .*`), a redaction without `allowed_keys`, and an allow-list that strips \
+              most of the keys the capture carries: the spans survive, their content does not.",
         example: "span:\n  - 'IsMatch(attributes[\"http.target\"], \"/.*\")'",
         fix: "Anchor and narrow the pattern to what must go, e.g. \
               `attributes[\"http.route\"] == \"/health\"`; raise `--max-match-ratio` only for \

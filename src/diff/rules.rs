@@ -268,6 +268,8 @@ mod tests {
             dropped: matched,
             errors: 0,
             examples: Vec::new(),
+            edits: 0,
+            fields: Default::default(),
         }
     }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::Engine;
 use crate::capture::model::{service_name, AnyValue, Batch, Resource, Scope, Span};
 use crate::ottl::runtime::{AttrScope, EvalItem, ReadKey};
-use crate::processors::api::{DropLevel, Example, Observer, ProcRef, RuleRef};
+use crate::processors::api::{DropLevel, Edit, Example, Observer, ProcRef, RuleRef};
 
 /// How many example spans a rule keeps for the report.
 const MAX_EXAMPLES: usize = 3;
@@ -29,7 +29,15 @@ pub struct RuleStats {
     /// Per read key (same order as `RuleInfo::read_keys`): items on which that key was present.
     pub key_seen: Vec<u64>,
     pub examples: Vec<Example>,
+    /// Changes a rewriting rule made (one per field per span, resource or event).
+    pub edits: u64,
+    /// The fields those changes touched, with how often (at most [`MAX_FIELDS`] distinct).
+    pub fields: BTreeMap<String, u64>,
 }
+
+/// How many distinct touched fields a rule keeps for the report (a redaction allow-list can
+/// touch hundreds of keys; the count of edits stays exact).
+pub const MAX_FIELDS: usize = 50;
 
 #[derive(Debug, Clone, Default)]
 pub struct ProcCounts {
@@ -198,6 +206,25 @@ impl Observer for Counts {
         let bulk = matches!(level, DropLevel::Resource | DropLevel::Scope);
         if bulk || (!on_match && level == DropLevel::Span) {
             push_example(stats, resource, span);
+        }
+    }
+
+    fn edited(
+        &mut self,
+        rule: RuleRef,
+        _resource: &Resource,
+        _scope: &Scope,
+        _span: Option<&Span>,
+        edit: &Edit,
+    ) {
+        let Some((stats, _, _)) = self.rule_mut(rule) else {
+            return;
+        };
+        stats.edits += 1;
+        if let Some(n) = stats.fields.get_mut(&edit.field) {
+            *n += 1;
+        } else if stats.fields.len() < MAX_FIELDS {
+            stats.fields.insert(edit.field.clone(), 1);
         }
     }
 

@@ -58,6 +58,11 @@ impl KeyCatalog {
         }
     }
 
+    /// How many distinct keys were seen at `scope` (within the vocabulary sample).
+    pub fn count(&self, scope: AttrScope) -> usize {
+        self.set(scope).len()
+    }
+
     /// Up to three existing keys closest to `key` (Jaro-Winkler, plus shared last segment).
     pub fn closest(&self, scope: AttrScope, key: &str) -> Vec<String> {
         let last = key.rsplit('.').next().unwrap_or(key);

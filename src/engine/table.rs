@@ -6,6 +6,7 @@
 use super::{PipelineRt, ProcSlot};
 use crate::analyze::{Analysis, AnalyzedProcessor};
 use crate::config::model::{CollectorConfig, ComponentId};
+use crate::config::settings::ProcessorSettings;
 use crate::diag::Location;
 use crate::processors::api::{PassThrough, Processor};
 
@@ -26,7 +27,49 @@ const TABLE: &[(&str, Emulation)] = &[
     ("batch", Emulation::PassThroughExact),
     ("memory_limiter", Emulation::PassThroughExact),
     ("groupbytrace", Emulation::PassThroughExact),
+    ("attributes", Emulation::Exact(attributes)),
+    ("resource", Emulation::Exact(resource)),
+    ("span", Emulation::Exact(span)),
+    ("redaction", Emulation::Exact(redaction)),
 ];
+
+fn redaction(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
+    match &a.settings {
+        Some(ProcessorSettings::Redaction(s)) => {
+            crate::processors::redaction::RedactionProcessor::new(s, &a.location)
+                .map(|p| Box::new(p) as Box<dyn Processor>)
+        }
+        _ => None,
+    }
+}
+
+fn span(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
+    match &a.settings {
+        Some(ProcessorSettings::Span(s)) => {
+            crate::processors::span::SpanProcessor::new(s, a.location.clone())
+                .map(|p| Box::new(p) as Box<dyn Processor>)
+        }
+        _ => None,
+    }
+}
+
+fn attributes(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
+    match &a.settings {
+        Some(ProcessorSettings::Attributes(s)) => Some(Box::new(
+            crate::processors::attributes::AttributesProcessor::new(s),
+        )),
+        _ => None,
+    }
+}
+
+fn resource(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
+    match &a.settings {
+        Some(ProcessorSettings::Resource(s)) => Some(Box::new(
+            crate::processors::resource::ResourceProcessor::new(s),
+        )),
+        _ => None,
+    }
+}
 
 fn filter(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
     a.filter

@@ -4,6 +4,7 @@
 //! counts observer and the engine's static facts after a replay; nothing here looks at spans.
 
 mod routing;
+pub mod sensitive;
 
 pub use routing::routing_findings;
 
@@ -34,6 +35,10 @@ pub fn collect(engine: &Engine, counts: &Counts, keys: &KeyCatalog, ratio: f64) 
             }
             if c.failed_requests > 0 {
                 out.push(propagate_failure(slot, c));
+            }
+            for (info, s) in slot.rules.iter().zip(&c.rules) {
+                out.extend(strips_most_keys(info, s, keys, slot));
+                out.extend(dead_rewrite(info, s, keys, slot));
             }
         }
         out.extend(pipeline_findings(p, pc));
@@ -141,6 +146,9 @@ fn dead_rule(rule: &RuleInfo, s: &RuleStats, keys: &KeyCatalog, proc: &ProcSlot)
 }
 
 fn propagate_failure(proc: &ProcSlot, c: &ProcCounts) -> Diagnostic {
+    if proc.ty == "span" {
+        return span_panic(proc, c);
+    }
     Diagnostic::error(
         codes::EVALUATION_ERROR,
         format!(
@@ -150,6 +158,83 @@ fn propagate_failure(proc: &ProcSlot, c: &ProcCounts) -> Diagnostic {
     )
     .at(proc.location.clone())
     .with_help("guard the erroring condition or set error_mode: ignore")
+}
+
+/// `dead-rule` for a rewriting rule that changed nothing because a key it needs never occurs
+/// (hashing `user.email` where the tracer writes `usr.email`). Rules whose keys occur but that
+/// changed nothing (a convert of values already of the type) are not reported.
+fn dead_rewrite(
+    rule: &RuleInfo,
+    s: &RuleStats,
+    keys: &KeyCatalog,
+    proc: &ProcSlot,
+) -> Option<Diagnostic> {
+    let rewriting = !rule.data_findings && !rule.read_keys.is_empty();
+    let missing = s.key_seen.contains(&0);
+    (rewriting && s.evaluated > 0 && s.matched == 0 && missing)
+        .then(|| dead_rule(rule, s, keys, proc))
+}
+
+/// A deleting rule (a redaction allow-list, a delete with a pattern) that removed at least this
+/// share of the distinct span attribute keys the capture carries "strips nearly everything".
+const NEAR_ALL_KEYS: f64 = 0.8;
+
+/// `catch-all-rule` by data for rewriting: a delete that took most of the span keys away.
+fn strips_most_keys(
+    rule: &RuleInfo,
+    s: &RuleStats,
+    keys: &KeyCatalog,
+    proc: &ProcSlot,
+) -> Option<Diagnostic> {
+    if rule.action != crate::processors::api::RuleAction::Delete || s.edits == 0 {
+        return None;
+    }
+    let vocabulary = keys.count(crate::ottl::runtime::AttrScope::Span);
+    let deleted = s
+        .fields
+        .keys()
+        .filter(|f| f.starts_with("attributes["))
+        .count();
+    let share = deleted as f64 / vocabulary.max(1) as f64;
+    if vocabulary < 5 || share < NEAR_ALL_KEYS {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            codes::CATCH_ALL_RULE,
+            format!(
+                "`{}` in {} is a catch-all: it deleted {deleted} of the {vocabulary} distinct span attribute keys in the capture ({:.0}%) on {} spans",
+                rule.text,
+                proc.id,
+                100.0 * share,
+                s.matched
+            ),
+        )
+        .at(rule.location.clone())
+        .with_help("keep the keys people query (service, route, status, ids): add them to `allowed_keys`, or narrow the pattern"),
+    )
+}
+
+/// The span processor fails a request only where upstream panics (a `to_attributes` rule).
+fn span_panic(proc: &ProcSlot, c: &ProcCounts) -> Diagnostic {
+    let at = proc
+        .rules
+        .iter()
+        .zip(&c.rules)
+        .find(|(_, s)| s.errors > 0)
+        .map_or_else(|| proc.location.clone(), |(r, _)| r.location.clone());
+    Diagnostic::error(
+        codes::EVALUATION_ERROR,
+        format!(
+            "{} would panic on {} request(s): {}; {} spans lost",
+            proc.id,
+            c.failed_requests,
+            crate::processors::span::PANIC,
+            c.failed_spans
+        ),
+    )
+    .at(at)
+    .with_help("make every capture group take part in the match and do not nest groups, e.g. use (?:...) for optional or outer groups")
 }
 
 fn unsupported(proc: &ProcSlot, p: &PipelineRt) -> Diagnostic {
@@ -186,6 +271,23 @@ fn pipeline_findings(p: &PipelineRt, c: &PipelineCounts) -> Vec<Diagnostic> {
                 .find(|(_, pc)| pc.spans_out < pc.spans_in)
                 .map(|(slot, _)| format!(" (spans were removed by {})", slot.id))
                 .unwrap_or_default();
+            // No processor removed spans: a rewrite took the service name off them.
+            let renamed = p
+                .processors
+                .iter()
+                .zip(&c.processors)
+                .all(|(_, pc)| pc.spans_out >= pc.spans_in);
+            if renamed {
+                out.push(
+                    Diagnostic::error(
+                        codes::SERVICE_LOST,
+                        format!("service {service:?} has no span left after pipeline {}: its {n} spans are exported, but a processor removed or changed their resource's service.name", p.id),
+                    )
+                    .at(p.location.clone())
+                    .with_help("keep `service.name` (e.g. add it to a redaction allow-list, or do not delete/hash it)"),
+                );
+                continue;
+            }
             out.push(
                 Diagnostic::error(
                     codes::SERVICE_LOST,

@@ -3,8 +3,13 @@
 //! type is emulated how is decided in one place, `engine::table`.
 
 pub mod api;
+pub mod attr_action;
+pub mod attributes;
 pub mod filter;
 pub mod legacy_match;
+pub mod redaction;
+pub mod resource;
 pub mod rule;
+pub mod span;
 
 pub use crate::ottl::runtime::ErrorMode;

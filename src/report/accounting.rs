@@ -27,6 +27,8 @@ pub fn account_unattributed_drops(p: &mut PipelineReport) {
                 dropped: dropped - by_rules,
                 errors: 0,
                 examples: Vec::new(),
+                edits: 0,
+                fields: std::collections::BTreeMap::new(),
             });
         }
     }

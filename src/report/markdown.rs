@@ -195,6 +195,8 @@ mod tests {
             dropped: 2,
             errors: 1,
             examples: vec![],
+            edits: 0,
+            fields: std::collections::BTreeMap::new(),
         };
         let r = rule_row(&rule);
         // 8 columns → 9 unescaped pipes.

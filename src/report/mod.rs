@@ -4,6 +4,7 @@
 //! freely, never rename or drop one.
 
 pub mod accounting;
+pub mod diff_view;
 pub mod github;
 pub mod inspect;
 pub mod json;
@@ -27,6 +28,9 @@ pub struct Report {
     pub captures: Vec<CaptureInfo>,
     pub pipelines: Vec<ConfigPipeline>,
     pub findings: Vec<Finding>,
+    /// `--show-diff`: per rewriting processor, a unified diff of a few changed spans.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diffs: Vec<diff_view::ProcessorDiff>,
     pub summary: Summary,
     /// `pass`, `fail` (something at or above the --fail-on threshold) or `error` (could not
     /// run: the findings say why).
@@ -118,6 +122,17 @@ pub struct RuleReport {
     pub dropped: u64,
     pub errors: u64,
     pub examples: Vec<Example>,
+    /// Rewriting rules: how many changes they made (one per field per span or resource).
+    #[serde(skip_serializing_if = "is_zero64")]
+    pub edits: u64,
+    /// Rewriting rules: the fields they touched, with how many changes each.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fields: std::collections::BTreeMap<String, u64>,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero64(n: &u64) -> bool {
+    *n == 0
 }
 
 /// One example span (ids in hex, service, name).
@@ -209,6 +224,7 @@ impl Report {
             captures: Vec::new(),
             pipelines: Vec::new(),
             findings: Vec::new(),
+            diffs: Vec::new(),
             summary: Summary::default(),
             verdict: "pass",
         }

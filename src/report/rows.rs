@@ -49,6 +49,8 @@ fn processor(slot: &ProcSlot, c: &ProcCounts) -> ProcessorReport {
                 dropped: s.dropped,
                 errors: s.errors,
                 examples: s.examples.clone(),
+                edits: s.edits,
+                fields: s.fields.clone(),
             })
             .collect(),
     }

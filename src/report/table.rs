@@ -55,6 +55,7 @@ pub fn render_pipeline(p: &ConfigPipeline, color: bool, width: u16) -> String {
         join_or_none(&p.services_out)
     );
     out.push_str(&dropped_examples(p, file.as_deref()));
+    out.push_str(&rewritten_fields(p, file.as_deref()));
     out
 }
 
@@ -216,6 +217,42 @@ fn dropped_examples(p: &ConfigPipeline, file: Option<&str>) -> String {
                 out,
                 "  {} {at} dropped {}: e.g. {names}; services: {services}",
                 proc.id, rule.dropped
+            );
+        }
+    }
+    out
+}
+
+/// Per rewriting rule that changed something: spans changed and the fields it touched.
+fn rewritten_fields(p: &ConfigPipeline, file: Option<&str>) -> String {
+    let mut out = String::new();
+    for proc in &p.processors {
+        for rule in proc.rules.iter().filter(|r| r.edits > 0) {
+            let at = rule
+                .location
+                .as_ref()
+                .map(|l| short_location(l, file, true))
+                .unwrap_or_default();
+            let mut fields: Vec<(&String, &u64)> = rule.fields.iter().collect();
+            fields.sort_by_key(|(_, n)| std::cmp::Reverse(**n));
+            let shown: Vec<String> = fields
+                .iter()
+                .take(5)
+                .map(|(f, n)| format!("{f} ×{n}"))
+                .collect();
+            let more = fields.len().saturating_sub(5);
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "  {} {at} {} changed {} span(s): {}{more}",
+                proc.id,
+                rule.action,
+                rule.matched,
+                shown.join(", ")
             );
         }
     }

@@ -181,7 +181,7 @@ fn json_report_follows_the_contract() {
     assert_eq!(ex["service"], "orders-api");
     assert_eq!(ex["name"], "GET /health");
     assert_eq!(ex["trace_id"].as_str().unwrap().len(), 32);
-    assert_eq!(processor(&r, "attributes/sanitize")["emulated"], false);
+    assert_eq!(processor(&r, "attributes/sanitize")["emulated"], true);
     assert!(codes(&r).contains(&"unsupported-component".to_owned()));
 }
 

@@ -6,10 +6,10 @@ use crate::common::{json, otelcheck, root};
 
 #[test]
 fn every_replay_fixture_passes() {
-    // The project's own processor tests: fixtures/replay/<processor>/*.yaml, each run
-    // through `otelcheck test` (their collector configs end in .yml).
+    // The project's own processor tests: fixtures/replay/<processor>/*.test.yaml, each run
+    // through `otelcheck test` (other files there are collector configs and inputs).
     let mut files = 0;
-    insta::glob!("../../fixtures/replay", "**/*.yaml", |path| {
+    insta::glob!("../../fixtures/replay", "**/*.test.yaml", |path| {
         files += 1;
         let file = path.display().to_string();
         let run = otelcheck(&["test", &file, "--format", "json"]);

@@ -56,7 +56,13 @@ fn signal_name(s: Signal) -> &'static str {
 }
 
 /// A minimal collector config around one processor block.
-fn minimal(file: &Arc<str>, text: &str, id: &str, block: Node, signals: &[Signal]) -> LoadedConfig {
+pub(crate) fn minimal(
+    file: &Arc<str>,
+    text: &str,
+    id: &str,
+    block: Node,
+    signals: &[Signal],
+) -> LoadedConfig {
     let loc = Location::new(file.clone(), 1, 1);
     let empty = || map(&loc, vec![]);
     // Profiles pipelines need a feature gate that is off; profiles blocks are checked in the
@@ -146,6 +152,9 @@ fn validate_agrees_with_every_upstream_processor_row() {
             .diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
+            // A catch-all finding is about what a valid config does, not whether it is valid
+            // (upstream's `redaction/empty` is accepted, and deletes every attribute).
+            .filter(|d| d.code != "catch-all-rule")
             .map(|d| {
                 format!(
                     "{}[{}] {}",

@@ -7,6 +7,7 @@
 use super::decode::{Decoder, Fields};
 use super::OttlSource;
 use crate::config::node::Node;
+use crate::diag::Location;
 
 /// `hash_function`; lower-cased before matching.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +38,11 @@ pub struct RedactionSettings {
     pub db_sanitizer: Vec<(String, Sanitizer)>,
     pub db_sanitize_span_name: Option<bool>,
     pub skip_conditions: Vec<OttlSource>,
+    /// Each list item as written (no expanded `${env:...}` value) with its place, by key
+    /// (`allowed_keys`, `blocked_values`, ...), for the dry-run report's rule rows.
+    pub written: std::collections::BTreeMap<String, Vec<(String, Location)>>,
+    /// Where each top-level key is.
+    pub key_locs: std::collections::BTreeMap<String, Location>,
 }
 
 /// `{enabled, attributes, sanitize_span_name}`.
@@ -110,6 +116,14 @@ pub fn decode(d: &mut Decoder, node: &Node) -> Option<RedactionSettings> {
             .get("skip_conditions")
             .and_then(|n| d.ottl_list(n, "skip_conditions"))
             .unwrap_or_default(),
+        written: written_items(&f),
+        key_locs: KEYS
+            .iter()
+            .filter_map(|k| {
+                f.entry(k)
+                    .map(|(key, _)| ((*k).to_owned(), key.loc.clone()))
+            })
+            .collect(),
     };
     if let Some(n) = f.get("db_sanitizer") {
         let mut keys = DB_KINDS.to_vec();
@@ -144,6 +158,35 @@ pub fn decode(d: &mut Decoder, node: &Node) -> Option<RedactionSettings> {
         );
     }
     (!d.failed_since(0)).then_some(s)
+}
+
+/// The string items of the list keys, as written, with their places.
+fn written_items(f: &Fields) -> std::collections::BTreeMap<String, Vec<(String, Location)>> {
+    let lists = [
+        "allowed_keys",
+        "ignored_keys",
+        "ignored_key_patterns",
+        "blocked_key_patterns",
+        "blocked_values",
+        "allowed_values",
+    ];
+    lists
+        .iter()
+        .filter_map(|k| {
+            let items = f.get(k)?.as_seq()?;
+            let out = items
+                .iter()
+                .filter_map(|n| {
+                    let text = n
+                        .written
+                        .clone()
+                        .or_else(|| n.as_str().map(str::to_owned))?;
+                    Some((text, n.loc.clone()))
+                })
+                .collect();
+            Some(((*k).to_owned(), out))
+        })
+        .collect()
 }
 
 fn decode_hash(d: &mut Decoder, n: &Node) -> Option<HashFunction> {

@@ -12,6 +12,8 @@ use crate::diag::Location;
 pub struct SpanSettings {
     pub matching: LegacyMatch,
     pub from_attributes: Vec<String>,
+    /// Where `name.from_attributes` is (for the dry-run report's rule row).
+    pub from_attributes_loc: Option<Location>,
     pub separator: String,
     pub to_attributes: Option<ToAttributes>,
     pub status: Option<Status>,
@@ -40,6 +42,10 @@ pub fn decode(d: &mut Decoder, node: &Node, built_for: &[Signal]) -> Option<Span
     let matching = LegacyMatch::decode(d, &f);
     let (from_attributes, separator, to_attributes) =
         f.get("name").map(|n| decode_name(d, n)).unwrap_or_default();
+    let from_attributes_loc = f
+        .get("name")
+        .and_then(|n| n.get_entry("from_attributes"))
+        .map(|(k, _)| k.loc.clone());
     let status = f.get("status").and_then(|n| decode_status(d, n, &f));
     if d.failed_since(0) {
         return None;
@@ -47,6 +53,7 @@ pub fn decode(d: &mut Decoder, node: &Node, built_for: &[Signal]) -> Option<Span
     let mut s = SpanSettings {
         matching,
         from_attributes,
+        from_attributes_loc,
         separator,
         to_attributes,
         status,
