@@ -6,6 +6,7 @@
 use super::{PipelineRt, ProcSlot};
 use crate::analyze::{Analysis, AnalyzedProcessor};
 use crate::config::model::{CollectorConfig, ComponentId};
+use crate::config::settings::ProcessorSettings;
 use crate::diag::Location;
 use crate::processors::api::{PassThrough, Processor};
 
@@ -26,12 +27,25 @@ const TABLE: &[(&str, Emulation)] = &[
     ("batch", Emulation::PassThroughExact),
     ("memory_limiter", Emulation::PassThroughExact),
     ("groupbytrace", Emulation::PassThroughExact),
+    (
+        "probabilistic_sampler",
+        Emulation::Exact(probabilistic_sampler),
+    ),
 ];
 
 fn filter(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
     a.filter
         .as_ref()
         .map(|plan| Box::new(plan.instantiate()) as Box<dyn Processor>)
+}
+
+fn probabilistic_sampler(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
+    match &a.settings {
+        Some(ProcessorSettings::ProbabilisticSampler(s)) => Some(Box::new(
+            crate::processors::probabilistic_sampler::ProbabilisticSampler::new(s, &a.location),
+        )),
+        _ => None,
+    }
 }
 
 /// How processor type `ty` is emulated.

@@ -5,6 +5,8 @@
 pub mod api;
 pub mod filter;
 pub mod legacy_match;
+pub mod probabilistic_sampler;
 pub mod rule;
+pub mod sampling;
 
 pub use crate::ottl::runtime::ErrorMode;

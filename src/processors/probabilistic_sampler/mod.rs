@@ -1,0 +1,156 @@
+//! The `probabilistic_sampler` processor (contrib v0.156.0) for traces.
+//!
+//! It decides per span (spans of one trace agree unless `sampling.priority` or a per-span
+//! tracestate differ), removes the spans it does not sample, prunes emptied scopes and
+//! resources, and rewrites the `tracestate` of every sampled span that has a usable one
+//! (`ot=rv:…;th:…` in `hash_seed` mode, `ot=th:…` in the consistent modes) — also at 100 %.
+//! Three rules are reported so a user sees *why* a span went: the percentage, the
+//! `sampling.priority` override, and `fail_closed` on unusable randomness.
+
+pub mod decide;
+
+use super::api::{Ctx, DropLevel, Edit, Failed, Processor, Recorded, RuleAction, RuleInfo};
+use crate::capture::model::{AnyValue, Batch};
+use crate::config::settings::probabilistic_sampler::{go_g, SamplerMode, Settings};
+use crate::diag::Location;
+use decide::{decide, DecidedBy, Mode, Sampler};
+
+/// Rule numbering of this processor.
+pub const RULE_PERCENTAGE: usize = 0;
+pub const RULE_PRIORITY: usize = 1;
+pub const RULE_FAILURE: usize = 2;
+
+pub struct ProbabilisticSampler {
+    sampler: Sampler,
+    fail_closed: bool,
+    rules: Vec<RuleInfo>,
+}
+
+impl ProbabilisticSampler {
+    pub fn new(s: &Settings, location: &Location) -> Self {
+        let mode = match s.effective_mode() {
+            SamplerMode::HashSeed => Mode::HashSeed,
+            SamplerMode::Proportional => Mode::Proportional,
+            SamplerMode::Equalizing => Mode::Equalizing,
+        };
+        let sampler = Sampler::new(
+            mode,
+            s.sampling_percentage,
+            s.hash_seed,
+            s.sampling_precision,
+        );
+        let mode_text = match mode {
+            Mode::HashSeed => format!("mode hash_seed, hash_seed {}", s.hash_seed),
+            Mode::Proportional => format!("mode proportional, precision {}", s.sampling_precision),
+            Mode::Equalizing => format!("mode equalizing, precision {}", s.sampling_precision),
+        };
+        let rule = |text: String, action| RuleInfo {
+            text,
+            location: location.clone(),
+            action,
+            read_keys: Vec::new(),
+            examples_on_match: false,
+            data_findings: false,
+        };
+        let rules = vec![
+            rule(
+                format!(
+                    "sampling_percentage: {} ({mode_text})",
+                    go_g(s.sampling_percentage)
+                ),
+                RuleAction::Sample,
+            ),
+            rule(
+                "span attribute sampling.priority (0 drops, > 0 keeps)".to_owned(),
+                RuleAction::Sample,
+            ),
+            rule(
+                format!(
+                    "fail_closed: {} (unusable tracestate or missing randomness)",
+                    s.fail_closed
+                ),
+                if s.fail_closed {
+                    RuleAction::Drop
+                } else {
+                    RuleAction::Keep
+                },
+            ),
+        ];
+        Self {
+            sampler,
+            fail_closed: s.fail_closed,
+            rules,
+        }
+    }
+
+    /// The configured sampler (for tests and `explain`).
+    pub fn sampler(&self) -> Sampler {
+        self.sampler
+    }
+}
+
+fn rule_of(by: DecidedBy) -> usize {
+    match by {
+        DecidedBy::Percentage => RULE_PERCENTAGE,
+        DecidedBy::Priority => RULE_PRIORITY,
+        DecidedBy::Failure(_) => RULE_FAILURE,
+    }
+}
+
+impl Processor for ProbabilisticSampler {
+    fn process(
+        &mut self,
+        mut batch: Batch,
+        ctx: &mut Ctx<'_>,
+        out: &mut Vec<Batch>,
+    ) -> Result<(), Failed> {
+        for rs in &mut batch.resource_spans {
+            let resource = &rs.resource;
+            for ss in &mut rs.scope_spans {
+                let scope = &ss.scope;
+                ss.spans.retain_mut(|span| {
+                    let d = decide(&self.sampler, self.fail_closed, span);
+                    let rule = ctx.at.rule(rule_of(d.by));
+                    if !d.sampled {
+                        ctx.observer
+                            .dropped(rule, DropLevel::Span, resource, scope, span);
+                        return false;
+                    }
+                    if let Some(ts) = d.trace_state.filter(|ts| *ts != span.trace_state) {
+                        let edit = Edit {
+                            level: DropLevel::Span,
+                            field: "trace_state".to_owned(),
+                            before: state_value(&span.trace_state),
+                            after: Recorded::Shown(AnyValue::Str(ts.as_str().into())),
+                        };
+                        span.trace_state = ts;
+                        ctx.observer
+                            .edited(rule, resource, scope, Some(span), &edit);
+                    }
+                    true
+                });
+            }
+        }
+        batch.prune_empty();
+        // Upstream skips the rest of the pipeline when nothing remains.
+        if !batch.resource_spans.is_empty() {
+            out.push(batch);
+        }
+        Ok(())
+    }
+
+    fn rules(&self) -> Vec<RuleInfo> {
+        self.rules.clone()
+    }
+}
+
+fn state_value(text: &str) -> Recorded {
+    if text.is_empty() {
+        Recorded::Absent
+    } else {
+        Recorded::Shown(AnyValue::Str(text.into()))
+    }
+}
+
+#[cfg(test)]
+mod tests;
