@@ -53,6 +53,14 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
                     filter_plan::check_transform(t, &loaded.sources, &mut d);
                     None
                 }
+                Some(ProcessorSettings::TailSampling(t)) => {
+                    d.extend(crate::processors::tail_sampling::not_emulated_diagnostic(
+                        t,
+                        &comp.id.to_string(),
+                        &comp.key_loc,
+                    ));
+                    None
+                }
                 _ => None,
             };
             diagnostics.extend(d);

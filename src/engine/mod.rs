@@ -34,6 +34,13 @@ pub struct ProcSlot {
     instance: Box<dyn Processor>,
 }
 
+impl ProcSlot {
+    /// Findings the instance itself reports after the replay.
+    pub fn findings(&self) -> Vec<crate::diag::Diagnostic> {
+        self.instance.findings()
+    }
+}
+
 /// One traces pipeline, instantiated (the collector also builds a processor per pipeline).
 pub struct PipelineRt {
     /// Index into the config's pipelines.
@@ -173,6 +180,11 @@ impl Engine {
                     reveal: self.reveal,
                 };
                 p.processors[i].instance.flush(&mut ctx, &mut released);
+                // What a processor releases at the end (a sampler's held traces) is its output.
+                let n: usize = released.iter().map(Batch::span_count).sum();
+                if n > 0 {
+                    obs.processed(at, 0, n);
+                }
                 out.extend(run_chain(p, i + 1, released, obs, self.reveal));
             }
             outputs.insert(route.pipeline, out);

@@ -31,6 +31,7 @@ const TABLE: &[(&str, Emulation)] = &[
         "probabilistic_sampler",
         Emulation::Exact(probabilistic_sampler),
     ),
+    ("tail_sampling", Emulation::Exact(tail_sampling)),
 ];
 
 fn filter(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
@@ -44,6 +45,16 @@ fn probabilistic_sampler(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
         Some(ProcessorSettings::ProbabilisticSampler(s)) => Some(Box::new(
             crate::processors::probabilistic_sampler::ProbabilisticSampler::new(s, &a.location),
         )),
+        _ => None,
+    }
+}
+
+fn tail_sampling(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
+    match &a.settings {
+        Some(ProcessorSettings::TailSampling(s)) => {
+            crate::processors::tail_sampling::TailSampler::new(s, &a.location)
+                .map(|p| Box::new(p) as Box<dyn Processor>)
+        }
         _ => None,
     }
 }

@@ -8,5 +8,6 @@ pub mod legacy_match;
 pub mod probabilistic_sampler;
 pub mod rule;
 pub mod sampling;
+pub mod tail_sampling;
 
 pub use crate::ottl::runtime::ErrorMode;

@@ -13,6 +13,7 @@ use super::api::{Ctx, DropLevel, Edit, Failed, Processor, Recorded, RuleAction, 
 use crate::capture::model::{AnyValue, Batch};
 use crate::config::settings::probabilistic_sampler::{go_g, SamplerMode, Settings};
 use crate::diag::Location;
+use crate::ottl::runtime::EvalItem;
 use decide::{decide, DecidedBy, Mode, Sampler};
 
 /// Rule numbering of this processor.
@@ -111,6 +112,14 @@ impl Processor for ProbabilisticSampler {
                 ss.spans.retain_mut(|span| {
                     let d = decide(&self.sampler, self.fail_closed, span);
                     let rule = ctx.at.rule(rule_of(d.by));
+                    // "evaluated" = spans this rule decided, "matched" = those it dropped.
+                    let item = EvalItem {
+                        resource,
+                        scope,
+                        span: Some(span),
+                        event: None,
+                    };
+                    ctx.observer.evaluated(rule, &item, Ok(!d.sampled));
                     if !d.sampled {
                         ctx.observer
                             .dropped(rule, DropLevel::Span, resource, scope, span);
