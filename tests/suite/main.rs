@@ -33,6 +33,7 @@ mod ottl_eval;
 mod ottl_eval_text;
 mod ottl_front;
 mod sampler_probabilistic;
+mod sampler_tail;
 mod settings_build;
 mod settings_snapshots;
 mod settings_upstream;

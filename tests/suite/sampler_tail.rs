@@ -1,0 +1,313 @@
+//! `tail_sampling` on real captures. The expected kept traces are recomputed here from the
+//! spans a pass-through pipeline exports, with each policy's documented rule (processors.md
+//! §6.3) applied to whole traces: in a single-payload capture every span arrives at once, so
+//! the collector decides each trace once, at shutdown, with all its spans.
+
+use crate::common::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone)]
+struct S {
+    span: String,
+    status: i64,
+    route: Option<String>,
+    trace_state: String,
+    start: u64,
+    end: u64,
+}
+
+type Traces = BTreeMap<String, Vec<S>>;
+
+fn num(v: &Value) -> u64 {
+    v.as_str()
+        .and_then(|s| s.parse().ok())
+        .or_else(|| v.as_u64())
+        .unwrap_or(0)
+}
+
+fn read_output(dir: &std::path::Path) -> Traces {
+    let text = std::fs::read_to_string(dir.join("traces.jsonl")).unwrap_or_default();
+    let mut out = Traces::new();
+    for line in text.lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        for rs in v["resourceSpans"].as_array().unwrap() {
+            for ss in rs["scopeSpans"].as_array().unwrap() {
+                for sp in ss["spans"].as_array().unwrap() {
+                    let route = sp["attributes"].as_array().and_then(|a| {
+                        a.iter()
+                            .find(|kv| kv["key"] == "http.route")
+                            .and_then(|kv| kv["value"]["stringValue"].as_str())
+                            .map(str::to_owned)
+                    });
+                    out.entry(sp["traceId"].as_str().unwrap_or("").to_owned())
+                        .or_default()
+                        .push(S {
+                            span: sp["spanId"].as_str().unwrap().to_owned(),
+                            status: sp["status"]["code"].as_i64().unwrap_or(0),
+                            route,
+                            trace_state: sp["traceState"].as_str().unwrap_or("").to_owned(),
+                            start: num(&sp["startTimeUnixNano"]),
+                            end: num(&sp["endTimeUnixNano"]),
+                        });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Replay `capture` through `config` and read (exported traces, JSON report).
+fn replay(config: &str, capture: &str) -> (Traces, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = otelcheck(&[
+        "dry-run",
+        config,
+        capture,
+        "--format",
+        "json",
+        "--write-output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    (read_output(&out), json(&run))
+}
+
+fn baseline(capture: &str) -> Traces {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("pass.yaml");
+    std::fs::write(
+        &cfg,
+        "receivers:\n  otlp:\n    protocols:\n      http:\n  datadog:\nprocessors:\n  batch:\n\
+         exporters:\n  debug:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp, datadog]\n      \
+         processors: [batch]\n      exporters: [debug]\n",
+    )
+    .unwrap();
+    replay(cfg.to_str().unwrap(), capture).0
+}
+
+fn single_payload_captures() -> Vec<String> {
+    vec![
+        fixture("captures/orders-otel-py.otlp.pb"),
+        fixture("captures/orders-ddtrace-py-v04.msgpack"),
+        fixture("captures/orders-ddtrace-js-v05.msgpack"),
+    ]
+}
+
+fn fnv1a_64(parts: &[&[u8]]) -> u64 {
+    parts
+        .iter()
+        .flat_map(|p| p.iter())
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+}
+
+/// The documented decision of each fixture, on one whole trace.
+fn expected(fixture_name: &str, id: &str, spans: &[S]) -> bool {
+    match fixture_name {
+        "errors_only" => spans.iter().any(|s| s.status == 2),
+        "not_error" => !spans.iter().any(|s| s.status == 2),
+        "string_attribute" => spans.iter().any(|s| {
+            s.route
+                .as_deref()
+                .is_some_and(|r| r.contains("/orders") && r.starts_with("/orders"))
+        }),
+        "span_count" => spans.len() >= 12,
+        "trace_state" => spans
+            .iter()
+            .any(|s| s.trace_state.split(',').any(|m| m.trim() == "edge=lb-4")),
+        "probabilistic" => {
+            let tid = hex::decode(id).unwrap();
+            // 25 % of 2^64-1, exactly (a power of two ratio needs no rounding).
+            fnv1a_64(&[b"default-hash-seed", &tid]) <= u64::MAX / 4
+        }
+        "drop_health" => !spans
+            .iter()
+            .any(|s| matches!(s.route.as_deref(), Some("/health" | "/ready" | "/metrics"))),
+        "latency" => {
+            let min = spans.iter().map(|s| s.start).min().unwrap();
+            let max = spans.iter().map(|s| s.end).max().unwrap();
+            (max - min) / 1_000_000 >= 50
+        }
+        other => panic!("no expectation for {other}"),
+    }
+}
+
+const EXACT: &[&str] = &[
+    "errors_only",
+    "not_error",
+    "string_attribute",
+    "span_count",
+    "trace_state",
+    "probabilistic",
+    "drop_health",
+    "latency",
+];
+
+fn ids(t: &Traces) -> BTreeSet<String> {
+    t.keys().cloned().collect()
+}
+
+#[test]
+fn each_policy_keeps_exactly_the_documented_traces() {
+    for capture in single_payload_captures() {
+        let all = baseline(&capture);
+        assert!(all.len() > 50, "{capture}");
+        for name in EXACT {
+            let config = fixture(&format!("replay/tail_sampling/{name}.yaml"));
+            let (kept, report) = replay(&config, &capture);
+            let want: BTreeSet<String> = all
+                .iter()
+                .filter(|(id, spans)| expected(name, id, spans))
+                .map(|(id, _)| id.clone())
+                .collect();
+            assert_eq!(ids(&kept), want, "{name} on {capture}");
+            // Whole traces: every span of a kept trace, untouched.
+            for id in &want {
+                let a: BTreeSet<&str> = all[id].iter().map(|s| s.span.as_str()).collect();
+                let k: BTreeSet<&str> = kept[id].iter().map(|s| s.span.as_str()).collect();
+                assert_eq!(a, k, "{name}: trace {id} kept whole");
+            }
+            let p = processor(&report, "tail_sampling");
+            let spans_in: usize = all.values().map(Vec::len).sum();
+            let spans_out: usize = kept.values().map(Vec::len).sum();
+            assert_eq!(p["spans_in"].as_u64(), Some(spans_in as u64), "{name}");
+            assert_eq!(p["spans_out"].as_u64(), Some(spans_out as u64), "{name}");
+            assert!(!codes(&report).contains(&"unsupported-component".to_owned()));
+            assert!(!codes(&report).contains(&"trace-split".to_owned()));
+        }
+    }
+}
+
+#[test]
+fn the_error_only_pipeline_is_no_longer_shown_exporting_everything() {
+    let capture = fixture("captures/orders-ddtrace-py-v04.msgpack");
+    let (kept, report) = replay(&fixture("replay/tail_sampling/errors_only.yaml"), &capture);
+    let all = baseline(&capture);
+    let with_error = all
+        .values()
+        .filter(|t| t.iter().any(|s| s.status == 2))
+        .count();
+    assert!(with_error > 0 && with_error < all.len());
+    assert_eq!(kept.len(), with_error);
+    let rules = processor(&report, "tail_sampling")["rules"]
+        .as_array()
+        .unwrap()
+        .clone();
+    // Policy row: evaluated on every trace, matched (sampled) the error traces.
+    assert_eq!(
+        rules[0]["evaluated"].as_u64(),
+        Some(all.len() as u64),
+        "{rules:?}"
+    );
+    assert_eq!(rules[0]["matched"].as_u64(), Some(with_error as u64));
+    let not_kept: usize = all
+        .iter()
+        .filter(|(id, _)| !kept.contains_key(*id))
+        .map(|(_, t)| t.len())
+        .sum();
+    assert_eq!(rules[1]["dropped"].as_u64(), Some(not_kept as u64));
+}
+
+#[test]
+fn rate_limiting_keeps_whole_traces_within_the_budget() {
+    let capture = fixture("captures/orders-ddtrace-py-v04.msgpack");
+    let all = baseline(&capture);
+    let (kept, _) = replay(
+        &fixture("replay/tail_sampling/rate_limiting.yaml"),
+        &capture,
+    );
+    // All traces are decided in the same instant: the bucket (burst 200) holds the sum.
+    let spans: usize = kept.values().map(Vec::len).sum();
+    assert!(spans > 0 && spans <= 200, "{spans}");
+    for (id, t) in &kept {
+        assert_eq!(t.len(), all[id].len(), "trace {id} kept whole");
+    }
+}
+
+#[test]
+fn policies_that_cannot_be_replayed_say_so_and_pass_through() {
+    let capture = fixture("captures/orders-otel-py.otlp.pb");
+    let all = baseline(&capture);
+    for (name, why) in [
+        ("bytes_limiting", "bytes_limiting needs the protobuf size"),
+        ("numeric_both_zero", "crashes at the first decision"),
+    ] {
+        let (kept, report) = replay(
+            &fixture(&format!("replay/tail_sampling/{name}.yaml")),
+            &capture,
+        );
+        assert_eq!(ids(&kept), ids(&all), "{name}");
+        let msgs: Vec<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "unsupported-component")
+            .filter_map(|f| f["message"].as_str())
+            .collect();
+        assert!(msgs.iter().any(|m| m.contains(why)), "{name}: {msgs:?}");
+    }
+}
+
+/// A whole run (many requests over minutes): traces are decided as the capture's clock
+/// passes `decision_wait`; with a wait longer than the run everything is decided at the end
+/// and the result is the whole-trace one.
+#[test]
+fn stream_capture_decides_on_the_capture_clock() {
+    let Some(capture) = shared_capture("orders-otel-py.otlp.pbstream") else {
+        eprintln!("../shared/captures not present");
+        return;
+    };
+    let all = baseline(&capture);
+    let errors: BTreeSet<String> = all
+        .iter()
+        .filter(|(_, t)| t.iter().any(|s| s.status == 2))
+        .map(|(id, _)| id.clone())
+        .collect();
+    let (kept, _) = replay(&fixture("replay/tail_sampling/errors_only.yaml"), &capture);
+    // Sound whatever the timing: a kept trace has an error span somewhere.
+    assert!(ids(&kept).is_subset(&errors));
+    let dir = tempfile::tempdir().unwrap();
+    let long = dir.path().join("long.yaml");
+    let text = std::fs::read_to_string(fixture("replay/tail_sampling/errors_only.yaml"))
+        .unwrap()
+        .replace("    policies:", "    decision_wait: 100000s\n    policies:");
+    std::fs::write(&long, text).unwrap();
+    let (kept_long, report) = replay(long.to_str().unwrap(), &capture);
+    assert_eq!(ids(&kept_long), errors);
+    assert!(!codes(&report).contains(&"trace-split".to_owned()));
+    // A 1 s wait splits the traces whose spans end more than a second or two apart.
+    let short = dir.path().join("short.yaml");
+    let text = std::fs::read_to_string(fixture("replay/tail_sampling/not_error.yaml"))
+        .unwrap()
+        .replace("    policies:", "    decision_wait: 1s\n    policies:");
+    std::fs::write(&short, text).unwrap();
+    let (_, report) = replay(short.to_str().unwrap(), &capture);
+    assert!(
+        codes(&report).contains(&"trace-split".to_owned()),
+        "{report}"
+    );
+}
+
+#[test]
+fn report_snapshots() {
+    for (name, capture) in [
+        ("errors_only", "captures/orders-ddtrace-py-v04.msgpack"),
+        ("drop_health", "captures/orders-otel-py.otlp.pb"),
+        ("bytes_limiting", "captures/orders-otel-py.otlp.pb"),
+    ] {
+        let run = otelcheck(&[
+            "dry-run",
+            &format!("fixtures/replay/tail_sampling/{name}.yaml"),
+            &format!("fixtures/{capture}"),
+        ]);
+        insta::assert_snapshot!(format!("tail_sampling_{name}"), run.stdout);
+    }
+}
