@@ -159,7 +159,7 @@ mod tests {
         assert!(Randomness::parse("12345").is_none());
         assert!(Randomness::parse("+2345678901234").is_none());
         let id: [u8; 16] = core::array::from_fn(|i| i as u8 + 1);
-        assert_eq!(Randomness::of_trace_id(&id).0, 0x0a0b_0c0d_0e0f_10);
+        assert_eq!(Randomness::of_trace_id(&id).0, 0x000a_0b0c_0d0e_0f10);
     }
 
     #[test]

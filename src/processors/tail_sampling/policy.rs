@@ -384,7 +384,7 @@ impl Evaluator {
             }
             Evaluator::SpanCount { min, max } => {
                 let n = t.span_count;
-                if (*max == 0 && n >= *min) || (n >= *min && n <= *max) {
+                if n >= *min && (*max == 0 || n <= *max) {
                     Sampled
                 } else {
                     NotSampled

@@ -503,13 +503,13 @@ fn num_traces_evicts_the_oldest_undecided_trace() {
         "num_traces: 2\n{}",
         policy("  - {name: a, type: always_sample}\n")
     );
-    let (k, d) = kept(&p, vec![span(1), span(2), span(3)]).into_iter().fold(
-        (Vec::new(), ()),
-        |(mut v, ()), x| {
-            v.push(x);
-            (v, ())
-        },
+    let (k, d) = kept_with(
+        &p,
+        vec![batch(Resource::default(), vec![span(1), span(2), span(3)])],
     );
-    let _ = d;
+    assert!(d
+        .0
+        .iter()
+        .any(|(t, dec, _)| t[15] == 1 && *dec == TraceDecision::Evicted));
     assert_eq!(k, vec![2, 3]);
 }
