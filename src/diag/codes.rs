@@ -46,6 +46,9 @@ pub const NOTHING_REPLAYED: &str = "nothing-replayed";
 /// A `filter` processor in a pipeline of a signal it has no rules for (only `metrics:` rules in
 /// a traces pipeline): the collector accepts it and it passes everything.
 pub const FILTER_WRONG_SIGNAL: &str = "filter-wrong-signal";
+/// A sampler kept a share of traces further from its configured percentage than binomial
+/// chance allows (trace ids that are not random, or too few traces to judge are excluded).
+pub const SAMPLING_RATIO_SKEW: &str = "sampling-ratio-skew";
 
 /// One row of the code table: everything a user needs to understand a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -305,6 +308,18 @@ pub const TABLE: &[CodeDoc] = &[
         example: "filter/drop:\n  metrics:\n    metric: ['name == \"x\"']\n# used in service.pipelines.traces",
         fix: "Write the rules for the pipeline's signal (`traces:` / `trace_conditions:`), or \
               move the filter to the pipeline whose signal its rules are for.",
+    },
+    CodeDoc {
+        code: SAMPLING_RATIO_SKEW,
+        severity: Severity::Warning,
+        summary: "a sampler's observed keep ratio differs from its percentage beyond chance",
+        why: "Hash-based samplers keep a configured share of traces only when trace ids are \
+              random. A share more than 4 standard deviations away from the percentage means \
+              the ids are not (sequential or partly constant ids, a proxy that rewrites them), \
+              so the sampled volume in production will not be what the config says.",
+        example: "probabilistic_sampler:\n  sampling_percentage: 10   # kept 0 of 500 traces",
+        fix: "Check how the trace ids are generated; sample on randomness that is random \
+              (W3C random trace-id flag, or `mode: proportional` with an `rv` value).",
     },
 ];
 

@@ -184,6 +184,11 @@ fn hash_seed_keeps_exactly_the_documented_trace_ids() {
                 !codes(&report).contains(&"unsupported-component".to_owned()),
                 "{report}"
             );
+            // Real trace ids are random: the kept share is within chance of the percentage.
+            assert!(
+                !codes(&report).contains(&"sampling-ratio-skew".to_owned()),
+                "{report}"
+            );
         }
     }
 }
@@ -286,4 +291,31 @@ fn zero_percent_drops_all_but_priority_forced_spans() {
     assert_eq!(kept, expected);
     let otlp = fixture("captures/orders-otel-py.otlp.pb");
     assert!(exported(p, &otlp).0.is_empty());
+}
+
+#[test]
+fn non_random_trace_ids_are_reported_as_a_skew() {
+    // 200 single-span traces with sequential ids 1..=200.
+    let capture = fixture("replay/probabilistic_sampler/sequential-ids.otlp.jsonl");
+    let run = |config: &str| {
+        let r = otelcheck(&["dry-run", &fixture(config), &capture, "--format", "json"]);
+        json(&r)
+    };
+    // proportional reads the low 56 bits: all tiny, all below the 50 % threshold.
+    let report = run("replay/probabilistic_sampler/proportional-50.yaml");
+    let skew: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "sampling-ratio-skew")
+        .collect();
+    assert_eq!(skew.len(), 1, "{report}");
+    let msg = skew[0]["message"].as_str().unwrap();
+    assert!(msg.contains("kept 0 of the 200 traces"), "{msg}");
+    // hash_seed hashes the whole id: the same ids are kept at about half.
+    let report = run("replay/probabilistic_sampler/hash-seed-50.yaml");
+    assert!(!codes(&report).contains(&"sampling-ratio-skew".to_owned()));
+    let p = processor(&report, "probabilistic_sampler");
+    let out = p["spans_out"].as_u64().unwrap();
+    assert!((60..=140).contains(&out), "{out}");
 }

@@ -297,6 +297,33 @@ fn stream_capture_decides_on_the_capture_clock() {
 }
 
 #[test]
+fn policies_that_keep_everything_or_nothing_are_findings() {
+    let capture = fixture("captures/orders-otel-py.otlp.pb");
+    let traces = baseline(&capture).len() as u64;
+    let (_, report) = replay(&fixture("replay/tail_sampling/catch_all.yaml"), &capture);
+    let f: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "catch-all-rule")
+        .collect();
+    assert_eq!(f.len(), 1, "{report}");
+    let msg = f[0]["message"].as_str().unwrap();
+    assert!(msg.contains(&format!("({traces} of {traces})")), "{msg}");
+    assert_eq!(report["verdict"], "fail");
+    // No trace of this capture has 12 spans: the span_count policy is dead.
+    let (kept, report) = replay(&fixture("replay/tail_sampling/span_count.yaml"), &capture);
+    assert!(kept.is_empty());
+    assert!(codes(&report).contains(&"dead-rule".to_owned()), "{report}");
+    // always_sample keeping everything is its purpose, not a finding.
+    let (_, report) = replay(&fixture("replay/tail_sampling/drop_health.yaml"), &capture);
+    assert!(
+        !codes(&report).contains(&"catch-all-rule".to_owned()),
+        "{report}"
+    );
+}
+
+#[test]
 fn report_snapshots() {
     for (name, capture) in [
         ("errors_only", "captures/orders-ddtrace-py-v04.msgpack"),

@@ -68,6 +68,21 @@ impl Sampler {
     }
 }
 
+impl Sampler {
+    /// The probability the configured percentage samples with (`None` for the never-sampler).
+    pub fn probability(&self) -> Option<f64> {
+        match self {
+            Sampler::Never => None,
+            Sampler::Hashing { threshold, .. } | Sampler::Equalizing { threshold } => {
+                Some(threshold.probability())
+            }
+            Sampler::Proportional { ratio, precision } => {
+                probability_to_threshold(*ratio, *precision).map(Threshold::probability)
+            }
+        }
+    }
+}
+
 /// `randomnessFromBytes`: the 32-bit FNV-1a hash of (seed LE ‖ trace id) mapped to 56 bits so
 /// that T ≤ R exactly when the 14-bit bucket is below the scaled rate.
 pub fn hash_randomness(trace_id: &[u8; 16], seed: u32) -> Randomness {

@@ -12,9 +12,11 @@ pub mod decide;
 use super::api::{Ctx, DropLevel, Edit, Failed, Processor, Recorded, RuleAction, RuleInfo};
 use crate::capture::model::{AnyValue, Batch};
 use crate::config::settings::probabilistic_sampler::{go_g, SamplerMode, Settings};
-use crate::diag::Location;
+use crate::diag::{codes, Diagnostic, Location};
 use crate::ottl::runtime::EvalItem;
+use crate::processors::sampling::{binomial_z, SKEW_SIGMAS};
 use decide::{decide, DecidedBy, Mode, Sampler};
+use std::collections::HashMap;
 
 /// Rule numbering of this processor.
 pub const RULE_PERCENTAGE: usize = 0;
@@ -25,7 +27,14 @@ pub struct ProbabilisticSampler {
     sampler: Sampler,
     fail_closed: bool,
     rules: Vec<RuleInfo>,
+    location: Location,
+    /// Per trace decided by the percentage alone (no incoming `th`): kept or not. Bounded:
+    /// traces beyond [`MAX_TRACKED`] are not counted.
+    by_trace: HashMap<[u8; 16], bool>,
 }
+
+/// Traces remembered for the keep-ratio check (16 bytes + a flag each).
+const MAX_TRACKED: usize = 1_000_000;
 
 impl ProbabilisticSampler {
     pub fn new(s: &Settings, location: &Location) -> Self {
@@ -81,6 +90,8 @@ impl ProbabilisticSampler {
             sampler,
             fail_closed: s.fail_closed,
             rules,
+            location: location.clone(),
+            by_trace: HashMap::new(),
         }
     }
 
@@ -111,6 +122,13 @@ impl Processor for ProbabilisticSampler {
                 let scope = &ss.scope;
                 ss.spans.retain_mut(|span| {
                     let d = decide(&self.sampler, self.fail_closed, span);
+                    if d.by == DecidedBy::Percentage
+                        && !span.trace_state.contains("th:")
+                        && (self.by_trace.len() < MAX_TRACKED
+                            || self.by_trace.contains_key(&span.trace_id))
+                    {
+                        self.by_trace.entry(span.trace_id).or_insert(d.sampled);
+                    }
                     let rule = ctx.at.rule(rule_of(d.by));
                     // "evaluated" = spans this rule decided, "matched" = those it dropped.
                     let item = EvalItem {
@@ -150,6 +168,27 @@ impl Processor for ProbabilisticSampler {
 
     fn rules(&self) -> Vec<RuleInfo> {
         self.rules.clone()
+    }
+
+    fn findings(&self) -> Vec<Diagnostic> {
+        let Some(p) = self.sampler.probability() else {
+            return Vec::new();
+        };
+        let n = self.by_trace.len() as u64;
+        let kept = self.by_trace.values().filter(|k| **k).count() as u64;
+        match binomial_z(n, kept, p) {
+            Some(z) if z.abs() > SKEW_SIGMAS => vec![Diagnostic::warning(
+                codes::SAMPLING_RATIO_SKEW,
+                format!(
+                    "probabilistic_sampler kept {kept} of the {n} traces its percentage decided ({:.1}%), configured {:.2}%: {z:+.1} standard deviations from what random trace ids give",
+                    100.0 * kept as f64 / n as f64,
+                    100.0 * p
+                ),
+            )
+            .at(self.location.clone())
+            .with_help("the trace ids in this capture are not random enough for hash sampling; check how they are generated")],
+            _ => Vec::new(),
+        }
     }
 }
 

@@ -76,8 +76,30 @@ struct Entry {
     split: bool,
 }
 
+/// A top-level policy as configured, for findings.
+struct PolicyMeta {
+    name: String,
+    ty: String,
+    loc: Location,
+    /// The probabilistic policy's share, for the keep-ratio check.
+    probability: Option<f64>,
+}
+
+/// Fewer traces than this is too little evidence for a keep-all / keep-none verdict.
+const MIN_EVIDENCE: u64 = 10;
+/// Policy types meant to keep a volume rather than select traces: keeping everything or
+/// nothing is their nature, not a mistake.
+const VOLUME_TYPES: &[&str] = &[
+    "always_sample",
+    "probabilistic",
+    "rate_limiting",
+    "bytes_limiting",
+    "composite",
+];
+
 pub struct TailSampler {
     policies: Vec<TopPolicy>,
+    meta: Vec<PolicyMeta>,
     rules: Vec<RuleInfo>,
     location: Location,
     sample_on_first_match: bool,
@@ -160,12 +182,20 @@ impl TailSampler {
         }
         let mut policies = Vec::new();
         let mut rules = Vec::new();
+        let mut meta = Vec::new();
         for (i, p) in s.policies.iter().enumerate() {
             let is_drop = p.policy_type == "drop";
+            let evaluator = Evaluator::compile(p).ok()?;
+            meta.push(PolicyMeta {
+                name: p.name.clone(),
+                ty: p.policy_type.clone(),
+                loc: p.loc.clone(),
+                probability: evaluator.sampling_probability(),
+            });
             policies.push(TopPolicy {
                 is_drop,
                 rule: i,
-                evaluator: Evaluator::compile(p).ok()?,
+                evaluator,
             });
             rules.push(RuleInfo {
                 text: format!("policy {:?} ({})", p.name, p.policy_type),
@@ -200,6 +230,7 @@ impl TailSampler {
         let n = s.policies.len();
         Some(Self {
             policies,
+            meta,
             rules,
             location: location.clone(),
             sample_on_first_match: s.sample_on_first_match,
@@ -598,7 +629,65 @@ impl Processor for TailSampler {
                 .with_help("raise decision_wait above the spread of a trace's spans, or use decision_wait_after_root_received"),
             );
         }
+        for (m, c) in self.meta.iter().zip(&self.counts.policies) {
+            out.extend(policy_finding(m, c));
+        }
         out
+    }
+}
+
+/// A policy that keeps (or drops) every trace it saw, or none; a probabilistic policy whose
+/// share is off by more than chance.
+fn policy_finding(m: &PolicyMeta, c: &PolicyCounts) -> Option<Diagnostic> {
+    let seen = c.sampled + c.not_sampled + c.dropped;
+    let what = format!("tail_sampling policy {:?} ({})", m.name, m.ty);
+    if let Some(p) = m.probability {
+        let z = crate::processors::sampling::binomial_z(seen, c.sampled, p)?;
+        if z.abs() <= crate::processors::sampling::SKEW_SIGMAS {
+            return None;
+        }
+        return Some(
+            Diagnostic::warning(
+                codes::SAMPLING_RATIO_SKEW,
+                format!(
+                    "{what} sampled {} of the {seen} traces it evaluated ({:.1}%), configured {:.2}%: {z:+.1} standard deviations from what random trace ids give",
+                    c.sampled,
+                    100.0 * c.sampled as f64 / seen as f64,
+                    100.0 * p
+                ),
+            )
+            .at(m.loc.clone())
+            .with_help("the trace ids in this capture are not random enough for hash sampling; check how they are generated"),
+        );
+    }
+    if seen < MIN_EVIDENCE || VOLUME_TYPES.contains(&m.ty.as_str()) {
+        return None;
+    }
+    let (hits, verb) = if m.ty == "drop" {
+        (c.dropped, "dropped")
+    } else {
+        (c.sampled, "sampled")
+    };
+    if hits == seen {
+        Some(
+            Diagnostic::error(
+                codes::CATCH_ALL_RULE,
+                format!("{what} {verb} every trace it evaluated ({hits} of {seen}): it selects nothing"),
+            )
+            .at(m.loc.clone())
+            .with_help("narrow the policy to the traces you mean; a policy that matches everything is `always_sample` (or, for drop, an empty pipeline)"),
+        )
+    } else if hits == 0 {
+        Some(
+            Diagnostic::warning(
+                codes::DEAD_RULE,
+                format!("{what} {verb} none of the {seen} traces it evaluated"),
+            )
+            .at(m.loc.clone())
+            .with_help("check the key, values and thresholds against what the capture's spans carry (the datadog receiver renames tags)"),
+        )
+    } else {
+        None
     }
 }
 

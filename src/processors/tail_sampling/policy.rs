@@ -318,6 +318,16 @@ impl Evaluator {
         })
     }
 
+    /// A probabilistic policy's share of traces (threshold / 2^64).
+    pub fn sampling_probability(&self) -> Option<f64> {
+        match self {
+            Evaluator::Probabilistic { threshold, .. } => {
+                Some(*threshold as f64 / 18_446_744_073_709_551_616.0)
+            }
+            _ => None,
+        }
+    }
+
     /// Evaluate on one trace. Stateful policies (rate limits, composite budgets) read the
     /// replay clock from `t.now_ns`.
     pub fn evaluate(&mut self, t: &TraceView<'_>) -> Verdict {
