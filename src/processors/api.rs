@@ -325,6 +325,10 @@ pub trait Processor {
         out: &mut Vec<Batch>,
     ) -> Result<(), Failed>;
 
+    /// The next request arrived at `received_unix_nano` (recorded in the capture's sidecar).
+    /// Processors that keep time (tail sampling) run on it; others ignore it.
+    fn arrival(&mut self, _received_unix_nano: u64) {}
+
     /// End of input: release anything held back.
     fn flush(&mut self, _ctx: &mut Ctx<'_>, _out: &mut Vec<Batch>) {}
 

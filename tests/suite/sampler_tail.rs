@@ -323,6 +323,35 @@ fn policies_that_keep_everything_or_nothing_are_findings() {
     );
 }
 
+/// The clock is the sidecar's arrival times when the capture has them: the error span that
+/// arrived 60 s after its trace's first span (decision_wait 5 s) comes too late, so the
+/// collector decided "not sampled" on the first span alone. Without the sidecar the clock is
+/// the span end times (1 ms apart) and the whole trace is decided at once, and kept.
+#[test]
+fn arrival_times_from_the_sidecar_drive_the_decision_clock() {
+    let config = fixture("replay/tail_sampling/late_error.yaml");
+    let capture = fixture("replay/tail_sampling/late-error.otlp.jsonl");
+    let (kept, report) = replay(&config, &capture);
+    assert!(kept.is_empty(), "{kept:?}");
+    let split: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "trace-split")
+        .collect();
+    assert_eq!(split.len(), 1, "{report}");
+    assert!(split[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("arrival times"));
+    let dir = tempfile::tempdir().unwrap();
+    let bare = dir.path().join("late-error.otlp.jsonl");
+    std::fs::copy(&capture, &bare).unwrap();
+    let (kept, report) = replay(&config, bare.to_str().unwrap());
+    assert_eq!(kept.values().map(Vec::len).sum::<usize>(), 2);
+    assert!(!codes(&report).contains(&"trace-split".to_owned()));
+}
+
 #[test]
 fn report_snapshots() {
     for (name, capture) in [

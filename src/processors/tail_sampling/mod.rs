@@ -10,10 +10,11 @@
 //! `num_traces` pushes them out, or in the decision caches). When `num_traces` traces are held,
 //! the oldest one is evicted, decided or not: an undecided one loses its spans.
 //!
-//! **Clock.** The replay clock is the capture's own: the latest span end time seen so far
-//! (requests carry no arrival time into the processors yet). Rate limits and composite budgets
-//! run on it, so which traces pass them is an approximation; within one tick upstream decides
-//! in Go map order (random), here in arrival order.
+//! **Clock.** The replay clock is the capture's own: the arrival times `otelcheck record`
+//! wrote into the sidecar when there are any, else the latest span end time seen so far.
+//! Rate limits and composite budgets run on it, so which traces pass them is an
+//! approximation; within one tick upstream decides in Go map order (random), here in arrival
+//! order.
 //!
 //! **Memory** is bounded by the traces in flight: at most `num_traces` entries, and only
 //! undecided ones hold spans.
@@ -115,6 +116,10 @@ pub struct TailSampler {
     /// Replay clock (ns) and the next tick; ticks start one second after the first request.
     now_ns: u64,
     next_tick_ns: Option<u64>,
+    /// The arrival time of the request about to be processed, when the capture recorded it.
+    pending_arrival: Option<u64>,
+    /// Whether any arrival time was seen (then the clock is arrival times, not span ends).
+    arrival_clock: bool,
     decision_wait: String,
     pub counts: TailCounts,
 }
@@ -245,6 +250,8 @@ impl TailSampler {
             non_sampled_cache: DecisionCache::new(s.non_sampled_cache_size),
             now_ns: 0,
             next_tick_ns: None,
+            pending_arrival: None,
+            arrival_clock: false,
             decision_wait: s.decision_wait.clone(),
             counts: TailCounts {
                 policies: vec![PolicyCounts::default(); n],
@@ -572,19 +579,31 @@ impl Processor for TailSampler {
         ctx: &mut Ctx<'_>,
         out: &mut Vec<Batch>,
     ) -> Result<(), Failed> {
-        let t = batch
-            .resource_spans
-            .iter()
-            .flat_map(|rs| rs.scope_spans.iter())
-            .flat_map(|ss| ss.spans.iter())
-            .map(|s| s.end_time_unix_nano)
-            .max()
-            .unwrap_or(0);
+        // The recorded arrival time when there is one; else the latest span end time (a
+        // tracer sends a span after it ended). Once arrival times are in use, a request
+        // without one does not move the clock.
+        let t = match self.pending_arrival.take() {
+            Some(t) => t,
+            None if self.arrival_clock => self.now_ns,
+            None => batch
+                .resource_spans
+                .iter()
+                .flat_map(|rs| rs.scope_spans.iter())
+                .flat_map(|ss| ss.spans.iter())
+                .map(|s| s.end_time_unix_nano)
+                .max()
+                .unwrap_or(0),
+        };
         self.advance(t, ctx, out);
         for (id, piece) in group_by_trace(batch) {
             self.accept(id, piece, ctx, out);
         }
         Ok(())
+    }
+
+    fn arrival(&mut self, received_unix_nano: u64) {
+        self.pending_arrival = Some(received_unix_nano);
+        self.arrival_clock = true;
     }
 
     fn flush(&mut self, ctx: &mut Ctx<'_>, out: &mut Vec<Batch>) {
@@ -621,8 +640,15 @@ impl Processor for TailSampler {
                 Diagnostic::warning(
                     codes::TRACE_SPLIT,
                     format!(
-                        "{} trace(s) had {} span(s) arrive after the trace was decided (decision_wait {}): the collector decides on part of such a trace and the late spans follow that decision. Replay clock: span end times",
-                        self.counts.traces_split, self.counts.late_spans, self.decision_wait
+                        "{} trace(s) had {} span(s) arrive after the trace was decided (decision_wait {}): the collector decides on part of such a trace and the late spans follow that decision. Replay clock: {}",
+                        self.counts.traces_split,
+                        self.counts.late_spans,
+                        self.decision_wait,
+                        if self.arrival_clock {
+                            "arrival times recorded in the capture's sidecar"
+                        } else {
+                            "span end times (the capture recorded no arrival times)"
+                        }
                     ),
                 )
                 .at(self.location.clone())
