@@ -52,7 +52,11 @@ fn probabilistic_sampler(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
 fn tail_sampling(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
     match &a.settings {
         Some(ProcessorSettings::TailSampling(s)) => {
-            crate::processors::tail_sampling::TailSampler::new(s, &a.location)
+            let plan = a.tail_ottl.as_ref();
+            let ottl = |p: &crate::config::settings::tail_sampling::Policy| {
+                plan.and_then(|plan| plan.compile(&p.loc))
+            };
+            crate::processors::tail_sampling::TailSampler::new(s, &a.location, &ottl)
                 .map(|p| Box::new(p) as Box<dyn Processor>)
         }
         _ => None,

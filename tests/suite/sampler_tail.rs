@@ -10,6 +10,10 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Debug, Clone)]
 struct S {
     span: String,
+    name: String,
+    events: Vec<String>,
+    /// `http.response.status_code` when it is an Int attribute.
+    status_int: Option<i64>,
     status: i64,
     route: Option<String>,
     trace_state: String,
@@ -40,10 +44,27 @@ fn read_output(dir: &std::path::Path) -> Traces {
                             .and_then(|kv| kv["value"]["stringValue"].as_str())
                             .map(str::to_owned)
                     });
+                    let status_int = sp["attributes"].as_array().and_then(|a| {
+                        a.iter()
+                            .find(|kv| kv["key"] == "http.response.status_code")
+                            .and_then(|kv| kv["value"]["intValue"].as_str())
+                            .and_then(|v| v.parse().ok())
+                    });
+                    let events = sp["events"]
+                        .as_array()
+                        .map(|es| {
+                            es.iter()
+                                .filter_map(|e| e["name"].as_str().map(str::to_owned))
+                                .collect()
+                        })
+                        .unwrap_or_default();
                     out.entry(sp["traceId"].as_str().unwrap_or("").to_owned())
                         .or_default()
                         .push(S {
                             span: sp["spanId"].as_str().unwrap().to_owned(),
+                            name: sp["name"].as_str().unwrap_or("").to_owned(),
+                            events,
+                            status_int,
                             status: sp["status"]["code"].as_i64().unwrap_or(0),
                             route,
                             trace_state: sp["traceState"].as_str().unwrap_or("").to_owned(),
@@ -136,6 +157,25 @@ fn expected(fixture_name: &str, id: &str, spans: &[S]) -> bool {
             let max = spans.iter().map(|s| s.end).max().unwrap();
             (max - min) / 1_000_000 >= 50
         }
+        // span: route == "/orders" or name == "payments.charge"; spanevent: name == "exception".
+        "ottl_condition" => spans.iter().any(|s| {
+            s.route.as_deref() == Some("/orders")
+                || s.name == "payments.charge"
+                || s.events.iter().any(|e| e == "exception")
+        }),
+        // `attributes["http.response.status_code"] + 1 > 500` with propagate: in span order,
+        // an Int decides when true; a missing or non-Int value is an error that ends the
+        // policy (not sampled).
+        "ottl_propagate" => {
+            for s in spans {
+                match s.status_int {
+                    Some(v) if v + 1 > 500 => return true,
+                    Some(_) => {}
+                    None => return false,
+                }
+            }
+            false
+        }
         other => panic!("no expectation for {other}"),
     }
 }
@@ -149,6 +189,8 @@ const EXACT: &[&str] = &[
     "probabilistic",
     "drop_health",
     "latency",
+    "ottl_condition",
+    "ottl_propagate",
 ];
 
 fn ids(t: &Traces) -> BTreeSet<String> {

@@ -34,7 +34,7 @@ use crate::diag::{codes, Diagnostic, Location};
 use crate::ottl::runtime::EvalItem;
 use batcher::{Batcher, TraceId};
 use cache::DecisionCache;
-use policy::{Evaluator, NotEmulated, TraceView, Verdict};
+use policy::{Evaluator, NotEmulated, OttlLookup, TraceView, Verdict};
 
 const SECOND_NS: u64 = 1_000_000_000;
 
@@ -51,6 +51,8 @@ pub struct PolicyCounts {
     pub sampled: u64,
     pub not_sampled: u64,
     pub dropped: u64,
+    /// Evaluation errors (the policy was left out of those decisions).
+    pub errors: u64,
     /// Traces kept because this was the first policy to sample them.
     pub decided: u64,
 }
@@ -133,7 +135,7 @@ fn rule_evicted(n: usize) -> usize {
 }
 
 /// What keeps a tail_sampling instance from being replayed, if anything.
-pub fn not_emulated(s: &Settings) -> Option<NotEmulated> {
+pub fn not_emulated(s: &Settings, ottl: &OttlLookup<'_>) -> Option<NotEmulated> {
     if s.sampling_strategy != "trace-complete" {
         return Some(NotEmulated(format!(
             "sampling_strategy {:?} is not replayed yet",
@@ -152,12 +154,19 @@ pub fn not_emulated(s: &Settings) -> Option<NotEmulated> {
                 .to_owned(),
         ));
     }
-    s.policies.iter().find_map(|p| Evaluator::compile(p).err())
+    s.policies
+        .iter()
+        .find_map(|p| Evaluator::compile(p, ottl).err())
 }
 
 /// The reason an instance is not replayed, as a warning at its config key.
-pub fn not_emulated_diagnostic(s: &Settings, id: &str, at: &Location) -> Option<Diagnostic> {
-    let why = not_emulated(s)?;
+pub fn not_emulated_diagnostic(
+    s: &Settings,
+    ottl: &OttlLookup<'_>,
+    id: &str,
+    at: &Location,
+) -> Option<Diagnostic> {
+    let why = not_emulated(s, ottl)?;
     Some(
         Diagnostic::warning(
             codes::UNSUPPORTED_COMPONENT,
@@ -181,8 +190,8 @@ fn seconds(text: &str) -> Option<f64> {
 
 impl TailSampler {
     /// `None` when some setting or policy cannot be replayed (see [`not_emulated`]).
-    pub fn new(s: &Settings, location: &Location) -> Option<Self> {
-        if not_emulated(s).is_some() {
+    pub fn new(s: &Settings, location: &Location, ottl: &OttlLookup<'_>) -> Option<Self> {
+        if not_emulated(s, ottl).is_some() {
             return None;
         }
         let mut policies = Vec::new();
@@ -190,7 +199,7 @@ impl TailSampler {
         let mut meta = Vec::new();
         for (i, p) in s.policies.iter().enumerate() {
             let is_drop = p.policy_type == "drop";
-            let evaluator = Evaluator::compile(p).ok()?;
+            let evaluator = Evaluator::compile(p, ottl).ok()?;
             meta.push(PolicyMeta {
                 name: p.name.clone(),
                 ty: p.policy_type.clone(),
@@ -314,7 +323,7 @@ impl TailSampler {
         let spans: usize = pieces.iter().map(span_count).sum();
         let decision = match verdict {
             Verdict::Sampled => TraceDecision::Sampled,
-            Verdict::NotSampled => TraceDecision::NotSampled,
+            Verdict::NotSampled | Verdict::Error => TraceDecision::NotSampled,
             Verdict::Dropped => TraceDecision::Dropped,
         };
         let rule = by.map(|r| ctx.at.rule(r));
@@ -500,8 +509,11 @@ fn make_decision(
                 span: Some(span),
                 event: None,
             };
-            ctx.observer
-                .evaluated(ctx.at.rule(p.rule), &item, Ok(v != Verdict::NotSampled));
+            ctx.observer.evaluated(
+                ctx.at.rule(p.rule),
+                &item,
+                Ok(matches!(v, Verdict::Sampled | Verdict::Dropped)),
+            );
         }
         let c = &mut counts[p.rule];
         match v {
@@ -513,6 +525,11 @@ fn make_decision(
                 }
             }
             Verdict::NotSampled => c.not_sampled += 1,
+            Verdict::Error => {
+                c.errors += 1;
+                ctx.observer
+                    .error_hit(ctx.at.rule(p.rule), "policy evaluation error (error_mode: propagate): the policy is left out of the decision");
+            }
             Verdict::Dropped => {
                 c.dropped += 1;
                 first_dropped = Some(p.rule);

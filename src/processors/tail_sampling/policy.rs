@@ -9,6 +9,7 @@ use super::w3c_sdk;
 use crate::capture::model::{AnyValue, Resource, ResourceSpans, Span};
 use crate::config::node::{Node, NodeKind};
 use crate::config::settings::tail_sampling::Policy as PolicyCfg;
+use crate::ottl::runtime::{CompiledCondition, EvalItem};
 use crate::processors::sampling::fnv::fnv1a_64;
 
 /// A policy's verdict on one trace. (`InvertSampled`/`InvertNotSampled` exist upstream but no
@@ -18,7 +19,20 @@ pub enum Verdict {
     Sampled,
     NotSampled,
     Dropped,
+    /// An evaluation error (`ottl_condition` with `error_mode: propagate`): the policy is left
+    /// out of the final decision.
+    Error,
 }
+
+/// The compiled conditions of one `ottl_condition` policy.
+pub struct OttlCondition {
+    pub span: Vec<CompiledCondition>,
+    pub spanevent: Vec<CompiledCondition>,
+    pub propagate: bool,
+}
+
+/// Where a policy's compiled OTTL comes from (planned with the config's sources).
+pub type OttlLookup<'a> = dyn Fn(&PolicyCfg) -> Option<OttlCondition> + 'a;
 
 /// What a policy sees: the spans buffered for one trace, in arrival order.
 pub struct TraceView<'a> {
@@ -66,6 +80,7 @@ pub enum Evaluator {
         invert: bool,
     },
     TraceFlags,
+    Ottl(OttlCondition),
     And(Vec<Evaluator>),
     Not(Box<Evaluator>),
     Drop(Vec<Evaluator>),
@@ -203,7 +218,7 @@ pub fn probabilistic_threshold(ratio: f64) -> u64 {
 
 impl Evaluator {
     /// Build the evaluator of one (possibly nested) policy.
-    pub fn compile(p: &PolicyCfg) -> Result<Evaluator, NotEmulated> {
+    pub fn compile(p: &PolicyCfg, ottl: &OttlLookup<'_>) -> Result<Evaluator, NotEmulated> {
         let no = |why: &str| {
             Err(NotEmulated(format!(
                 "policy {:?} ({}): {why}",
@@ -301,19 +316,20 @@ impl Evaluator {
                 invert: flag(p, "invert_match"),
             },
             "trace_flags" => Evaluator::TraceFlags,
-            "and" => Evaluator::And(compile_all(&p.subs)?),
-            "drop" => Evaluator::Drop(compile_all(&p.subs)?),
+            "and" => Evaluator::And(compile_all(&p.subs, ottl)?),
+            "drop" => Evaluator::Drop(compile_all(&p.subs, ottl)?),
             "not" => match p.subs.first() {
-                Some(sub) => Evaluator::Not(Box::new(Evaluator::compile(sub)?)),
+                Some(sub) => Evaluator::Not(Box::new(Evaluator::compile(sub, ottl)?)),
                 None => return no("not_sub_policy is missing"),
             },
-            "composite" => composite(p)?,
+            "composite" => composite(p, ottl)?,
             "bytes_limiting" => {
                 return no("bytes_limiting needs the protobuf size of each trace, which otelcheck does not compute yet")
             }
-            "ottl_condition" => {
-                return no("ottl_condition policies are not replayed yet")
-            }
+            "ottl_condition" => match ottl(p) {
+                Some(c) => Evaluator::Ottl(c),
+                None => return no("its OTTL conditions did not compile (the collector refuses to start)"),
+            },
             other => return no(&format!("unknown policy type {other:?}")),
         })
     }
@@ -410,18 +426,23 @@ impl Evaluator {
                 |s| s.attributes.get(key).is_some_and(|v| bool_of(v) == *value),
             ),
             Evaluator::TraceFlags => any_span(t.batches, |s| s.flags & 0x01 != 0),
+            Evaluator::Ottl(c) => ottl_condition(c, t.batches),
             Evaluator::And(subs) => {
                 for sub in subs.iter_mut() {
-                    if sub.evaluate(t) == NotSampled {
-                        return NotSampled;
+                    match sub.evaluate(t) {
+                        Error => return Error,
+                        NotSampled => return NotSampled,
+                        _ => {}
                     }
                 }
                 Sampled
             }
             Evaluator::Drop(subs) => {
                 for sub in subs.iter_mut() {
-                    if sub.evaluate(t) == NotSampled {
-                        return NotSampled;
+                    match sub.evaluate(t) {
+                        Error => return Error,
+                        NotSampled => return NotSampled,
+                        _ => {}
                     }
                 }
                 Dropped
@@ -444,7 +465,11 @@ impl Evaluator {
                     }
                 }
                 for s in subs.iter_mut() {
-                    if s.evaluator.evaluate(t) == Sampled {
+                    let v = s.evaluator.evaluate(t);
+                    if v == Error {
+                        return Error;
+                    }
+                    if v == Sampled {
                         let would = s.used + t.span_count;
                         if would <= s.allocated && would <= *max_total {
                             s.used = would;
@@ -459,11 +484,11 @@ impl Evaluator {
     }
 }
 
-fn compile_all(subs: &[PolicyCfg]) -> Result<Vec<Evaluator>, NotEmulated> {
-    subs.iter().map(Evaluator::compile).collect()
+fn compile_all(subs: &[PolicyCfg], ottl: &OttlLookup<'_>) -> Result<Vec<Evaluator>, NotEmulated> {
+    subs.iter().map(|p| Evaluator::compile(p, ottl)).collect()
 }
 
-fn composite(p: &PolicyCfg) -> Result<Evaluator, NotEmulated> {
+fn composite(p: &PolicyCfg, ottl: &OttlLookup<'_>) -> Result<Evaluator, NotEmulated> {
     let max_total = int(p, "max_total_spans_per_second");
     let default = max_total as f64 / p.subs.len().max(1) as f64;
     // rate_allocation: [{policy, percent}]; a sub without an entry gets 0.
@@ -495,7 +520,7 @@ fn composite(p: &PolicyCfg) -> Result<Evaluator, NotEmulated> {
             .find(|(n, _)| *n == sub.name)
             .map_or(0, |(_, v)| *v as i64);
         subs.push(CompositeSub {
-            evaluator: Evaluator::compile(sub)?,
+            evaluator: Evaluator::compile(sub, ottl)?,
             allocated,
             used: 0,
         });
@@ -505,6 +530,60 @@ fn composite(p: &PolicyCfg) -> Result<Evaluator, NotEmulated> {
         subs,
         current_second: 0,
     })
+}
+
+/// For each span in order: its span conditions (ORed), then each of its events against the
+/// span-event conditions; Sampled at the first true. With `propagate` the first evaluation
+/// error ends the policy with an error; otherwise an erroring condition counts as false.
+fn ottl_condition(c: &OttlCondition, batches: &[ResourceSpans]) -> Verdict {
+    // A condition sequence: first true wins; errors stop it only with propagate.
+    let seq = |conds: &[CompiledCondition], item: &EvalItem<'_>| -> Result<bool, ()> {
+        for cond in conds {
+            match cond.eval(item) {
+                Ok(true) => return Ok(true),
+                Ok(false) => {}
+                Err(_) if c.propagate => return Err(()),
+                Err(_) => {}
+            }
+        }
+        Ok(false)
+    };
+    for rs in batches {
+        for ss in &rs.scope_spans {
+            for span in &ss.spans {
+                let item = EvalItem {
+                    resource: &rs.resource,
+                    scope: &ss.scope,
+                    span: Some(span),
+                    event: None,
+                };
+                if !c.span.is_empty() {
+                    match seq(&c.span, &item) {
+                        Err(()) => return Verdict::Error,
+                        Ok(true) => return Verdict::Sampled,
+                        Ok(false) => {}
+                    }
+                }
+                if c.spanevent.is_empty() {
+                    continue;
+                }
+                for (idx, event) in span.events.iter().enumerate() {
+                    let item = EvalItem {
+                        resource: &rs.resource,
+                        scope: &ss.scope,
+                        span: Some(span),
+                        event: Some((event, idx)),
+                    };
+                    match seq(&c.spanevent, &item) {
+                        Err(()) => return Verdict::Error,
+                        Ok(true) => return Verdict::Sampled,
+                        Ok(false) => {}
+                    }
+                }
+            }
+        }
+    }
+    Verdict::NotSampled
 }
 
 /// pdata `Value.Int()`: the int, or 0 for any other type.

@@ -31,7 +31,7 @@ fn sampler(yaml: &str) -> TailSampler {
     let Some(ProcessorSettings::TailSampling(s)) = settings else {
         panic!("{diags:?}");
     };
-    TailSampler::new(&s, &Location::new("t.yaml", 1, 1)).expect("emulated")
+    TailSampler::new(&s, &Location::new("t.yaml", 1, 1), &|_| None).expect("emulated")
 }
 
 fn id(n: u8) -> [u8; 16] {
@@ -189,9 +189,9 @@ fn both_zero_numeric_is_not_emulated() {
     else {
         panic!()
     };
-    let why = super::not_emulated(&st).unwrap();
+    let why = super::not_emulated(&st, &|_| None).unwrap();
     assert!(why.0.contains("crashes"), "{}", why.0);
-    assert!(TailSampler::new(&st, &Location::new("t.yaml", 1, 1)).is_none());
+    assert!(TailSampler::new(&st, &Location::new("t.yaml", 1, 1), &|_| None).is_none());
 }
 
 fn timed(trace: u8, start_ms: f64, end_ms: f64) -> Span {
