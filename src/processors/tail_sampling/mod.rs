@@ -23,6 +23,7 @@ pub mod batcher;
 pub mod cache;
 pub mod limiter;
 pub mod policy;
+pub mod proto_size;
 pub mod w3c_sdk;
 
 use std::collections::{HashMap, VecDeque};
@@ -64,6 +65,8 @@ pub struct TailCounts {
     pub traces_not_sampled: u64,
     pub traces_dropped: u64,
     pub traces_evicted: u64,
+    /// Traces over `maximum_trace_size_bytes`, not sampled as soon as they grew past it.
+    pub traces_oversize: u64,
     /// Traces with spans that arrived after their trace was decided.
     pub traces_split: u64,
     pub late_spans: u64,
@@ -73,6 +76,8 @@ pub struct TailCounts {
 struct Entry {
     pieces: Vec<ResourceSpans>,
     span_count: i64,
+    /// Protobuf bytes received so far (counted only with `maximum_trace_size_bytes`).
+    size_bytes: u64,
     decision: Option<Verdict>,
     batch: u64,
     seq: u64,
@@ -107,6 +112,7 @@ pub struct TailSampler {
     location: Location,
     sample_on_first_match: bool,
     num_traces: u64,
+    max_trace_size: u64,
     after_root_batches: Option<u64>,
     drop_pending_on_shutdown: bool,
     batcher: Batcher,
@@ -133,6 +139,10 @@ fn rule_none_sampled(n: usize) -> usize {
 fn rule_evicted(n: usize) -> usize {
     n + 1
 }
+/// Present only when `maximum_trace_size_bytes` is set.
+fn rule_oversize(n: usize) -> usize {
+    n + 2
+}
 
 /// What keeps a tail_sampling instance from being replayed, if anything.
 pub fn not_emulated(s: &Settings, ottl: &OttlLookup<'_>) -> Option<NotEmulated> {
@@ -141,12 +151,6 @@ pub fn not_emulated(s: &Settings, ottl: &OttlLookup<'_>) -> Option<NotEmulated> 
             "sampling_strategy {:?} is not replayed yet",
             s.sampling_strategy
         )));
-    }
-    if s.maximum_trace_size_bytes > 0 {
-        return Some(NotEmulated(
-            "maximum_trace_size_bytes needs the protobuf size of each trace, which otelcheck does not compute yet"
-                .to_owned(),
-        ));
     }
     if s.block_on_overflow {
         return Some(NotEmulated(
@@ -238,6 +242,12 @@ impl TailSampler {
         rules.push(extra(
             "num_traces full: the oldest trace was evicted before its decision",
         ));
+        if s.maximum_trace_size_bytes > 0 {
+            rules.push(extra(&format!(
+                "maximum_trace_size_bytes {}: larger traces are not sampled",
+                s.maximum_trace_size_bytes
+            )));
+        }
         // Go: uint64(math.Max(1, DecisionWait.Seconds())).
         let wait = seconds(&s.decision_wait).unwrap_or(30.0);
         let after_root = seconds(&s.decision_wait_after_root_received).unwrap_or(0.0);
@@ -249,6 +259,7 @@ impl TailSampler {
             location: location.clone(),
             sample_on_first_match: s.sample_on_first_match,
             num_traces: s.num_traces,
+            max_trace_size: s.maximum_trace_size_bytes,
             after_root_batches: (after_root > 0.0).then_some(after_root as u64),
             drop_pending_on_shutdown: s.drop_pending_traces_on_shutdown,
             batcher: Batcher::new(wait.max(1.0) as u64),
@@ -408,6 +419,7 @@ impl TailSampler {
                 Entry {
                     pieces: Vec::new(),
                     span_count: n as i64,
+                    size_bytes: 0,
                     decision: None,
                     batch,
                     seq: self.seq,
@@ -420,6 +432,26 @@ impl TailSampler {
         };
         if let (true, Some(from_now)) = (has_root, self.after_root_batches) {
             entry.batch = self.batcher.move_earlier(id, entry.batch, from_now);
+        }
+        if self.max_trace_size > 0 {
+            entry.size_bytes += proto_size::resource_spans_size(&piece);
+            if entry.decision.is_none() && entry.size_bytes > self.max_trace_size {
+                // Not sampled at once, with what was held so far.
+                entry.decision = Some(Verdict::NotSampled);
+                self.batcher.remove(id, entry.batch);
+                let mut held = std::mem::take(&mut entry.pieces);
+                held.push(piece);
+                let spans = held.iter().map(span_count).sum();
+                self.counts.traces_oversize += 1;
+                ctx.observer
+                    .decided(ctx.at, &id, TraceDecision::NotSampled, None, spans);
+                report_dropped(ctx, rule_oversize(self.policies.len()), &held);
+                self.non_sampled_cache.put(&id);
+                if self.non_sampled_cache.get(&id) {
+                    self.forget(&id);
+                }
+                return;
+            }
         }
         match entry.decision {
             None => entry.pieces.push(piece),

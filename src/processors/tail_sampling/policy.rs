@@ -66,6 +66,7 @@ pub enum Evaluator {
         invert: bool,
     },
     RateLimiting(TokenBucket),
+    BytesLimiting(TokenBucket),
     SpanCount {
         min: i64,
         max: i64,
@@ -261,7 +262,11 @@ impl Evaluator {
                         "OK" => 1,
                         "ERROR" => 2,
                         "UNSET" => 0,
-                        _ => return no(&format!("unknown status code {c:?}: the collector refuses to start")),
+                        _ => {
+                            return no(&format!(
+                                "unknown status code {c:?}: the collector refuses to start"
+                            ))
+                        }
                     });
                 }
                 if codes.is_empty() {
@@ -276,7 +281,11 @@ impl Evaluator {
                     for v in &values {
                         match crate::ottl::runtime::re2::build(v) {
                             Ok(r) => list.push(r),
-                            Err(_) => return no(&format!("invalid regex `{v}`: the collector refuses to start")),
+                            Err(_) => {
+                                return no(&format!(
+                                    "invalid regex `{v}`: the collector refuses to start"
+                                ))
+                            }
                         }
                     }
                     StringMatcher::Regex(list)
@@ -294,7 +303,11 @@ impl Evaluator {
                 let burst = int(p, "burst_capacity");
                 Evaluator::RateLimiting(TokenBucket::new(
                     rate as f64,
-                    if burst > 0 { burst } else { rate.saturating_mul(2) },
+                    if burst > 0 {
+                        burst
+                    } else {
+                        rate.saturating_mul(2)
+                    },
                 ))
             }
             "span_count" => Evaluator::SpanCount {
@@ -324,11 +337,24 @@ impl Evaluator {
             },
             "composite" => composite(p, ottl)?,
             "bytes_limiting" => {
-                return no("bytes_limiting needs the protobuf size of each trace, which otelcheck does not compute yet")
+                let rate = int(p, "bytes_per_second");
+                let burst = int(p, "burst_capacity");
+                Evaluator::BytesLimiting(TokenBucket::new(
+                    rate as f64,
+                    if burst > 0 {
+                        burst
+                    } else {
+                        rate.saturating_mul(2)
+                    },
+                ))
             }
             "ottl_condition" => match ottl(p) {
                 Some(c) => Evaluator::Ottl(c),
-                None => return no("its OTTL conditions did not compile (the collector refuses to start)"),
+                None => {
+                    return no(
+                        "its OTTL conditions did not compile (the collector refuses to start)",
+                    )
+                }
             },
             other => return no(&format!("unknown policy type {other:?}")),
         })
@@ -403,6 +429,14 @@ impl Evaluator {
             ),
             Evaluator::RateLimiting(bucket) => {
                 if bucket.allow_n(t.now_ns, t.span_count) {
+                    Sampled
+                } else {
+                    NotSampled
+                }
+            }
+            Evaluator::BytesLimiting(bucket) => {
+                let size = super::proto_size::traces_size(t.batches) as i64;
+                if bucket.allow_n(t.now_ns, size) {
                     Sampled
                 } else {
                     NotSampled

@@ -513,3 +513,44 @@ fn num_traces_evicts_the_oldest_undecided_trace() {
         .any(|(t, dec, _)| t[15] == 1 && *dec == TraceDecision::Evicted));
     assert_eq!(k, vec![2, 3]);
 }
+
+#[test]
+fn bytes_limiting_spends_the_pdata_size_of_each_trace() {
+    use super::proto_size::traces_size;
+    let spans: Vec<Span> = (1..=10).map(span).collect();
+    let one = traces_size(&batch(Resource::default(), vec![span(1)]).resource_spans) as i64;
+    // A burst of exactly three traces' bytes keeps three of the ten decided together.
+    let p = policy(&format!(
+        "  - {{name: b, type: bytes_limiting, bytes_limiting: {{bytes_per_second: 1, burst_capacity: {}}}}}\n",
+        3 * one
+    ));
+    assert_eq!(kept(&p, spans), vec![1, 2, 3]);
+}
+
+#[test]
+fn maximum_trace_size_bytes_refuses_big_traces_at_once() {
+    use super::proto_size::resource_spans_size;
+    let piece = |t: u8, n: u8| -> Vec<Span> {
+        (0..n)
+            .map(|i| {
+                let mut sp = span(t);
+                sp.span_id[7] = i + 10;
+                sp
+            })
+            .collect()
+    };
+    let two = resource_spans_size(&batch(Resource::default(), piece(1, 2)).resource_spans[0]);
+    let p = format!(
+        "maximum_trace_size_bytes: {two}\n{}",
+        policy("  - {name: a, type: always_sample}\n")
+    );
+    // Trace 1 (2 spans) fits exactly; trace 2 (3 spans) is over the limit.
+    let mut spans = piece(1, 2);
+    spans.extend(piece(2, 3));
+    let (k, d) = kept_with(&p, vec![batch(Resource::default(), spans)]);
+    assert_eq!(k, vec![1]);
+    assert!(d
+        .0
+        .iter()
+        .any(|(t, dec, by)| t[15] == 2 && *dec == TraceDecision::NotSampled && by.is_none()));
+}
