@@ -397,6 +397,52 @@ fn arrival_times_from_the_sidecar_drive_the_decision_clock() {
     assert!(!codes(&report).contains(&"trace-split".to_owned()));
 }
 
+/// Fan-out and chains: the same processor id in two pipelines is two instances, each sampling
+/// the spans its own pipeline hands it (after a filter there, the rewritten stream).
+#[test]
+fn each_pipeline_samples_its_own_stream() {
+    let capture = fixture("captures/orders-otel-py.otlp.pb");
+    let all = baseline(&capture);
+    let error_spans: u64 = all.values().flatten().filter(|s| s.status == 2).count() as u64;
+    let error_trace_spans: u64 = all
+        .values()
+        .filter(|t| t.iter().any(|s| s.status == 2))
+        .map(|t| t.len() as u64)
+        .sum();
+    assert!(error_spans > 0);
+    let run = otelcheck(&[
+        "dry-run",
+        &fixture("replay/tail_sampling/fan_out.yaml"),
+        &capture,
+        "--format",
+        "json",
+    ]);
+    let report = json(&run);
+    let pipelines = report["pipelines"].as_array().unwrap();
+    let proc_of = |p: &Value, id: &str| -> (u64, u64) {
+        let x = p["processors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .unwrap();
+        (
+            x["spans_in"].as_u64().unwrap(),
+            x["spans_out"].as_u64().unwrap(),
+        )
+    };
+    let total: u64 = all.values().map(|t| t.len() as u64).sum();
+    assert_eq!(
+        proc_of(&pipelines[0], "tail_sampling"),
+        (total, error_trace_spans)
+    );
+    assert_eq!(
+        proc_of(&pipelines[1], "tail_sampling"),
+        (total - error_spans, 0),
+        "the filter ran first: no error left to keep"
+    );
+}
+
 #[test]
 fn report_snapshots() {
     for (name, capture) in [
