@@ -38,6 +38,7 @@ use cache::DecisionCache;
 use policy::{Evaluator, NotEmulated, OttlLookup, TraceView, Verdict};
 
 const SECOND_NS: u64 = 1_000_000_000;
+const SPAN_INGEST: &str = "span-ingest";
 
 struct TopPolicy {
     is_drop: bool,
@@ -113,6 +114,9 @@ pub struct TailSampler {
     sample_on_first_match: bool,
     num_traces: u64,
     max_trace_size: u64,
+    /// `sampling_strategy: span-ingest`: decide on each arriving piece; undecided traces are
+    /// not sampled at their tick.
+    span_ingest: bool,
     after_root_batches: Option<u64>,
     drop_pending_on_shutdown: bool,
     batcher: Batcher,
@@ -146,21 +150,25 @@ fn rule_oversize(n: usize) -> usize {
 
 /// What keeps a tail_sampling instance from being replayed, if anything.
 pub fn not_emulated(s: &Settings, ottl: &OttlLookup<'_>) -> Option<NotEmulated> {
-    if s.sampling_strategy != "trace-complete" {
-        return Some(NotEmulated(format!(
-            "sampling_strategy {:?} is not replayed yet",
-            s.sampling_strategy
-        )));
-    }
     if s.block_on_overflow {
         return Some(NotEmulated(
             "block_on_overflow makes the receiver wait for decisions; the replay has no such back-pressure"
                 .to_owned(),
         ));
     }
-    s.policies
-        .iter()
-        .find_map(|p| Evaluator::compile(p, ottl).err())
+    for p in &s.policies {
+        let e = match Evaluator::compile(p, ottl) {
+            Ok(e) => e,
+            Err(why) => return Some(why),
+        };
+        if s.sampling_strategy == SPAN_INGEST && e.is_stateful() {
+            return Some(NotEmulated(format!(
+                "sampling_strategy \"span-ingest\" requires all policies to be stateless, but policy {:?} is stateful: the collector refuses to start",
+                p.name
+            )));
+        }
+    }
+    None
 }
 
 /// The reason an instance is not replayed, as a warning at its config key.
@@ -260,6 +268,7 @@ impl TailSampler {
             sample_on_first_match: s.sample_on_first_match,
             num_traces: s.num_traces,
             max_trace_size: s.maximum_trace_size_bytes,
+            span_ingest: s.sampling_strategy == SPAN_INGEST,
             after_root_batches: (after_root > 0.0).then_some(after_root as u64),
             drop_pending_on_shutdown: s.drop_pending_traces_on_shutdown,
             batcher: Batcher::new(wait.max(1.0) as u64),
@@ -313,7 +322,22 @@ impl TailSampler {
         let Some(entry) = self.traces.get_mut(&id) else {
             return;
         };
-        if entry.decision.is_some() || entry.pieces.is_empty() {
+        if entry.decision.is_some() {
+            return;
+        }
+        if self.span_ingest {
+            // Nothing sampled it on arrival: not sampled now, and forgotten.
+            let pieces = std::mem::take(&mut entry.pieces);
+            let spans = pieces.iter().map(span_count).sum();
+            self.counts.traces_not_sampled += 1;
+            ctx.observer
+                .decided(ctx.at, &id, TraceDecision::NotSampled, None, spans);
+            report_dropped(ctx, rule_none_sampled(self.policies.len()), &pieces);
+            self.non_sampled_cache.put(&id);
+            self.forget(&id);
+            return;
+        }
+        if entry.pieces.is_empty() {
             return;
         }
         let pieces = std::mem::take(&mut entry.pieces);
@@ -453,6 +477,57 @@ impl TailSampler {
                 return;
             }
         }
+        if entry.decision.is_none() && self.span_ingest {
+            let view = TraceView {
+                id,
+                batches: std::slice::from_ref(&piece),
+                span_count: entry.span_count,
+                now_ns: self.now_ns,
+            };
+            let decided =
+                decide_on_ingest(&mut self.policies, &view, &mut self.counts.policies, ctx);
+            let Some((verdict, rule)) = decided else {
+                entry.pieces.push(piece);
+                return;
+            };
+            entry.decision = Some(verdict);
+            let mut pieces = std::mem::take(&mut entry.pieces);
+            pieces.push(piece);
+            let spans = pieces.iter().map(span_count).sum();
+            if verdict == Verdict::Sampled {
+                self.counts.traces_sampled += 1;
+                self.counts.policies[rule].decided += 1;
+                ctx.observer.decided(
+                    ctx.at,
+                    &id,
+                    TraceDecision::Sampled,
+                    Some(ctx.at.rule(rule)),
+                    spans,
+                );
+                out.push(Batch {
+                    resource_spans: pieces,
+                });
+                self.sampled_cache.put(&id);
+                if self.sampled_cache.get(&id) {
+                    self.forget(&id);
+                }
+            } else {
+                self.counts.traces_dropped += 1;
+                ctx.observer.decided(
+                    ctx.at,
+                    &id,
+                    TraceDecision::Dropped,
+                    Some(ctx.at.rule(rule)),
+                    spans,
+                );
+                report_dropped(ctx, rule, &pieces);
+                self.non_sampled_cache.put(&id);
+                if self.non_sampled_cache.get(&id) {
+                    self.forget(&id);
+                }
+            }
+            return;
+        }
         match entry.decision {
             None => entry.pieces.push(piece),
             Some(verdict) => {
@@ -574,6 +649,61 @@ fn make_decision(
         (None, Some(r)) => (Verdict::Sampled, Some(r)),
         (None, None) => (Verdict::NotSampled, None),
     }
+}
+
+/// `makeDecisionOnSpanIngest`, on the piece that just arrived: a `Dropped` decides at once;
+/// a `Sampled` decides only while no drop policy is pending (any drop policy that did not drop
+/// stops the evaluation, so with drop policies nothing is ever sampled on ingest); otherwise
+/// the trace stays pending (`None`).
+fn decide_on_ingest(
+    policies: &mut [TopPolicy],
+    view: &TraceView<'_>,
+    counts: &mut [PolicyCounts],
+    ctx: &mut Ctx<'_>,
+) -> Option<(Verdict, usize)> {
+    let first = view.batches.iter().find_map(|rs| {
+        rs.scope_spans
+            .iter()
+            .find_map(|ss| ss.spans.first().map(|sp| (&rs.resource, &ss.scope, sp)))
+    });
+    let mut drop_pending = false;
+    for p in policies.iter_mut() {
+        if !p.is_drop && drop_pending {
+            break;
+        }
+        let v = p.evaluator.evaluate(view);
+        if let Some((resource, scope, span)) = first {
+            let item = EvalItem {
+                resource,
+                scope,
+                span: Some(span),
+                event: None,
+            };
+            let hit = matches!(v, Verdict::Sampled | Verdict::Dropped);
+            ctx.observer.evaluated(ctx.at.rule(p.rule), &item, Ok(hit));
+        }
+        let c = &mut counts[p.rule];
+        match v {
+            Verdict::Error => {
+                c.errors += 1;
+                continue;
+            }
+            Verdict::Sampled => c.sampled += 1,
+            Verdict::NotSampled => c.not_sampled += 1,
+            Verdict::Dropped => {
+                c.dropped += 1;
+                return Some((Verdict::Dropped, p.rule));
+            }
+        }
+        if p.is_drop {
+            drop_pending = true;
+            continue;
+        }
+        if v == Verdict::Sampled {
+            return Some((Verdict::Sampled, p.rule));
+        }
+    }
+    None
 }
 
 /// Split one request into (trace id, resource piece) in upstream's grouping: per resource,

@@ -360,6 +360,19 @@ impl Evaluator {
         })
     }
 
+    /// `IsStateful`: the policies `span-ingest` refuses.
+    pub fn is_stateful(&self) -> bool {
+        match self {
+            Evaluator::Latency { upper_ms, .. } => *upper_ms > 0,
+            Evaluator::SpanCount { max, .. } => *max > 0,
+            Evaluator::RateLimiting(_) | Evaluator::BytesLimiting(_) => true,
+            Evaluator::And(subs) | Evaluator::Drop(subs) => subs.iter().any(Evaluator::is_stateful),
+            Evaluator::Not(sub) => sub.is_stateful(),
+            Evaluator::Composite { subs, .. } => subs.iter().any(|s| s.evaluator.is_stateful()),
+            _ => false,
+        }
+    }
+
     /// A probabilistic policy's share of traces (threshold / 2^64).
     pub fn sampling_probability(&self) -> Option<f64> {
         match self {

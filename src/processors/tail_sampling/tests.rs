@@ -554,3 +554,51 @@ fn maximum_trace_size_bytes_refuses_big_traces_at_once() {
         .iter()
         .any(|(t, dec, by)| t[15] == 2 && *dec == TraceDecision::NotSampled && by.is_none()));
 }
+
+#[test]
+fn span_ingest_decides_on_each_piece() {
+    let p = format!(
+        "sampling_strategy: span-ingest\n{}",
+        policy("  - {name: e, type: status_code, status_code: {status_codes: [ERROR]}}\n")
+    );
+    let mut err = span(1);
+    err.span_id[7] = 9;
+    err.status.code = 2;
+    // Trace 1: a plain piece (held), then an error piece: sampled, both released together.
+    // Trace 2: never an error: not sampled at its tick (here: the end).
+    let batches = vec![
+        batch(Resource::default(), vec![span(1)]),
+        batch(Resource::default(), vec![span(2)]),
+        batch(Resource::default(), vec![err]),
+    ];
+    let (k, d) = kept_with(&p, batches.clone());
+    assert_eq!(k, vec![1]);
+    assert!(d
+        .0
+        .iter()
+        .any(|(t, dec, by)| t[15] == 2 && *dec == TraceDecision::NotSampled && by.is_none()));
+    // A drop policy that did not drop stops the evaluation: nothing is sampled on ingest.
+    let with_drop = format!(
+        "sampling_strategy: span-ingest\n{}",
+        policy(
+            "  - {name: e, type: status_code, status_code: {status_codes: [ERROR]}}\n  - {name: d, type: drop, drop: {drop_sub_policy: [{name: x, type: trace_flags}]}}\n"
+        )
+    );
+    assert_eq!(kept_with(&with_drop, batches).0, Vec::<u8>::new());
+}
+
+#[test]
+fn span_ingest_refuses_stateful_policies() {
+    let file: std::sync::Arc<str> = "t.yaml".into();
+    let yaml = format!(
+        "sampling_strategy: span-ingest\n{}",
+        policy("  - {name: c, type: span_count, span_count: {min_spans: 1, max_spans: 5}}\n")
+    );
+    let node = crate::config::node::parse_yaml(&file, &yaml).unwrap();
+    let Some(ProcessorSettings::TailSampling(st)) = decode_processor("tail_sampling", &node, &[]).0
+    else {
+        panic!()
+    };
+    let why = super::not_emulated(&st, &|_| None).unwrap();
+    assert!(why.0.contains("is stateful"), "{}", why.0);
+}
