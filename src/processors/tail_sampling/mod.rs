@@ -438,6 +438,7 @@ impl TailSampler {
             self.seq += 1;
             let batch = self.batcher.add_to_current(id);
             self.delete_queue.push_back((id, self.seq));
+            self.compact_delete_queue();
             self.traces.insert(
                 id,
                 Entry {
@@ -544,6 +545,16 @@ impl TailSampler {
                     report_dropped(ctx, rule_none_sampled(self.policies.len()), &[piece]);
                 }
             }
+        }
+    }
+
+    /// Traces forgotten through a decision cache leave stale queue slots; drop them before
+    /// they outnumber the live ones, so memory stays bounded by the traces in flight.
+    fn compact_delete_queue(&mut self) {
+        if self.delete_queue.len() > 2 * self.traces.len() + 1024 {
+            let traces = &self.traces;
+            self.delete_queue
+                .retain(|(id, seq)| traces.get(id).is_some_and(|e| e.seq == *seq));
         }
     }
 
