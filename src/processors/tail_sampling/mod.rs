@@ -413,14 +413,18 @@ impl TailSampler {
         let n = span_count(&piece);
         // processCachedTrace
         if self.sampled_cache.get(&id) {
-            self.note_late(n);
+            if !self.span_ingest {
+                self.note_late(n);
+            }
             out.push(Batch {
                 resource_spans: vec![piece],
             });
             return;
         }
         if self.non_sampled_cache.get(&id) {
-            self.note_late(n);
+            if !self.span_ingest {
+                self.note_late(n);
+            }
             report_dropped(ctx, rule_none_sampled(self.policies.len()), &[piece]);
             return;
         }
@@ -532,11 +536,14 @@ impl TailSampler {
         match entry.decision {
             None => entry.pieces.push(piece),
             Some(verdict) => {
-                // A late span: it follows the decision taken on part of its trace.
-                let first = !entry.split;
-                entry.split = true;
-                self.counts.late_spans += n as u64;
-                self.counts.traces_split += u64::from(first);
+                // A late span: it follows the decision taken on part of its trace. (With
+                // span-ingest, deciding on part of a trace is the strategy, not a split.)
+                if !self.span_ingest {
+                    let first = !entry.split;
+                    entry.split = true;
+                    self.counts.late_spans += n as u64;
+                    self.counts.traces_split += u64::from(first);
+                }
                 if verdict == Verdict::Sampled {
                     out.push(Batch {
                         resource_spans: vec![piece],

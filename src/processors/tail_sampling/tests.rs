@@ -602,3 +602,60 @@ fn span_ingest_refuses_stateful_policies() {
     let why = super::not_emulated(&st, &|_| None).unwrap();
     assert!(why.0.contains("is stateful"), "{}", why.0);
 }
+
+#[test]
+fn decision_cache_keeps_late_spans_with_their_decision_after_eviction() {
+    let at = |t: u8, end_s: u64, err: bool, sid: u8| {
+        let mut sp = span(t);
+        sp.span_id[7] = sid;
+        sp.start_time_unix_nano = end_s * 1_000_000_000;
+        sp.end_time_unix_nano = end_s * 1_000_000_000;
+        if err {
+            sp.status.code = 2;
+        }
+        batch(Resource::default(), vec![sp])
+    };
+    // Trace 1 (error) is decided and kept; trace 2 pushes its entry out (num_traces 1);
+    // then a late span of trace 1 arrives.
+    let batches = || {
+        vec![
+            at(1, 100, true, 1),
+            at(2, 110, false, 1),
+            at(1, 120, false, 2),
+        ]
+    };
+    let base = "decision_wait: 1s\nnum_traces: 1\n";
+    let p = policy("  - {name: e, type: status_code, status_code: {status_codes: [ERROR]}}\n");
+    let count_spans = |yaml: &str| {
+        let mut s = sampler(yaml);
+        let mut obs = Decisions::default();
+        let mut out = Vec::new();
+        let mut ctx = Ctx {
+            at: ProcRef {
+                pipeline: 0,
+                processor: 0,
+            },
+            observer: &mut obs,
+            reveal: false,
+        };
+        for b in batches() {
+            s.process(b, &mut ctx, &mut out).unwrap();
+        }
+        s.flush(&mut ctx, &mut out);
+        out.iter()
+            .flat_map(|b| &b.resource_spans)
+            .flat_map(|rs| &rs.scope_spans)
+            .flat_map(|ss| &ss.spans)
+            .filter(|s| s.trace_id[15] == 1)
+            .count()
+    };
+    // No cache: the late span starts a new entry, decided alone (no error): dropped.
+    assert_eq!(count_spans(&format!("{base}{p}")), 1);
+    // A sampled-decision cache remembers trace 1: the late span follows it.
+    assert_eq!(
+        count_spans(&format!(
+            "{base}decision_cache: {{sampled_cache_size: 10}}\n{p}"
+        )),
+        2
+    );
+}
