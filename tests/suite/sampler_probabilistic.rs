@@ -290,7 +290,19 @@ fn zero_percent_drops_all_but_priority_forced_spans() {
         .collect();
     assert_eq!(kept, expected);
     let otlp = fixture("captures/orders-otel-py.otlp.pb");
-    assert!(exported(p, &otlp).0.is_empty());
+    let (kept, report) = exported(p, &otlp);
+    assert!(kept.is_empty());
+    // A sampler that samples nothing is a catch-all (the DataDog spans above were all
+    // decided by their priority, so there it is not).
+    assert!(
+        codes(&report).contains(&"catch-all-rule".to_owned()),
+        "{report}"
+    );
+    let (_, report) = exported(p, &capture);
+    assert!(
+        !codes(&report).contains(&"catch-all-rule".to_owned()),
+        "{report}"
+    );
 }
 
 #[test]

@@ -172,7 +172,7 @@ impl Processor for ProbabilisticSampler {
 
     fn findings(&self) -> Vec<Diagnostic> {
         let Some(p) = self.sampler.probability() else {
-            return Vec::new();
+            return self.never_finding().into_iter().collect();
         };
         let n = self.by_trace.len() as u64;
         let kept = self.by_trace.values().filter(|k| **k).count() as u64;
@@ -191,6 +191,31 @@ impl Processor for ProbabilisticSampler {
         }
     }
 }
+
+impl ProbabilisticSampler {
+    /// A percentage that samples nothing (0 %, or a hash_seed percentage below one bucket)
+    /// is a catch-all drop of every trace it decided.
+    fn never_finding(&self) -> Option<Diagnostic> {
+        let n = self.by_trace.len() as u64;
+        if self.sampler != Sampler::Never || n < MIN_EVIDENCE {
+            return None;
+        }
+        Some(
+            Diagnostic::error(
+                codes::CATCH_ALL_RULE,
+                format!(
+                    "`{}` samples nothing: it dropped all {n} traces its percentage decided (only a positive sampling.priority span attribute gets a span through)",
+                    self.rules[RULE_PERCENTAGE].text
+                ),
+            )
+            .at(self.location.clone())
+            .with_help("a hash_seed percentage below 0.0062 % (one bucket of 16384) is 0; raise sampling_percentage or remove the sampler from the pipeline"),
+        )
+    }
+}
+
+/// Fewer traces than this is too little evidence for a catch-all verdict.
+const MIN_EVIDENCE: u64 = 10;
 
 fn state_value(text: &str) -> Recorded {
     if text.is_empty() {
