@@ -6,7 +6,7 @@
 use super::ottl_rules::{plan_condition, RulePlan};
 use crate::config::settings::tail_sampling::{Policy, Settings};
 use crate::config::settings::ErrorMode as CfgErrorMode;
-use crate::diag::{Diagnostic, Location, SourceMap};
+use crate::diag::{Diagnostic, Location, Severity, SourceMap};
 use crate::lint::RuleAction;
 use crate::ottl::runtime::compile_condition;
 use crate::ottl::{Context, PathMode};
@@ -27,7 +27,20 @@ pub struct TailOttlPlan {
 
 pub fn plan(s: &Settings, sources: &SourceMap, diags: &mut Vec<Diagnostic>) -> TailOttlPlan {
     let mut out = TailOttlPlan::default();
-    walk(&s.policies, sources, diags, &mut out);
+    let mut found = Vec::new();
+    walk(&s.policies, sources, &mut found, &mut out);
+    // The collector checks policy OTTL only when it starts (`validate` passes), like every
+    // other policy problem: warnings, as `config::settings::tail_sampling` reports them.
+    for mut d in found {
+        if d.severity == Severity::Error {
+            d.severity = Severity::Warning;
+            d.notes.push(
+                "tail_sampling policies are checked when the collector starts, not by `validate`: the collector would refuse to start"
+                    .to_owned(),
+            );
+        }
+        diags.push(d);
+    }
     out
 }
 

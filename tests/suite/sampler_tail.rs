@@ -445,6 +445,24 @@ fn each_pipeline_samples_its_own_stream() {
     );
 }
 
+/// Policy OTTL is checked when the collector starts, not by `validate`: a warning, and the
+/// instance is not replayed.
+#[test]
+fn invalid_policy_ottl_is_a_start_time_warning() {
+    let config = fixture("replay/tail_sampling/ottl_invalid.yaml");
+    let run = otelcheck(&["validate", &config, "--format", "json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let report = json(&run);
+    let f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "invalid-ottl")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(f["severity"], "warning");
+    assert!(codes(&report).contains(&"unsupported-component".to_owned()));
+}
+
 #[test]
 fn report_snapshots() {
     for (name, capture) in [
