@@ -659,3 +659,73 @@ fn decision_cache_keeps_late_spans_with_their_decision_after_eviction() {
         2
     );
 }
+
+/// Spans at given end times (seconds), one request each, through `yaml`; returns the
+/// sampler (for its counts) and the kept trace numbers.
+fn timeline(yaml: &str, spans: Vec<(u8, u64, bool, bool)>) -> (TailSampler, Vec<u8>) {
+    let mut s = sampler(yaml);
+    let mut obs = Decisions::default();
+    let mut out = Vec::new();
+    let mut ctx = Ctx {
+        at: ProcRef {
+            pipeline: 0,
+            processor: 0,
+        },
+        observer: &mut obs,
+        reveal: false,
+    };
+    for (i, (t, end_s, err, root)) in spans.into_iter().enumerate() {
+        let mut sp = span(t);
+        sp.span_id[7] = i as u8 + 1;
+        sp.start_time_unix_nano = end_s * 1_000_000_000;
+        sp.end_time_unix_nano = end_s * 1_000_000_000;
+        if !root {
+            sp.parent_span_id = [9; 8];
+        }
+        if err {
+            sp.status.code = 2;
+        }
+        s.process(batch(Resource::default(), vec![sp]), &mut ctx, &mut out)
+            .unwrap();
+    }
+    s.flush(&mut ctx, &mut out);
+    let mut kept: Vec<u8> = out
+        .iter()
+        .flat_map(|b| &b.resource_spans)
+        .flat_map(|rs| &rs.scope_spans)
+        .flat_map(|ss| &ss.spans)
+        .map(|s| s.trace_id[15])
+        .collect();
+    kept.dedup();
+    (s, kept)
+}
+
+#[test]
+fn decision_wait_after_root_received_decides_early() {
+    let p = policy("  - {name: e, type: status_code, status_code: {status_codes: [ERROR]}}\n");
+    // A root span at 100 s, its error child at 105 s.
+    let spans = vec![(1, 100, false, true), (1, 105, true, false)];
+    let (s, kept) = timeline(&format!("decision_wait: 10s\n{p}"), spans.clone());
+    assert_eq!((kept, s.counts.traces_split), (vec![1], 0));
+    // With the root seen, the decision moves to 1 s later: the child comes too late.
+    let (s, kept) = timeline(
+        &format!("decision_wait: 10s\ndecision_wait_after_root_received: 1s\n{p}"),
+        spans,
+    );
+    assert_eq!((kept, s.counts.traces_split), (Vec::<u8>::new(), 1));
+}
+
+#[test]
+fn drop_pending_traces_on_shutdown() {
+    let p = policy("  - {name: a, type: always_sample}\n");
+    let spans = vec![(1, 100, false, true), (2, 200, false, true)];
+    // Trace 1 is decided by a tick before trace 2 arrives; trace 2 is pending at the end.
+    let (_, kept) = timeline(&format!("decision_wait: 5s\n{p}"), spans.clone());
+    assert_eq!(kept, vec![1, 2]);
+    let (s, kept) = timeline(
+        &format!("decision_wait: 5s\ndrop_pending_traces_on_shutdown: true\n{p}"),
+        spans,
+    );
+    assert_eq!(kept, vec![1]);
+    assert_eq!(s.counts.traces_evicted, 1);
+}
