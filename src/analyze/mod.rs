@@ -6,6 +6,7 @@
 
 pub mod filter_plan;
 pub mod ottl_rules;
+pub mod tail_plan;
 
 use crate::config::model::{CollectorConfig, ComponentId, Signal};
 use crate::config::settings::{decode_processor, ProcessorSettings};
@@ -19,6 +20,8 @@ pub struct AnalyzedProcessor {
     pub location: diag::Location,
     pub settings: Option<ProcessorSettings>,
     pub filter: Option<filter_plan::FilterPlan>,
+    /// The OTTL of a tail_sampling instance's `ottl_condition` policies.
+    pub tail_ottl: Option<tail_plan::TailOttlPlan>,
 }
 
 pub struct Analysis {
@@ -45,6 +48,7 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
         for comp in &cfg.processors {
             let built_for = signals_using(cfg, &comp.id);
             let (settings, mut d) = decode_processor(&comp.id.ty, &comp.settings, &built_for);
+            let mut tail_ottl = None;
             let filter = match &settings {
                 Some(ProcessorSettings::Filter(f)) => {
                     Some(filter_plan::plan(f, &loaded.sources, &mut d))
@@ -71,6 +75,17 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
                     d.extend(crate::processors::attr_action::catch_all_lints(&r.actions));
                     None
                 }
+                Some(ProcessorSettings::TailSampling(t)) => {
+                    let plan = tail_plan::plan(t, &loaded.sources, &mut d);
+                    d.extend(crate::processors::tail_sampling::not_emulated_diagnostic(
+                        t,
+                        &|p| plan.compile(&p.loc),
+                        &comp.id.to_string(),
+                        &comp.key_loc,
+                    ));
+                    tail_ottl = Some(plan);
+                    None
+                }
                 _ => None,
             };
             diagnostics.extend(d);
@@ -81,6 +96,7 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
                     location: comp.key_loc.clone(),
                     settings,
                     filter,
+                    tail_ottl,
                 },
             );
         }

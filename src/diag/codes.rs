@@ -50,6 +50,9 @@ pub const FILTER_WRONG_SIGNAL: &str = "filter-wrong-signal";
 pub const CONFIG_REFUSED: &str = "config-refused";
 /// `test`: a test file that cannot be read, parsed or run (exit 2).
 pub const INVALID_TEST_FILE: &str = "invalid-test-file";
+/// A sampler kept a share of traces further from its configured percentage than binomial
+/// chance allows (trace ids that are not random, or too few traces to judge are excluded).
+pub const SAMPLING_RATIO_SKEW: &str = "sampling-ratio-skew";
 
 /// One row of the code table: everything a user needs to understand a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -329,6 +332,18 @@ pub const TABLE: &[CodeDoc] = &[
         why: "Its tests cannot run, so nothing they promise is checked (exit 2).",
         example: "tests:\n  - name: x\n    expect:\n      - droped: [{name: GET /health}]   # unknown key",
         fix: "Fix the file at the position shown; the README section \"Test files\" lists every key.",
+    },
+    CodeDoc {
+        code: SAMPLING_RATIO_SKEW,
+        severity: Severity::Warning,
+        summary: "a sampler's observed keep ratio differs from its percentage beyond chance",
+        why: "Hash-based samplers keep a configured share of traces only when trace ids are \
+              random. A share more than 4 standard deviations away from the percentage means \
+              the ids are not (sequential or partly constant ids, a proxy that rewrites them), \
+              so the sampled volume in production will not be what the config says.",
+        example: "probabilistic_sampler:\n  sampling_percentage: 10   # kept 0 of 500 traces",
+        fix: "Check how the trace ids are generated; sample on randomness that is random \
+              (W3C random trace-id flag, or `mode: proportional` with an `rv` value).",
     },
 ];
 

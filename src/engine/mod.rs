@@ -34,6 +34,13 @@ pub struct ProcSlot {
     instance: Box<dyn Processor>,
 }
 
+impl ProcSlot {
+    /// Findings the instance itself reports after the replay.
+    pub fn findings(&self) -> Vec<crate::diag::Diagnostic> {
+        self.instance.findings()
+    }
+}
+
 /// One traces pipeline, instantiated (the collector also builds a processor per pipeline).
 pub struct PipelineRt {
     /// Index into the config's pipelines.
@@ -50,6 +57,8 @@ pub struct Engine {
     routes: [Routing; 2],
     /// `--reveal`: processors record protected values unmasked.
     reveal: bool,
+    /// When the request being pushed arrived, if its capture recorded it (sidecar).
+    arrival: Option<u64>,
 }
 
 fn kind_index(kind: ReceiverKind) -> usize {
@@ -67,6 +76,7 @@ impl Engine {
                 pipelines: BTreeMap::new(),
                 routes: [Routing::default(), Routing::default()],
                 reveal: false,
+                arrival: None,
             };
         };
         let routes = [
@@ -87,12 +97,19 @@ impl Engine {
             pipelines,
             routes,
             reveal: false,
+            arrival: None,
         }
     }
 
     /// Record values that rules protect as they are (`--reveal`) instead of masked.
     pub fn set_reveal(&mut self, reveal: bool) {
         self.reveal = reveal;
+    }
+
+    /// The arrival time (Unix ns) of the next request pushed, when its capture recorded one;
+    /// processors that keep time (tail sampling) run on it.
+    pub fn set_arrival(&mut self, received_unix_nano: Option<u64>) {
+        self.arrival = received_unix_nano;
     }
 
     /// The instantiated pipelines, in config order.
@@ -134,6 +151,11 @@ impl Engine {
             let Some(p) = self.pipelines.get_mut(&route.pipeline) else {
                 continue;
             };
+            if let Some(t) = self.arrival {
+                for slot in &mut p.processors {
+                    slot.instance.arrival(t);
+                }
+            }
             for b in &inputs {
                 obs.entered(p.index, b);
             }
@@ -173,6 +195,11 @@ impl Engine {
                     reveal: self.reveal,
                 };
                 p.processors[i].instance.flush(&mut ctx, &mut released);
+                // What a processor releases at the end (a sampler's held traces) is its output.
+                let n: usize = released.iter().map(Batch::span_count).sum();
+                if n > 0 {
+                    obs.processed(at, 0, n);
+                }
                 out.extend(run_chain(p, i + 1, released, obs, self.reveal));
             }
             outputs.insert(route.pipeline, out);

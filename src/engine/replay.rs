@@ -136,6 +136,7 @@ fn consume(
                     }
                 }
                 keys.scan(&req.batch);
+                engine.set_arrival(req.received_unix_nano);
                 engine.push(req.kind, req.batch, obs);
             }
             Msg::End(stats) => {

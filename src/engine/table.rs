@@ -31,6 +31,11 @@ const TABLE: &[(&str, Emulation)] = &[
     ("resource", Emulation::Exact(resource)),
     ("span", Emulation::Exact(span)),
     ("redaction", Emulation::Exact(redaction)),
+    (
+        "probabilistic_sampler",
+        Emulation::Exact(probabilistic_sampler),
+    ),
+    ("tail_sampling", Emulation::Exact(tail_sampling)),
 ];
 
 fn redaction(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
@@ -75,6 +80,29 @@ fn filter(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
     a.filter
         .as_ref()
         .map(|plan| Box::new(plan.instantiate()) as Box<dyn Processor>)
+}
+
+fn probabilistic_sampler(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
+    match &a.settings {
+        Some(ProcessorSettings::ProbabilisticSampler(s)) => Some(Box::new(
+            crate::processors::probabilistic_sampler::ProbabilisticSampler::new(s, &a.location),
+        )),
+        _ => None,
+    }
+}
+
+fn tail_sampling(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
+    match &a.settings {
+        Some(ProcessorSettings::TailSampling(s)) => {
+            let plan = a.tail_ottl.as_ref();
+            let ottl = |p: &crate::config::settings::tail_sampling::Policy| {
+                plan.and_then(|plan| plan.compile(&p.loc))
+            };
+            crate::processors::tail_sampling::TailSampler::new(s, &a.location, &ottl)
+                .map(|p| Box::new(p) as Box<dyn Processor>)
+        }
+        _ => None,
+    }
 }
 
 /// How processor type `ty` is emulated.

@@ -28,6 +28,7 @@ pub fn collect(engine: &Engine, counts: &Counts, keys: &KeyCatalog, ratio: f64) 
             if !slot.emulated {
                 out.push(unsupported(slot, p));
             }
+            out.extend(slot.findings());
             for (info, s) in slot.rules.iter().zip(&c.rules) {
                 if info.data_findings {
                     out.extend(rule_findings(info, s, ratio, keys, slot));

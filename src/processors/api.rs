@@ -171,6 +171,17 @@ impl Example {
     }
 }
 
+/// A tail sampler's final decision on one whole trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceDecision {
+    Sampled,
+    NotSampled,
+    /// A `drop` policy matched.
+    Dropped,
+    /// Pushed out of the sampler's buffer (`num_traces`) before any decision.
+    Evicted,
+}
+
 /// What happened during a replay, told as it happens. Every method is a no-op by default, so
 /// an observer implements only what it needs.
 pub trait Observer {
@@ -207,6 +218,17 @@ pub trait Observer {
     fn request_failed(&mut self, _at: ProcRef, _spans: usize) {}
     /// A request left a pipeline for its exporters.
     fn exported(&mut self, _pipeline: usize, _batch: &Batch) {}
+    /// A sampler decided a whole trace of `spans` spans; `policy` is the rule of the policy
+    /// that decided it (the first that sampled it, or the drop policy), if one did.
+    fn decided(
+        &mut self,
+        _at: ProcRef,
+        _trace_id: &[u8; 16],
+        _decision: TraceDecision,
+        _policy: Option<RuleRef>,
+        _spans: usize,
+    ) {
+    }
 }
 
 /// Several observers told the same story, in order.
@@ -267,6 +289,18 @@ impl Observer for Observers<'_> {
             o.exported(pipeline, batch);
         }
     }
+    fn decided(
+        &mut self,
+        at: ProcRef,
+        trace_id: &[u8; 16],
+        decision: TraceDecision,
+        policy: Option<RuleRef>,
+        spans: usize,
+    ) {
+        for o in &mut self.0 {
+            o.decided(at, trace_id, decision, policy, spans);
+        }
+    }
 }
 
 /// What a processor is handed with each request: who it is, and whom to tell.
@@ -291,11 +325,21 @@ pub trait Processor {
         out: &mut Vec<Batch>,
     ) -> Result<(), Failed>;
 
+    /// The next request arrived at `received_unix_nano` (recorded in the capture's sidecar).
+    /// Processors that keep time (tail sampling) run on it; others ignore it.
+    fn arrival(&mut self, _received_unix_nano: u64) {}
+
     /// End of input: release anything held back.
     fn flush(&mut self, _ctx: &mut Ctx<'_>, _out: &mut Vec<Batch>) {}
 
     /// The rules this instance evaluates, in its own numbering (`RuleRef::rule`).
     fn rules(&self) -> Vec<RuleInfo> {
+        Vec::new()
+    }
+
+    /// Findings only the instance can know after the replay (e.g. a tail sampler's split
+    /// traces).
+    fn findings(&self) -> Vec<crate::diag::Diagnostic> {
         Vec::new()
     }
 }

@@ -7,9 +7,12 @@ pub mod attr_action;
 pub mod attributes;
 pub mod filter;
 pub mod legacy_match;
+pub mod probabilistic_sampler;
 pub mod redaction;
 pub mod resource;
 pub mod rule;
+pub mod sampling;
 pub mod span;
+pub mod tail_sampling;
 
 pub use crate::ottl::runtime::ErrorMode;

@@ -181,8 +181,11 @@ fn json_report_follows_the_contract() {
     assert_eq!(ex["service"], "orders-api");
     assert_eq!(ex["name"], "GET /health");
     assert_eq!(ex["trace_id"].as_str().unwrap().len(), 32);
-    assert_eq!(processor(&r, "attributes/sanitize")["emulated"], true);
-    assert!(codes(&r).contains(&"unsupported-component".to_owned()));
+    // Every processor of the seed config is emulated now: nothing passes through unexplained.
+    for id in ["attributes/sanitize", "probabilistic_sampler", "resource"] {
+        assert_eq!(processor(&r, id)["emulated"], true, "{id}");
+    }
+    assert!(!codes(&r).contains(&"unsupported-component".to_owned()));
 }
 
 #[test]

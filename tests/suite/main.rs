@@ -38,6 +38,8 @@ mod ottl_front;
 mod rewrite_lints;
 mod rewrite_replay;
 mod rewrite_seed;
+mod sampler_probabilistic;
+mod sampler_tail;
 mod settings_build;
 mod settings_snapshots;
 mod settings_upstream;

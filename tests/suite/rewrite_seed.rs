@@ -4,6 +4,7 @@
 
 use crate::common::{fixture, json, otelcheck};
 use crate::rewrite_replay::{attr, replay};
+use crate::sampler_probabilistic as sampler;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -34,7 +35,9 @@ fn remove_swap(list: &mut Vec<Value>, key: &str) {
 }
 
 /// What upstream does to one exported request: attributes/sanitize on each span (delete the
-/// authorization header, SHA-256 the e-mail), then resource (upsert the environment).
+/// authorization header, SHA-256 the e-mail), probabilistic_sampler at 100 % in its default
+/// hash_seed mode (every span kept, `ot=rv:…;th:0` written first in its tracestate), then
+/// resource (upsert the environment).
 fn expected(mut request: Value) -> Value {
     for rs in request["resourceSpans"].as_array_mut().unwrap() {
         let res = rs["resource"]["attributes"].as_array_mut().unwrap();
@@ -59,6 +62,15 @@ fn expected(mut request: Value) -> Value {
                     let digest = hex::encode(Sha256::digest(email.as_bytes()));
                     kv["value"] = serde_json::json!({ "stringValue": digest });
                 }
+                let (kept, ot) = sampler::hash_seed_expectation(
+                    sp["traceId"].as_str().unwrap_or_default(),
+                    &sampler::priority_text(sp),
+                    0,
+                    100.0,
+                );
+                assert!(kept, "a 100 % sampler keeps every span");
+                let incoming = sp["traceState"].as_str().unwrap_or_default().to_owned();
+                sp["traceState"] = Value::String(sampler::with_foreign(ot, &incoming));
             }
         }
     }
@@ -170,7 +182,8 @@ fn report_and_show_diff_for_the_seed_mask_protected_values() {
     assert!(errors.is_empty(), "{errors:?}");
     let sanitize = crate::common::processor(&report, "attributes/sanitize");
     insta::assert_json_snapshot!("rewrite_seed_sanitize_json", sanitize);
-    assert_eq!(report["diffs"].as_array().unwrap().len(), 2);
+    // attributes/sanitize, probabilistic_sampler (its tracestate rewrite) and resource.
+    assert_eq!(report["diffs"].as_array().unwrap().len(), 3);
 
     // --reveal shows what was deleted and hashed.
     let revealed = run(&["--show-diff", "--reveal"]);
