@@ -105,8 +105,8 @@ pub struct DiffReport {
     pub base: Report,
     pub head: Report,
     pub changes: Changes,
-    /// Whether sensitive values were compared (`checked`) or not (`not-checked`: the
-    /// scanner is not part of this build).
+    /// Whether sensitive values were compared (`checked`) or not (`not-checked`: a side
+    /// could not be replayed).
     pub sensitive: &'static str,
     /// The collector would refuse BASE's config at start but not HEAD's: data regressions
     /// are not raised (BASE exports nothing in reality).
@@ -169,6 +169,10 @@ pub fn compare(base: &Side, head: &Side, max_extra_drop: f64) -> (Changes, Vec<D
             b,
             h,
             |p| base_ids.contains(&p) && head_ids.contains(&p),
+            |p, span| {
+                base.fates_of(p)
+                    .is_some_and(|f| f.exported.contains_key(span))
+            },
             |p| head.location(p),
         ));
     }

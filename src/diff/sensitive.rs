@@ -1,37 +1,36 @@
-//! The seam for `sensitive-data-exposed`: HEAD newly exports a value that BASE removed or
-//! masked.
+//! `sensitive-data-exposed`: HEAD newly exports a value that BASE removed or masked.
 //!
-//! The sensitive-value scanner (credentials, card numbers, e-mail addresses at the
-//! exporters; `findings/sensitive.rs`, built separately) is not part of this build. To plug
-//! it in, implement [`ExposureScanner`] for it (an observer of the replay that, at the end,
-//! lists one [`Exposure`] per pipeline, attribute key and kind of value found at that
-//! pipeline's exporters) and return it from [`scanner`]: `cli/diff.rs` already attaches
-//! what [`scanner`] returns beside the fates observer on each side, and [`compare`] (here,
-//! tested) turns the two lists into `sensitive-data-exposed` findings. Until then
-//! [`Scan::NotAvailable`] is reported as such (`"sensitive": "not-checked"` in JSON, a note
-//! in text and Markdown): the diff never claims a check it did not run.
+//! Each side's replay runs the dry-run's sensitive-value scan (credentials, card numbers,
+//! e-mail addresses: [`crate::findings::sensitive`]) at the exporters, remembering which spans
+//! carried which (field, kind). A HEAD exposure counts only on spans BASE also exported
+//! without it: a span BASE *dropped* and HEAD keeps is a change in what is kept (reported as
+//! newly kept), not a protection HEAD lost. The comparison is by (pipeline, field, kind) and
+//! span identity, never by value, so no value is needed to say it is newly exposed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use super::fates::SpanKey;
+use crate::capture::model::Batch;
 use crate::diag::{codes, Diagnostic, Location};
+use crate::findings::sensitive::{scan_resource, scan_span};
 use crate::processors::api::Observer;
 
-/// A value the scanner flagged at a pipeline's exporters.
+/// A kind of value the scanner flagged in one field at a pipeline's exporters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exposure {
     pub pipeline: String,
-    /// The attribute key (`resource.` prefix for resource attributes).
+    /// The field as the report names it (`attributes["user.email"]`).
     pub key: String,
-    /// What the value looks like: `credential`, `card-number`, `email`, ...
+    /// What the value looks like: `a credential`, `a card number`, `an e-mail address`.
     pub kind: String,
-    /// Exported spans carrying such a value.
-    pub spans: usize,
+    /// The exported spans carrying such a value.
+    pub spans: BTreeSet<SpanKey>,
 }
 
 /// What the scanner said about one side.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scan {
-    /// No scanner in this build: nothing was compared.
+    /// The side was not replayed (its config could not be read): nothing was compared.
     NotAvailable,
     Scanned(Vec<Exposure>),
 }
@@ -53,9 +52,54 @@ pub trait ExposureScanner: Observer {
     fn exposures(&self, pipelines: &BTreeMap<usize, String>) -> Vec<Exposure>;
 }
 
-/// A fresh scanner for one side's replay; `None` while the scanner is not in this build.
+/// A fresh scanner for one side's replay.
 pub fn scanner() -> Option<Box<dyn ExposureScanner>> {
-    None
+    Some(Box::<SpanExposures>::default())
+}
+
+/// The observer: per pipeline index, (field, kind) → the exported spans carrying it.
+#[derive(Debug, Default)]
+pub struct SpanExposures {
+    found: BTreeMap<usize, BTreeMap<(String, &'static str), BTreeSet<SpanKey>>>,
+}
+
+impl Observer for SpanExposures {
+    fn exported(&mut self, pipeline: usize, batch: &Batch) {
+        let into = self.found.entry(pipeline).or_default();
+        for rs in &batch.resource_spans {
+            let resource_hits = scan_resource(&rs.resource);
+            for ss in &rs.scope_spans {
+                for span in &ss.spans {
+                    let key = (span.trace_id, span.span_id);
+                    for h in scan_span(span)
+                        .into_iter()
+                        .chain(resource_hits.iter().cloned())
+                    {
+                        into.entry((h.field, h.kind.as_str()))
+                            .or_default()
+                            .insert(key);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl ExposureScanner for SpanExposures {
+    fn exposures(&self, pipelines: &BTreeMap<usize, String>) -> Vec<Exposure> {
+        self.found
+            .iter()
+            .filter_map(|(index, found)| Some((pipelines.get(index)?, found)))
+            .flat_map(|(pipeline, found)| {
+                found.iter().map(move |((field, kind), spans)| Exposure {
+                    pipeline: pipeline.clone(),
+                    key: field.clone(),
+                    kind: (*kind).to_owned(),
+                    spans: spans.clone(),
+                })
+            })
+            .collect()
+    }
 }
 
 /// What one side's scanner (if any) found.
@@ -65,65 +109,86 @@ pub fn scan(scanner: Option<&dyn ExposureScanner>, pipelines: &BTreeMap<usize, S
     })
 }
 
-/// `sensitive-data-exposed` for every (pipeline, key, kind) HEAD exports and BASE did not;
-/// `at` gives HEAD's location of a pipeline. Pipelines only on one side are not compared
-/// (they are `pipeline-added` / `pipeline-removed`), hence `in_both`.
+/// `sensitive-data-exposed` for every (pipeline, field, kind) HEAD exports on spans that BASE
+/// exported without it. `base_exported(pipeline, span)` says whether BASE exported a span
+/// through that pipeline; `at` gives HEAD's location of a pipeline. Pipelines only on one
+/// side are not compared (they are `pipeline-added` / `pipeline-removed`), hence `in_both`.
 pub fn compare(
     base: &[Exposure],
     head: &[Exposure],
     in_both: impl Fn(&str) -> bool,
+    base_exported: impl Fn(&str, &SpanKey) -> bool,
     at: impl Fn(&str) -> Option<Location>,
 ) -> Vec<Diagnostic> {
-    head.iter()
-        .filter(|h| in_both(&h.pipeline))
-        .filter(|h| {
-            !base
-                .iter()
-                .any(|b| b.pipeline == h.pipeline && b.key == h.key && b.kind == h.kind)
-        })
-        .map(|h| {
+    let empty = BTreeSet::new();
+    let mut out = Vec::new();
+    for h in head.iter().filter(|h| in_both(&h.pipeline)) {
+        let before = base
+            .iter()
+            .find(|b| b.pipeline == h.pipeline && b.key == h.key && b.kind == h.kind)
+            .map_or(&empty, |b| &b.spans);
+        let newly = h
+            .spans
+            .iter()
+            .filter(|s| !before.contains(s) && base_exported(&h.pipeline, s))
+            .count();
+        if newly == 0 {
+            continue;
+        }
+        out.push(
             Diagnostic::error(
                 codes::SENSITIVE_DATA_EXPOSED,
                 format!(
-                    "pipeline {}: HEAD exports `{}` values that look like {} on {} span(s); BASE \
-                     exported none (it removed or masked them)",
-                    h.pipeline, h.key, h.kind, h.spans
+                    "pipeline {}: HEAD exports `{}` values that look like {} on {newly} span(s) \
+                     that BASE exported without them (BASE removed or masked them)",
+                    h.pipeline, h.key, h.kind
                 ),
             )
             .at_opt(at(&h.pipeline))
             .with_help(
                 "keep the rule of BASE that deleted, hashed or redacted this attribute, or add one",
-            )
-        })
-        .collect()
+            ),
+        );
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn exp(pipeline: &str, key: &str, kind: &str) -> Exposure {
+    fn span(n: u8) -> SpanKey {
+        ([n; 16], [n; 8])
+    }
+
+    fn exp(pipeline: &str, key: &str, kind: &str, spans: &[u8]) -> Exposure {
         Exposure {
             pipeline: pipeline.to_owned(),
             key: key.to_owned(),
             kind: kind.to_owned(),
-            spans: 3,
+            spans: spans.iter().map(|n| span(*n)).collect(),
         }
     }
 
     #[test]
-    fn only_values_base_did_not_export_in_shared_pipelines_are_exposed() {
-        let base = [exp("traces", "user.email", "email")];
+    fn only_values_on_spans_base_exported_without_them_are_exposed() {
+        let base = [exp("traces", "user.email", "an e-mail address", &[1, 2])];
         let head = [
-            exp("traces", "user.email", "email"),
-            exp("traces", "http.request.header.authorization", "credential"),
-            exp("traces/new", "card", "card-number"),
+            // Same spans as BASE: nothing new.
+            exp("traces", "user.email", "an e-mail address", &[1, 2]),
+            // BASE exported spans 1 and 2 without the header: newly exposed on both.
+            exp("traces", "auth", "a credential", &[1, 2]),
+            // Span 9 was dropped by BASE: newly kept, not newly exposed.
+            exp("traces", "url", "a card number", &[9]),
+            // A pipeline only in HEAD is not compared.
+            exp("traces/new", "card", "a card number", &[1]),
         ];
-        let found = compare(&base, &head, |p| p == "traces", |_| None);
-        assert_eq!(found.len(), 1);
+        let base_exported = |_: &str, s: &SpanKey| *s == span(1) || *s == span(2);
+        let found = compare(&base, &head, |p| p == "traces", base_exported, |_| None);
+        assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0]
             .message
-            .contains("`http.request.header.authorization` values that look like credential"));
+            .contains("`auth` values that look like a credential on 2 span(s)"));
         assert_eq!(found[0].code, codes::SENSITIVE_DATA_EXPOSED);
         assert_eq!(scan(None, &BTreeMap::new()).status(), "not-checked");
     }

@@ -403,3 +403,42 @@ fn seed_diffs_hold_on_every_shared_capture() {
         assert_eq!(doc["changes"]["pipelines"][0]["spans_newly_dropped"], 0);
     }
 }
+
+#[test]
+fn dropping_a_delete_rule_newly_exposes_the_credential_it_removed() {
+    // HEAD is the seed without the rule that deletes the authorization header.
+    let seed = std::fs::read_to_string(root().join(FIXED)).unwrap();
+    let leaky = seed.replace(
+        "      - key: http.request.header.authorization\n        action: delete\n",
+        "",
+    );
+    assert_ne!(
+        leaky, seed,
+        "the seed's delete rule changed; update this test"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let head = dir.path().join("leaky.yaml");
+    std::fs::write(&head, leaky).unwrap();
+    let (code, doc) = diff_json(FIXED, head.to_str().unwrap(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["sensitive"], "checked");
+    assert_eq!(codes(&doc), ["sensitive-data-exposed"]);
+    let finding = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "sensitive-data-exposed")
+        .unwrap();
+    let message = finding["message"].as_str().unwrap();
+    assert!(
+        message.contains("http.request.header.authorization") && message.contains("credential"),
+        "{message}"
+    );
+    // The finding says what kind of value, never the value itself.
+    assert!(!doc.to_string().to_lowercase().contains("bearer "), "{doc}");
+
+    // The reverse (adding the delete) exposes nothing new and passes.
+    let (code, doc) = diff_json(head.to_str().unwrap(), FIXED, &[]);
+    assert_eq!(code, 0, "{doc}");
+    assert!(codes(&doc).is_empty());
+}

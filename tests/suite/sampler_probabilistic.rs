@@ -113,7 +113,12 @@ fn forced(priority: &Option<String>) -> Option<bool> {
 }
 
 /// §5.3: (kept, tracestate written) for one span without incoming tracestate.
-pub(crate) fn hash_seed_expectation(tid: &str, prio: &Option<String>, seed: u32, pct: f32) -> (bool, String) {
+pub(crate) fn hash_seed_expectation(
+    tid: &str,
+    prio: &Option<String>,
+    seed: u32,
+    pct: f32,
+) -> (bool, String) {
     let scaled = (pct.min(100.0) * 163.84f32) as u32;
     let id = trace_id(tid);
     let mut bytes = seed.to_le_bytes().to_vec();

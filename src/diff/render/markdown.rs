@@ -65,7 +65,7 @@ pub fn markdown(r: &DiffReport, base: &str, head: &str) -> String {
         out.push_str(BASE_REFUSED);
     }
     if r.sensitive == "not-checked" {
-        out.push_str("\n_Sensitive values were not compared: the sensitive-value scanner is not part of this build._\n");
+        out.push_str("\n_Sensitive values were not compared: a side could not be replayed._\n");
     }
     out
 }

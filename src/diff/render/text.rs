@@ -24,9 +24,7 @@ pub fn text(r: &DiffReport, base: &str, head: &str, findings: &str) -> String {
         out.push_str(BASE_REFUSED);
     }
     if r.sensitive == "not-checked" {
-        out.push_str(
-            "\nsensitive values: not compared (the sensitive-value scanner is not part of this build)\n",
-        );
+        out.push_str("\nsensitive values: not compared (a side could not be replayed)\n");
     }
     if !findings.is_empty() {
         out.push('\n');
