@@ -10,7 +10,7 @@ use super::model::{
 use crate::capture::model::{service_name, Batch, Resource, Scope, Span};
 use crate::engine::Engine;
 use crate::ottl::runtime::EvalItem;
-use crate::processors::api::{DropLevel, Edit, Observer, ProcRef, RuleRef};
+use crate::processors::api::{DropLevel, Edit, Observer, ProcRef, RuleRef, TraceDecision};
 use crate::report::JsonLocation;
 
 /// Collects the journeys of the spans `query` selects.
@@ -192,6 +192,37 @@ impl Observer for ExplainObserver {
             if let Some(step) = self.step(id, at) {
                 step.mark(Outcome::Changed);
                 step.changes_for(template.clone()).push(Change::of(edit));
+            }
+        }
+    }
+
+    fn decided(
+        &mut self,
+        at: ProcRef,
+        trace_id: &[u8; 16],
+        decision: TraceDecision,
+        policy: Option<RuleRef>,
+        _spans: usize,
+    ) {
+        // A tail sampler decides a whole trace: every followed span of it that reached this
+        // sampler carries the policy that decided (a drop shows up as `dropped` as well).
+        let Some(policy) = policy else {
+            return;
+        };
+        let mut step = self.rule_step(policy);
+        step.result = match decision {
+            TraceDecision::Sampled | TraceDecision::Dropped => RuleResult::Matched,
+            TraceDecision::NotSampled | TraceDecision::Evicted => RuleResult::NotMatched,
+        };
+        let ids: Vec<[u8; 8]> = self
+            .spans
+            .iter()
+            .filter(|(_, s)| s.trace_id == hex::encode(trace_id))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            if let Some(s) = self.step(id, at) {
+                s.rules.push(step.clone());
             }
         }
     }

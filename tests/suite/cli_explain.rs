@@ -134,3 +134,147 @@ fn unknown_or_malformed_ids_are_clear_errors() {
     assert_eq!(no_capture.code, 2);
     assert!(no_capture.stderr.contains("needs at least one capture"));
 }
+
+/// The first example span of `processor`'s rule whose text contains `rule_part`, from a dry run.
+fn example_of(
+    config: &str,
+    capture: &str,
+    processor_id: &str,
+    rule_part: &str,
+) -> (String, String) {
+    let report = json(&otelcheck(&[
+        "dry-run", config, capture, "--format", "json",
+    ]));
+    let p = processor(&report, processor_id);
+    let rule = p["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["text"].as_str().unwrap().contains(rule_part))
+        .unwrap_or_else(|| panic!("no rule with {rule_part} in {p}"));
+    let e = &rule["examples"][0];
+    (
+        e["trace_id"].as_str().unwrap().to_owned(),
+        e["span_id"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[test]
+fn a_deleted_credential_is_masked_unless_revealed() {
+    let capture = "fixtures/captures/orders-ddtrace-py-v04.msgpack";
+    let (trace, span) = example_of(CONFIG, capture, "attributes/sanitize", "authorization");
+    let args = |reveal: bool| {
+        let mut a = vec![
+            "explain",
+            CONFIG,
+            capture,
+            "--trace-id",
+            &trace,
+            "--span-id",
+            &span,
+            "--format",
+            "json",
+        ];
+        if reveal {
+            a.push("--reveal");
+        }
+        let run = otelcheck(&a);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        (json(&run), run.stdout)
+    };
+    let (doc, text) = args(false);
+    let journey = doc["spans"][0]["journey"].as_array().unwrap();
+    let sanitize = journey
+        .iter()
+        .find(|s| s["processor"] == "attributes/sanitize")
+        .unwrap();
+    assert_eq!(sanitize["outcome"], "changed");
+    let change = sanitize["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["changes"].as_array().unwrap())
+        .find(|c| c["field"] == "attributes[\"http.request.header.authorization\"]")
+        .expect("the delete is recorded");
+    let masked = change["before"].as_str().unwrap();
+    assert!(masked.starts_with("<masked string, "), "{masked}");
+    assert_eq!(change["after"], serde_json::Value::Null);
+
+    let (revealed, revealed_text) = args(true);
+    let secret = revealed["spans"][0]["journey"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["rules"].as_array().unwrap())
+        .flat_map(|r| r["changes"].as_array().unwrap())
+        .find(|c| c["field"] == "attributes[\"http.request.header.authorization\"]")
+        .and_then(|c| c["before"].as_str())
+        .unwrap()
+        .to_owned();
+    assert!(!secret.starts_with("<masked"), "--reveal shows the value");
+    assert!(revealed_text.contains(&secret));
+    assert!(!text.contains(&secret), "the masked run never shows it");
+}
+
+#[test]
+fn a_tail_sampler_names_the_policy_that_kept_or_the_trace_is_sampled_out() {
+    let config = "fixtures/replay/tail_sampling/errors_only.yaml";
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let run = otelcheck(&[
+        "dry-run",
+        config,
+        CAPTURE,
+        "--write-output",
+        out,
+        "--format",
+        "json",
+    ]);
+    assert!(run.code <= 1, "{}", run.stderr);
+    let exported = std::fs::read_to_string(dir.path().join("traces.jsonl")).unwrap();
+    let kept: serde_json::Value =
+        serde_json::from_str(exported.lines().next().expect("some trace is kept")).unwrap();
+    let kept_trace = kept["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["traceId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let doc = {
+        let run = otelcheck(&[
+            "explain",
+            config,
+            CAPTURE,
+            "--trace-id",
+            &kept_trace,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        json(&run)
+    };
+    for s in doc["spans"].as_array().unwrap() {
+        assert_eq!(s["exported_by"], serde_json::json!(["traces"]));
+        let step = &s["journey"][0];
+        assert_eq!(step["processor"], "tail_sampling");
+        assert!(step["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["text"] == "policy \"errors\" (status_code)" && r["result"] == "matched"));
+    }
+    // The health-check trace has no error: the whole trace is sampled out.
+    let (trace, _, _) = dropped_health_span();
+    let run = otelcheck(&[
+        "explain",
+        config,
+        CAPTURE,
+        "--trace-id",
+        &trace,
+        "--format",
+        "json",
+    ]);
+    let doc = json(&run);
+    for s in doc["spans"].as_array().unwrap() {
+        assert_eq!(s["exported_by"], serde_json::json!([]));
+        assert_eq!(s["journey"][0]["outcome"], "sampled-out");
+    }
+}
