@@ -74,7 +74,7 @@ pub fn text(trace_id: &str, spans: &[SpanStory]) -> String {
                     out,
                     "      {at}`{}` {} ({}){on_event}{error}",
                     r.text,
-                    r.result.as_str(),
+                    result_text(&step.ty, r.result),
                     r.action
                 );
                 for c in &r.changes {
@@ -89,6 +89,15 @@ pub fn text(trace_id: &str, spans: &[SpanStory]) -> String {
         }
     }
     out
+}
+
+/// A probabilistic sampler's rule "matches" the spans it drops: say kept / sampled out.
+fn result_text(ty: &str, result: RuleResult) -> &'static str {
+    match (ty, result) {
+        ("probabilistic_sampler", RuleResult::Matched) => "sampled out",
+        ("probabilistic_sampler", RuleResult::NotMatched) => "kept",
+        (_, r) => r.as_str(),
+    }
 }
 
 fn change_line(c: &Change) -> String {

@@ -278,3 +278,34 @@ fn a_tail_sampler_names_the_policy_that_kept_or_the_trace_is_sampled_out() {
         assert_eq!(s["journey"][0]["outcome"], "sampled-out");
     }
 }
+
+/// `explain` text for the first example span of a rewriting rule, checked for secrets.
+fn explain_rewrite(config: &str, processor_id: &str, rule_part: &str) -> String {
+    let capture = "fixtures/captures/orders-otel-py.otlp.pb";
+    let (trace, span) = example_of(config, capture, processor_id, rule_part);
+    let run = otelcheck(&[
+        "explain",
+        config,
+        capture,
+        "--trace-id",
+        &trace,
+        "--span-id",
+        &span,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    crate::rewrite_seed::assert_no_secret(&run.stdout, &crate::rewrite_seed::protected_values());
+    run.stdout
+}
+
+#[test]
+fn explain_snapshots_of_the_seed_sanitize_and_a_redaction_hold_no_secret() {
+    let sanitize = explain_rewrite(CONFIG, "attributes/sanitize", "authorization");
+    assert!(sanitize.contains("<masked string, "), "{sanitize}");
+    insta::assert_snapshot!("explain_seed_sanitize", sanitize);
+    let redaction = explain_rewrite(
+        "fixtures/replay/redaction/captures/orders.yaml",
+        "redaction",
+        "",
+    );
+    insta::assert_snapshot!("explain_redaction", redaction);
+}

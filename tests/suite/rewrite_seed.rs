@@ -107,7 +107,7 @@ fn seed_pipeline_exports_what_the_collector_would_attribute_for_attribute() {
 }
 
 /// Values the seed's rules protect, as they appear in the capture (never in a report).
-fn protected_values() -> Vec<String> {
+pub(crate) fn protected_values() -> Vec<String> {
     let (spans, _) = replay(
         &baseline_config(tempfile::tempdir().unwrap().path()),
         &fixture(OTLP),
@@ -128,7 +128,7 @@ fn protected_values() -> Vec<String> {
     out
 }
 
-fn assert_no_secret(text: &str, secrets: &[String]) {
+pub(crate) fn assert_no_secret(text: &str, secrets: &[String]) {
     for s in secrets {
         assert!(!text.contains(s.as_str()), "a protected value leaked: {s}");
     }
