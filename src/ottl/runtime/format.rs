@@ -129,7 +129,7 @@ pub fn json_value(v: &Value, out: &mut String) -> Result<(), &'static str> {
             out.push_str(&rfc3339_nano(*t));
             out.push('"');
         }
-        Value::Opaque(_) => out.push_str("{}"),
+        Value::Opaque(_) | Value::Seq(..) => out.push_str("{}"),
     }
     Ok(())
 }

@@ -10,10 +10,8 @@ use std::borrow::Cow;
 
 use sha2::{Digest, Sha256, Sha512};
 
-use super::{arg, bytes_like, to_str, Build, Kind, Param, Spec};
+use super::{arg, bytes_like, to_str, Build, Spec};
 use crate::ottl::runtime::value::Value;
-
-const ONE_STR: &[Param] = &[Param("Target", Kind::Str, false)];
 
 fn hex_str(bytes: &[u8]) -> Value<'static> {
     Value::Str(Cow::Owned(hex::encode(bytes)))
@@ -22,21 +20,18 @@ fn hex_str(bytes: &[u8]) -> Value<'static> {
 pub const SPECS: &[Spec] = &[
     Spec {
         name: "SHA256",
-        params: ONE_STR,
         build: Build::Simple(|mut a| {
             Ok(hex_str(&Sha256::digest(to_str(arg(&mut a, 0))?.as_bytes())))
         }),
     },
     Spec {
         name: "SHA512",
-        params: ONE_STR,
         build: Build::Simple(|mut a| {
             Ok(hex_str(&Sha512::digest(to_str(arg(&mut a, 0))?.as_bytes())))
         }),
     },
     Spec {
         name: "FNV",
-        params: ONE_STR,
         build: Build::Simple(|mut a| {
             Ok(Value::Int(
                 fnv1a64(to_str(arg(&mut a, 0))?.as_bytes()) as i64
@@ -45,7 +40,6 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "Hex",
-        params: &[Param("Target", Kind::BytesLike, false)],
         build: Build::Simple(|mut a| match bytes_like(arg(&mut a, 0))? {
             Some(b) => Ok(hex_str(&b)),
             None => Ok(hex_str(&[])),

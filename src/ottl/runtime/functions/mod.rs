@@ -20,6 +20,7 @@ use super::compile::{CompileError, Compiler, Expr};
 use super::eval::{eval_value, EvalItem};
 use super::value::Value;
 use crate::ottl::ast::{self, Call};
+use crate::ottl::signatures::{self, ParamKind, Signature};
 
 type R<T> = Result<T, String>;
 
@@ -34,44 +35,6 @@ pub enum CallError {
     Nested(CompileError),
 }
 
-/// The Go type a parameter is declared with; decides how literals are checked.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Kind {
-    /// `Getter`: anything.
-    Any,
-    /// `StringGetter`: strict string.
-    Str,
-    /// `StringLikeGetter`.
-    StrLike,
-    /// `IntGetter`: strict int64.
-    Int,
-    /// `FloatGetter`: strict float64.
-    Float,
-    /// `BoolGetter`: strict bool.
-    Bool,
-    /// `PMapGetter`.
-    PMap,
-    /// `FloatLikeGetter`.
-    FloatLike,
-    /// `IntLikeGetter`.
-    IntLike,
-    /// `BoolLikeGetter`.
-    BoolLike,
-    /// `DurationGetter`.
-    Duration,
-    /// `TimeGetter`.
-    Time,
-    /// `ByteSliceLikeGetter`.
-    BytesLike,
-    /// `Optional[bool]` literal.
-    LitBool,
-    /// `[]Getter` of the given element kind: must be a list literal.
-    List(&'static Kind),
-}
-
-/// One parameter: Go field name (for named arguments), kind, optional.
-pub struct Param(pub &'static str, pub Kind, pub bool);
-
 /// Builds a converter from its bound, compiled arguments.
 pub type CustomBuild = fn(Vec<Option<Expr>>) -> R<Box<dyn Converter>>;
 
@@ -83,9 +46,10 @@ pub enum Build {
     Custom(CustomBuild),
 }
 
+/// How one converter runs. Its parameters live in [`signatures`] (the one table the checker
+/// and the binder read); this entry only adds the implementation.
 pub struct Spec {
     pub name: &'static str,
-    pub params: &'static [Param],
     pub build: Build,
 }
 
@@ -102,63 +66,6 @@ fn registry() -> impl Iterator<Item = &'static Spec> {
     .flatten()
 }
 
-/// Upstream v0.156.0 converters otelcheck does not evaluate yet.
-const KNOWN_UNSUPPORTED: &[&str] = &[
-    "Base64Decode",
-    "Base64Encode",
-    "CommunityID",
-    "ConvertAttributesToElementsXML",
-    "ConvertCase",
-    "ConvertTextToElementsXML",
-    "Day",
-    "Decode",
-    "ExtractGrokPatterns",
-    "ExtractPatterns",
-    "Format",
-    "FormatTime",
-    "GetXML",
-    "Hour",
-    "InsertXML",
-    "IsInCIDR",
-    "IsValidLuhn",
-    "Keys",
-    "MD5",
-    "Minute",
-    "Month",
-    "Murmur3Hash",
-    "Murmur3Hash128",
-    "Nanosecond",
-    "Now",
-    "ParseCSV",
-    "ParseInt",
-    "ParseJSON",
-    "ParseKeyValue",
-    "ParseSeverity",
-    "ParseSimplifiedXML",
-    "ParseXML",
-    "ProfileID",
-    "RemoveXML",
-    "SHA1",
-    "Second",
-    "SliceToMap",
-    "Sort",
-    "Time",
-    "ToCamelCase",
-    "ToKeyValueString",
-    "ToSnakeCase",
-    "TruncateTime",
-    "URL",
-    "UUID",
-    "UUIDv7",
-    "Unix",
-    "UserAgent",
-    "Values",
-    "Weekday",
-    "XXH128",
-    "XXH3",
-    "Year",
-];
-
 /// Compile one converter call.
 pub fn compile(c: &mut Compiler, call: &Call) -> Result<Box<dyn Converter>, CallError> {
     let name = call.name.node.as_str();
@@ -168,7 +75,8 @@ pub fn compile(c: &mut Compiler, call: &Call) -> Result<Box<dyn Converter>, Call
         )));
     }
     let Some(spec) = registry().find(|s| s.name == name) else {
-        return Err(CallError::Arg(if KNOWN_UNSUPPORTED.contains(&name) {
+        // A registered function without an implementation is upstream's but not ours yet.
+        return Err(CallError::Arg(if signatures::lookup(name).is_some() {
             format!("otelcheck cannot evaluate the converter {name} yet")
         } else {
             format!("undefined function \"{name}\"")
@@ -179,14 +87,17 @@ pub fn compile(c: &mut Compiler, call: &Call) -> Result<Box<dyn Converter>, Call
             "error while parsing arguments for call to \"{name}\": {m}"
         ))
     };
-    let slots = bind(spec, &call.args).map_err(wrap)?;
+    let sig = signatures::lookup(name)
+        .ok_or_else(|| CallError::Arg(format!("undefined function \"{name}\"")))?;
+    let params = sig.params.unwrap_or_default();
+    let slots = bind(sig, &call.args).map_err(wrap)?;
     let mut exprs = Vec::with_capacity(slots.len());
-    for (pos, (slot, param)) in slots.into_iter().zip(spec.params).enumerate() {
+    for (pos, (slot, param)) in slots.into_iter().zip(params).enumerate() {
         let Some(arg) = slot else {
             exprs.push(None);
             continue;
         };
-        let e = compile_arg(c, arg, param.1).map_err(|e| match e {
+        let e = compile_arg(c, arg, param.kind).map_err(|e| match e {
             CallError::Arg(m) => wrap(format!("invalid argument at position {pos}: {m}")),
             nested => nested,
         })?;
@@ -200,18 +111,18 @@ pub fn compile(c: &mut Compiler, call: &Call) -> Result<Box<dyn Converter>, Call
     }
 }
 
-/// Place the given arguments into parameter slots.
-fn bind<'c>(
-    spec: &Spec,
+/// Place the given arguments into parameter slots (upstream `functions.go`): functions
+/// registered without an arguments struct ignore what they are given.
+pub(crate) fn bind<'c>(
+    sig: &Signature,
     args: &'c [ast::Node<ast::Argument>],
 ) -> R<Vec<Option<&'c ast::Node<ast::Value>>>> {
-    let total = spec.params.len();
+    let total = sig.total();
     let mut slots = vec![None; total];
     if total == 0 {
         return Ok(slots);
     }
-    let required = spec.params.iter().filter(|p| !p.2).count();
-    if args.len() < required || args.len() > total {
+    if args.len() < sig.required() || args.len() > total {
         return Err(format!(
             "incorrect number of arguments. Expected: {total} Received: {}",
             args.len()
@@ -224,10 +135,8 @@ fn bind<'c>(
             None => i,
             Some(n) => {
                 seen_named = true;
-                let camel = to_camel(&n.node);
-                spec.params
-                    .iter()
-                    .position(|p| p.0 == camel)
+                sig.param_named(&n.node)
+                    .map(|(idx, _)| idx)
                     .ok_or_else(|| format!("no such parameter: {}", n.node))?
             }
         };
@@ -238,27 +147,12 @@ fn bind<'c>(
     Ok(slots)
 }
 
-/// `strcase.ToCamel` for the identifier shapes OTTL allows (lowercase words and `_`).
-fn to_camel(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = true;
-    for ch in name.chars() {
-        if ch == '_' {
-            upper = true;
-            continue;
-        }
-        if upper {
-            out.extend(ch.to_uppercase());
-        } else {
-            out.push(ch);
-        }
-        upper = ch.is_ascii_digit();
-    }
-    out
-}
-
-fn compile_arg(c: &mut Compiler, v: &ast::Node<ast::Value>, kind: Kind) -> Result<Expr, CallError> {
-    if let Kind::List(elem) = kind {
+pub(crate) fn compile_arg(
+    c: &mut Compiler,
+    v: &ast::Node<ast::Value>,
+    kind: ParamKind,
+) -> Result<Expr, CallError> {
+    if let ParamKind::List(elem) = kind {
         let ast::Value::List(items) = &v.node else {
             return Err(CallError::Arg("must be a list".into()));
         };
@@ -272,7 +166,7 @@ fn compile_arg(c: &mut Compiler, v: &ast::Node<ast::Value>, kind: Kind) -> Resul
         }
         return Ok(Expr::List(out));
     }
-    if kind == Kind::LitBool && !matches!(v.node, ast::Value::Bool(_)) {
+    if kind == ParamKind::LiteralBool && !matches!(v.node, ast::Value::Bool(_)) {
         return Err(CallError::Arg("must be a bool".into()));
     }
     let e = c.value(v).map_err(CallError::Nested)?;
@@ -283,22 +177,32 @@ fn compile_arg(c: &mut Compiler, v: &ast::Node<ast::Value>, kind: Kind) -> Resul
 }
 
 /// Convert a literal as the typed getter would at parse time; only the error matters.
-fn check_literal(kind: Kind, v: &Value) -> R<()> {
+fn check_literal(kind: ParamKind, v: &Value) -> R<()> {
+    use ParamKind as K;
     let v = v.reborrow();
     match kind {
-        Kind::Str => to_str(v).map(drop),
-        Kind::StrLike => str_like(v).map(drop),
-        Kind::Int => to_int(v).map(drop),
-        Kind::Float => to_float(v).map(drop),
-        Kind::Bool => to_bool(v).map(drop),
-        Kind::PMap => to_map(v).map(drop),
-        Kind::FloatLike => float_like(v).map(drop),
-        Kind::IntLike => int_like(v).map(drop),
-        Kind::BoolLike => bool_like(v).map(drop),
-        Kind::Duration => to_duration(v).map(drop),
-        Kind::Time => to_time(v).map(drop),
-        Kind::BytesLike => bytes_like(v).map(drop),
-        Kind::Any | Kind::LitBool | Kind::List(_) => Ok(()),
+        K::StringGetter | K::LiteralString => to_str(v).map(drop),
+        K::StringLikeGetter => str_like(v).map(drop),
+        K::IntGetter | K::LiteralInt => to_int(v).map(drop),
+        K::FloatGetter | K::LiteralFloat => to_float(v).map(drop),
+        K::BoolGetter => to_bool(v).map(drop),
+        K::PMapGetter => to_map(v).map(drop),
+        K::FloatLikeGetter => float_like(v).map(drop),
+        K::IntLikeGetter => int_like(v).map(drop),
+        K::BoolLikeGetter => bool_like(v).map(drop),
+        K::DurationGetter => to_duration(v).map(drop),
+        K::TimeGetter => to_time(v).map(drop),
+        K::ByteSliceLikeGetter => bytes_like(v).map(drop),
+        K::Getter
+        | K::PSliceGetter
+        | K::LiteralBool
+        | K::List(_)
+        | K::Setter
+        | K::GetSetter
+        | K::PMapGetSetter
+        | K::PSliceGetSetter
+        | K::FunctionRef
+        | K::Enum => Ok(()),
     }
 }
 
@@ -324,6 +228,17 @@ impl Converter for Simple {
             });
         }
         (self.f)(vals)
+    }
+}
+
+/// Call the one-argument converter `name` on `v` (the `Function` argument of the replace
+/// editors: `SHA256`, `MD5`, ...).
+pub fn call_by_name<'a>(name: &str, v: Value<'a>) -> R<Value<'a>> {
+    match registry().find(|s| s.name == name).map(|s| &s.build) {
+        Some(Build::Simple(f)) => f(vec![Some(v)]),
+        _ => Err(format!(
+            "otelcheck cannot apply the function {name} to a replacement"
+        )),
     }
 }
 

@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use super::{arg, opt, to_int, to_str, Build, Kind, Param, Spec};
+use super::{arg, opt, to_int, to_str, Build, Spec};
 use crate::ottl::ast::CompareOp;
 use crate::ottl::runtime::compare::compare;
 use crate::ottl::runtime::value::Value;
@@ -23,20 +23,9 @@ fn owned(s: String) -> Value<'static> {
     Value::Str(Cow::Owned(s))
 }
 
-const TWO_STR: &[Param] = &[
-    Param("Target", Kind::Str, false),
-    Param("Prefix", Kind::Str, false),
-];
-const TWO_STR_SUFFIX: &[Param] = &[
-    Param("Target", Kind::Str, false),
-    Param("Suffix", Kind::Str, false),
-];
-const ONE_STR: &[Param] = &[Param("Target", Kind::Str, false)];
-
 pub const SPECS: &[Spec] = &[
     Spec {
         name: "HasPrefix",
-        params: TWO_STR,
         build: Build::Simple(|mut a| {
             let t = to_str(arg(&mut a, 0))?;
             Ok(Value::Bool(t.starts_with(to_str(arg(&mut a, 1))?.as_ref())))
@@ -44,7 +33,6 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "HasSuffix",
-        params: TWO_STR_SUFFIX,
         build: Build::Simple(|mut a| {
             let t = to_str(arg(&mut a, 0))?;
             Ok(Value::Bool(t.ends_with(to_str(arg(&mut a, 1))?.as_ref())))
@@ -52,10 +40,6 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "Split",
-        params: &[
-            Param("Target", Kind::Str, false),
-            Param("Delimiter", Kind::Str, false),
-        ],
         build: Build::Simple(|mut a| {
             let t = to_str(arg(&mut a, 0))?;
             let d = to_str(arg(&mut a, 1))?;
@@ -64,11 +48,6 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "Substring",
-        params: &[
-            Param("Target", Kind::Str, false),
-            Param("Start", Kind::Int, false),
-            Param("Length", Kind::Int, false),
-        ],
         build: Build::Simple(|mut a| {
             let t = to_str(arg(&mut a, 0))?;
             let start = to_int(arg(&mut a, 1))?;
@@ -78,17 +57,14 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "ToLowerCase",
-        params: ONE_STR,
         build: Build::Simple(|mut a| Ok(owned(to_str(arg(&mut a, 0))?.to_lowercase()))),
     },
     Spec {
         name: "ToUpperCase",
-        params: ONE_STR,
         build: Build::Simple(|mut a| Ok(owned(to_str(arg(&mut a, 0))?.to_uppercase()))),
     },
     Spec {
         name: "TrimPrefix",
-        params: TWO_STR,
         build: Build::Simple(|mut a| {
             let t = to_str(arg(&mut a, 0))?;
             let p = to_str(arg(&mut a, 1))?;
@@ -97,7 +73,6 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "TrimSuffix",
-        params: TWO_STR_SUFFIX,
         build: Build::Simple(|mut a| {
             let t = to_str(arg(&mut a, 0))?;
             let p = to_str(arg(&mut a, 1))?;
@@ -106,10 +81,6 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "Trim",
-        params: &[
-            Param("Target", Kind::Str, false),
-            Param("Replacement", Kind::Str, true),
-        ],
         build: Build::Simple(|mut a| {
             let t = to_str(arg(&mut a, 0))?;
             let cut = match opt(&mut a, 1) {
@@ -121,10 +92,6 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "Index",
-        params: &[
-            Param("Target", Kind::Any, false),
-            Param("Value", Kind::Any, false),
-        ],
         build: Build::Simple(|mut a| {
             let t = arg(&mut a, 0);
             let v = arg(&mut a, 1);
