@@ -32,6 +32,7 @@ mod hostile_ottl;
 mod ottl_eval;
 mod ottl_eval_text;
 mod ottl_front;
+mod ottl_statements;
 mod settings_build;
 mod settings_snapshots;
 mod settings_upstream;

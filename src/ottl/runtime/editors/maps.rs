@@ -128,8 +128,8 @@ struct Limit {
 
 pub fn build_limit(mut a: Args) -> R<Box<dyn Editor>> {
     let target = a.path(0)?;
-    let limit = literal_int(&a.expr(1)?).ok_or("limit must be an int literal")?;
-    let priority = string_list(a.expr(2)?)?;
+    let limit = int_or_zero(a.opt_expr(1)?)?;
+    let priority = string_list(a.opt_expr(2)?)?;
     if limit < 0 {
         return Err(format!(
             "invalid limit for limit function, {limit} cannot be negative"
@@ -149,14 +149,32 @@ pub fn build_limit(mut a: Args) -> R<Box<dyn Editor>> {
     }))
 }
 
-fn string_list(e: Expr) -> R<Vec<String>> {
+/// A literal int parameter; a required one left unset by named arguments keeps Go's zero value
+/// (`truncate_all(attributes, utf8_safe = true)` runs with limit 0).
+fn int_or_zero(e: Option<Expr>) -> R<i64> {
     match e {
-        Expr::Const(Value::List(items)) => items
-            .into_iter()
-            .map(|v| to_str(v).map(Cow::into_owned))
-            .collect(),
-        _ => Err("must be a list of string literals".into()),
+        None => Ok(0),
+        Some(e) => literal_int(&e).ok_or_else(|| "must be an int literal".into()),
     }
+}
+
+fn string_list(e: Option<Expr>) -> R<Vec<String>> {
+    let items: Vec<Value> = match e {
+        None => Vec::new(),
+        Some(Expr::Const(Value::List(items))) => items,
+        Some(Expr::List(items)) => items
+            .into_iter()
+            .map(|e| match e {
+                Expr::Const(v) => Ok(v),
+                _ => Err("must be a list of string literals".to_string()),
+            })
+            .collect::<R<_>>()?,
+        Some(_) => return Err("must be a list of string literals".into()),
+    };
+    items
+        .into_iter()
+        .map(|v| to_str(v).map(Cow::into_owned))
+        .collect()
 }
 
 impl Editor for Limit {
@@ -190,7 +208,7 @@ struct TruncateAll {
 
 pub fn build_truncate_all(mut a: Args) -> R<Box<dyn Editor>> {
     let target = a.path(0)?;
-    let limit = literal_int(&a.expr(1)?).ok_or("limit must be an int literal")?;
+    let limit = int_or_zero(a.opt_expr(1)?)?;
     if limit < 0 {
         return Err(format!(
             "invalid limit for truncate_all function, {limit} cannot be negative"
@@ -421,8 +439,15 @@ impl Editor for StringifyAll {
         let m = read_map(&self.target, item)?;
         let mut out = Attributes::with_capacity(m.len());
         for (k, v) in m.entries() {
+            // pdata `AsString`: Empty is "", bytes are standard base64, the rest as JSON/text.
             let s = match v {
                 AnyValue::Str(_) => v.clone(),
+                AnyValue::Empty => AnyValue::Str("".into()),
+                AnyValue::Bytes(b) => {
+                    use base64::Engine as _;
+                    let text = base64::engine::general_purpose::STANDARD.encode(b);
+                    AnyValue::Str(text.as_str().into())
+                }
                 other => {
                     let text = string_like(&Value::from_any(other))?.unwrap_or_default();
                     AnyValue::Str(text.as_str().into())

@@ -143,7 +143,10 @@ pub fn compile(
                     "invalid argument at position {pos}: must be a path"
                 ))))
             }
-            (ParamKind::FunctionRef, ast::Value::FunctionRef(n)) => Arg::FuncRef(n.clone()),
+            // A bare upper-case name parses as an enum symbol; as a function parameter it names one.
+            (ParamKind::FunctionRef, ast::Value::FunctionRef(n) | ast::Value::Enum(n)) => {
+                Arg::FuncRef(n.clone())
+            }
             (kind, _) => Arg::Expr(compile_arg(c, v, kind).map_err(|e| match e {
                 CallError::Arg(m) => fail(wrap(format!("invalid argument at position {pos}: {m}"))),
                 CallError::Nested(e) => e,
