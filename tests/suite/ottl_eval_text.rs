@@ -72,6 +72,11 @@ fn list_and_map_literals() {
 }
 
 #[test]
+fn converters() {
+    check_rows("Converters", rows_functions::CONVERTERS);
+}
+
+#[test]
 fn known_gaps_stay_unsupported() {
     check_gaps(rows_functions::GAPS);
 }

@@ -244,7 +244,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 /// Split Unix nanoseconds into (date, h, m, s, nanos) in UTC.
-fn split_time(t: i64) -> ((i64, u32, u32), i64, i64, i64, i64) {
+pub(crate) fn split_time(t: i64) -> ((i64, u32, u32), i64, i64, i64, i64) {
     let secs = t.div_euclid(1_000_000_000);
     let nanos = t.rem_euclid(1_000_000_000);
     let days = secs.div_euclid(86_400);

@@ -12,6 +12,8 @@ mod maps;
 mod replace;
 mod set;
 
+pub use replace::Pattern;
+
 use std::fmt;
 
 use super::compile::{CompileError, Compiler, Expr, PathExpr};

@@ -6,10 +6,12 @@
 //! converted to the parameter's type right away, so a bad literal is a compile error exactly
 //! where upstream reports a parse error (`HasPrefix(nil, "a")`, `IsBool("true")`).
 
+pub mod collections;
 pub mod conversions;
 pub mod getters;
 pub mod hashes;
 pub mod is_match;
+pub mod parsers;
 pub mod strings;
 pub mod time;
 pub mod type_checks;
@@ -61,6 +63,8 @@ fn registry() -> impl Iterator<Item = &'static Spec> {
         strings::SPECS,
         hashes::SPECS,
         time::SPECS,
+        parsers::SPECS,
+        collections::SPECS,
     ]
     .into_iter()
     .flatten()

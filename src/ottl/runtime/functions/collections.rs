@@ -1,0 +1,561 @@
+//! Collections, cases, encodings and checks: `Keys`, `Values`, `Sort`, `IsInCIDR`,
+//! `IsValidLuhn`, `ConvertCase`, `ToSnakeCase`, `ToCamelCase`, `Base64Encode`, `Base64Decode`,
+//! `Format`, and the `time.Time` parts (`Year` … `Nanosecond`, `Weekday`), `Unix`.
+//!
+//! | Converter | Parameters | Result |
+//! |---|---|---|
+//! | `Keys(map)` / `Values(map)` | PMapGetter | slice of the keys / values, in map order |
+//! | `Sort(target, order?)` | Getter, literal `"asc"`/`"desc"` | sorted copy; mixed numbers sort as doubles, any string/bool/nil makes all compare as strings |
+//! | `IsInCIDR(target, networks)` | StringGetter, list of StringGetter | the IP is in one of the networks; an unparsable IP is false, a bad network an error |
+//! | `IsValidLuhn(target)` | StringLikeGetter | Luhn check over the digits (spaces removed); a non-digit is an error |
+//! | `ConvertCase(target, case)` | StringGetter, literal `lower`/`upper`/`snake`/`camel` | |
+//! | `Base64Encode(target, variant?)` | StringGetter, StringGetter | `base64` (default), `base64-raw`, `base64-url`, `base64-raw-url` |
+//! | `Format(format, values)` | literal string, list | Go `Sprintf` for the verbs `%s %v %d %f %q %t %x %X %%` with widths and precision |
+
+use std::borrow::Cow;
+use std::net::IpAddr;
+
+use base64::Engine as _;
+
+use super::{arg, opt, str_like, to_int, to_map, to_str, to_time, Build, Converter, Spec};
+use crate::capture::model::AnyValue;
+use crate::ottl::runtime::compile::Expr;
+use crate::ottl::runtime::eval::{eval_value, EvalItem};
+use crate::ottl::runtime::format::{go_v, split_time};
+use crate::ottl::runtime::value::Value;
+use crate::ottl::strcase;
+
+type R<T> = Result<T, String>;
+
+fn owned(s: String) -> Value<'static> {
+    Value::Str(Cow::Owned(s))
+}
+
+macro_rules! time_part {
+    ($name:literal, $f:expr) => {
+        Spec {
+            name: $name,
+            build: Build::Simple(|mut a| {
+                let t = to_time(arg(&mut a, 0))?;
+                let ((y, mo, d), h, mi, s, n) = split_time(t);
+                let _ = (y, mo, d, h, mi, s, n);
+                Ok(Value::Int($f(
+                    y,
+                    i64::from(mo),
+                    i64::from(d),
+                    h,
+                    mi,
+                    s,
+                    n,
+                    t,
+                )))
+            }),
+        }
+    };
+}
+
+/// Days since 1970-01-01 → Go `Weekday` (Sunday = 0).
+fn weekday(t: i64) -> i64 {
+    (t.div_euclid(86_400_000_000_000) + 4).rem_euclid(7)
+}
+
+pub const SPECS: &[Spec] = &[
+    Spec {
+        name: "Keys",
+        build: Build::Simple(|mut a| {
+            let m = to_map(arg(&mut a, 0))?;
+            let keys = m.iter().map(|(k, _)| AnyValue::Str(k.into())).collect();
+            Ok(Value::Slice(Cow::Owned(keys)))
+        }),
+    },
+    Spec {
+        name: "Values",
+        build: Build::Simple(|mut a| {
+            let m = to_map(arg(&mut a, 0))?;
+            let vals = m.iter().map(|(_, v)| v.clone()).collect();
+            Ok(Value::Slice(Cow::Owned(vals)))
+        }),
+    },
+    Spec {
+        name: "Sort",
+        build: Build::Custom(build_sort),
+    },
+    Spec {
+        name: "IsInCIDR",
+        build: Build::Custom(build_is_in_cidr),
+    },
+    Spec {
+        name: "IsValidLuhn",
+        build: Build::Simple(|mut a| match str_like(arg(&mut a, 0))? {
+            None => Err("invalid input: <nil>".into()),
+            Some(s) => luhn(&s).map(Value::Bool),
+        }),
+    },
+    Spec {
+        name: "ConvertCase",
+        build: Build::Custom(build_convert_case),
+    },
+    Spec {
+        name: "ToSnakeCase",
+        build: Build::Simple(|mut a| {
+            let s = to_str(arg(&mut a, 0))?;
+            Ok(owned(if s.is_empty() {
+                String::new()
+            } else {
+                strcase::to_snake(&s)
+            }))
+        }),
+    },
+    Spec {
+        name: "ToCamelCase",
+        build: Build::Simple(|mut a| {
+            let s = to_str(arg(&mut a, 0))?;
+            Ok(owned(if s.is_empty() {
+                String::new()
+            } else {
+                strcase::to_camel(&s)
+            }))
+        }),
+    },
+    Spec {
+        name: "Base64Encode",
+        build: Build::Simple(|mut a| {
+            let s = to_str(arg(&mut a, 0))?.into_owned();
+            let variant = match opt(&mut a, 1) {
+                Some(v) => to_str(v)?.into_owned(),
+                None => "base64".into(),
+            };
+            let e = &base64::engine::general_purpose::STANDARD;
+            let out = match variant.as_str() {
+                "base64" => e.encode(s.as_bytes()),
+                "base64-raw" => {
+                    base64::engine::general_purpose::STANDARD_NO_PAD.encode(s.as_bytes())
+                }
+                "base64-url" => base64::engine::general_purpose::URL_SAFE.encode(s.as_bytes()),
+                "base64-raw-url" => {
+                    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s.as_bytes())
+                }
+                other => return Err(format!("unsupported variant: {other}")),
+            };
+            Ok(owned(out))
+        }),
+    },
+    Spec {
+        name: "Base64Decode",
+        build: Build::Simple(|mut a| {
+            let s = to_str(arg(&mut a, 0))?;
+            let b = base64::engine::general_purpose::STANDARD
+                .decode(s.as_bytes())
+                .map_err(|e| e.to_string())?;
+            Ok(owned(String::from_utf8_lossy(&b).into_owned()))
+        }),
+    },
+    Spec {
+        name: "Format",
+        build: Build::Simple(|mut a| {
+            let f = to_str(arg(&mut a, 0))?.into_owned();
+            let vals = match arg(&mut a, 1) {
+                Value::List(items) => items,
+                _ => return Err("Format needs a list of values".into()),
+            };
+            sprintf(&f, &vals).map(owned)
+        }),
+    },
+    Spec {
+        name: "Unix",
+        build: Build::Simple(|mut a| {
+            let secs = to_int(arg(&mut a, 0))?;
+            let nanos = match opt(&mut a, 1) {
+                Some(n) => to_int(n)?,
+                None => 0,
+            };
+            Ok(Value::Time(
+                secs.saturating_mul(1_000_000_000).saturating_add(nanos),
+            ))
+        }),
+    },
+    time_part!("Year", |y, _mo, _d, _h, _mi, _s, _n, _t| y),
+    time_part!("Month", |_y, mo, _d, _h, _mi, _s, _n, _t| mo),
+    time_part!("Day", |_y, _mo, d, _h, _mi, _s, _n, _t| d),
+    time_part!("Hour", |_y, _mo, _d, h, _mi, _s, _n, _t| h),
+    time_part!("Minute", |_y, _mo, _d, _h, mi, _s, _n, _t| mi),
+    time_part!("Second", |_y, _mo, _d, _h, _mi, s, _n, _t| s),
+    time_part!("Nanosecond", |_y, _mo, _d, _h, _mi, _s, n, _t| n),
+    time_part!("Weekday", |_y, _mo, _d, _h, _mi, _s, _n, t| weekday(t)),
+];
+
+/// Luhn over the digits of `s` with spaces removed (`isValidLuhnFunc`).
+fn luhn(s: &str) -> R<bool> {
+    let digits: Vec<char> = s.chars().filter(|c| *c != ' ').collect();
+    let Some((&check, rest)) = digits.split_last() else {
+        return Ok(false);
+    };
+    let digit = |c: char| {
+        c.to_digit(10)
+            .ok_or_else(|| format!("strconv.Atoi: parsing {:?}: invalid syntax", c.to_string()))
+    };
+    let check = digit(check)?;
+    let mut sum = 0;
+    for (i, c) in rest.iter().rev().enumerate() {
+        let mut n = digit(*c)?;
+        if i % 2 == 0 {
+            n *= 2;
+            if n > 9 {
+                n -= 9;
+            }
+        }
+        sum += n;
+    }
+    Ok((10 - sum % 10) % 10 == check)
+}
+
+#[derive(Debug)]
+struct ConvertCase {
+    target: Expr,
+    case: &'static str,
+}
+
+fn build_convert_case(mut args: Vec<Option<Expr>>) -> R<Box<dyn Converter>> {
+    let mut take = |i: usize| args.get_mut(i).and_then(Option::take);
+    let target = take(0).ok_or("missing target")?;
+    let case = match take(1) {
+        Some(Expr::Const(Value::Str(c))) => c.into_owned(),
+        _ => return Err("toCase must be a string literal".into()),
+    };
+    let case = match case.as_str() {
+        "lower" => "lower",
+        "upper" => "upper",
+        "snake" => "snake",
+        "camel" => "camel",
+        other => {
+            return Err(format!(
+                "invalid case: {other}, allowed cases are: lower, upper, snake, camel"
+            ))
+        }
+    };
+    Ok(Box::new(ConvertCase { target, case }))
+}
+
+impl Converter for ConvertCase {
+    fn call<'a>(&'a self, item: &EvalItem<'a>) -> R<Value<'a>> {
+        let s = to_str(eval_value(&self.target, item)?)?;
+        if s.is_empty() {
+            return Ok(owned(String::new()));
+        }
+        Ok(owned(match self.case {
+            "lower" => s.to_lowercase(),
+            "upper" => s.to_uppercase(),
+            "snake" => strcase::to_snake(&s),
+            _ => strcase::to_camel(&s),
+        }))
+    }
+}
+
+#[derive(Debug)]
+struct IsInCidr {
+    target: Expr,
+    /// Literal networks parsed once; `None` when any network is dynamic.
+    fixed: Option<Vec<ipnet::IpNet>>,
+    networks: Vec<Expr>,
+}
+
+/// `net.ParseCIDR`: `invalid CIDR address: x`.
+fn parse_cidr(s: &str) -> R<ipnet::IpNet> {
+    s.parse::<ipnet::IpNet>()
+        .map_err(|_| format!("invalid CIDR address: {s}"))
+}
+
+fn build_is_in_cidr(mut args: Vec<Option<Expr>>) -> R<Box<dyn Converter>> {
+    let mut take = |i: usize| args.get_mut(i).and_then(Option::take);
+    let target = take(0).ok_or("missing target")?;
+    let networks: Vec<Expr> = match take(1) {
+        Some(Expr::List(items)) => items,
+        Some(Expr::Const(Value::List(items))) => items.into_iter().map(Expr::Const).collect(),
+        _ => return Err("networks must be a list".into()),
+    };
+    let fixed = networks
+        .iter()
+        .map(|n| match n {
+            Expr::Const(Value::Str(s)) => Some(parse_cidr(s)),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()
+        .map(|nets| nets.into_iter().collect::<R<Vec<_>>>())
+        .transpose()?;
+    Ok(Box::new(IsInCidr {
+        target,
+        fixed,
+        networks,
+    }))
+}
+
+impl Converter for IsInCidr {
+    fn call<'a>(&'a self, item: &EvalItem<'a>) -> R<Value<'a>> {
+        let s = to_str(eval_value(&self.target, item)?)?;
+        let Ok(ip) = s.parse::<IpAddr>() else {
+            return Ok(Value::Bool(false));
+        };
+        if let Some(nets) = &self.fixed {
+            return Ok(Value::Bool(nets.iter().any(|n| contains(n, ip))));
+        }
+        for n in &self.networks {
+            let net = parse_cidr(&to_str(eval_value(n, item)?)?)?;
+            if contains(&net, ip) {
+                return Ok(Value::Bool(true));
+            }
+        }
+        Ok(Value::Bool(false))
+    }
+}
+
+/// Go compares an IPv4 address with an IPv4 network also when the address is written as
+/// IPv4-mapped IPv6 (`::ffff:10.0.0.1`).
+fn contains(net: &ipnet::IpNet, ip: IpAddr) -> bool {
+    match (net, ip) {
+        (ipnet::IpNet::V4(n), IpAddr::V6(v6)) => {
+            v6.to_ipv4_mapped().is_some_and(|v4| n.contains(&v4))
+        }
+        _ => net.contains(&ip),
+    }
+}
+
+#[derive(Debug)]
+struct Sort {
+    target: Expr,
+    desc: bool,
+}
+
+fn build_sort(mut args: Vec<Option<Expr>>) -> R<Box<dyn Converter>> {
+    let mut take = |i: usize| args.get_mut(i).and_then(Option::take);
+    let target = take(0).ok_or("missing target")?;
+    let desc = match take(1) {
+        None => false,
+        Some(Expr::Const(Value::Str(o))) if o == "asc" => false,
+        Some(Expr::Const(Value::Str(o))) if o == "desc" => true,
+        Some(Expr::Const(Value::Str(o))) => {
+            return Err(format!(
+                "invalid arguments: {o}. Order should be either \"asc\" or \"desc\""
+            ))
+        }
+        Some(_) => return Err("order must be a string literal".into()),
+    };
+    Ok(Box::new(Sort { target, desc }))
+}
+
+/// The sort key `findCommonValueType` chooses for the whole slice.
+#[derive(PartialEq, PartialOrd)]
+enum SortKey {
+    Int(i64),
+    Double(f64),
+    Str(String),
+}
+
+impl Converter for Sort {
+    fn call<'a>(&'a self, item: &EvalItem<'a>) -> R<Value<'a>> {
+        let items: Vec<AnyValue> = match eval_value(&self.target, item)? {
+            Value::Slice(s) => s.into_owned(),
+            Value::List(l) => l.iter().map(Value::to_any).collect::<R<_>>()?,
+            Value::StrList(mut l) => {
+                l.sort();
+                if self.desc {
+                    l.reverse();
+                }
+                return Ok(Value::StrList(l));
+            }
+            other => {
+                return Err(format!(
+                    "sort with unsupported type: '{}'. Target is not a list",
+                    other.go_type()
+                ))
+            }
+        };
+        let Some(keys) = common_keys(&items) else {
+            // Maps, slices or bytes inside: upstream returns the slice unchanged.
+            return Ok(Value::Slice(Cow::Owned(items)));
+        };
+        let mut pairs: Vec<(SortKey, AnyValue)> = keys.into_iter().zip(items).collect();
+        // A stable sort, as Go's `slices.SortFunc` is not: ties may come out in another order
+        // upstream, but they are equal under the key, so only equal-looking values can swap.
+        pairs.sort_by(|a, b| {
+            let o = a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal);
+            if self.desc {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+        Ok(Value::Slice(Cow::Owned(
+            pairs.into_iter().map(|p| p.1).collect(),
+        )))
+    }
+}
+
+fn common_keys(items: &[AnyValue]) -> Option<Vec<SortKey>> {
+    let mut want_str = false;
+    let mut want_double = false;
+    let first = items.first()?;
+    for v in items {
+        match v {
+            AnyValue::Int(_) => want_double |= matches!(first, AnyValue::Double(_)),
+            AnyValue::Double(_) => want_double |= matches!(first, AnyValue::Int(_)),
+            AnyValue::Str(_) | AnyValue::Bool(_) | AnyValue::Empty => want_str = true,
+            _ => return None,
+        }
+    }
+    Some(
+        items
+            .iter()
+            .map(|v| match v {
+                _ if want_str => SortKey::Str(match v {
+                    AnyValue::Str(s) => s.to_string(),
+                    AnyValue::Empty => String::new(),
+                    other => go_v(&Value::from_any(other)),
+                }),
+                AnyValue::Int(i) if want_double || matches!(first, AnyValue::Double(_)) => {
+                    SortKey::Double(*i as f64)
+                }
+                AnyValue::Int(i) => SortKey::Int(*i),
+                AnyValue::Double(d) => SortKey::Double(*d),
+                _ => SortKey::Str(String::new()),
+            })
+            .collect(),
+    )
+}
+
+/// Go `fmt.Sprintf` for the verbs configs use. Missing arguments print `%!v(MISSING)`, extra
+/// ones `%!(EXTRA type=value)`, as Go does.
+fn sprintf(f: &str, args: &[Value]) -> R<String> {
+    let mut out = String::new();
+    let mut chars = f.chars().peekable();
+    let mut next = 0;
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let mut flags = String::new();
+        while let Some(&p) = chars.peek() {
+            if matches!(p, '-' | '+' | '0' | ' ' | '#') {
+                flags.push(p);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let mut width = String::new();
+        while let Some(&p) = chars.peek().filter(|p| p.is_ascii_digit()) {
+            width.push(p);
+            chars.next();
+        }
+        let mut prec = None;
+        if chars.peek() == Some(&'.') {
+            chars.next();
+            let mut p = String::new();
+            while let Some(&d) = chars.peek().filter(|p| p.is_ascii_digit()) {
+                p.push(d);
+                chars.next();
+            }
+            prec = Some(p.parse::<usize>().unwrap_or(0));
+        }
+        let Some(verb) = chars.next() else {
+            out.push_str("%!(NOVERB)");
+            break;
+        };
+        if verb == '%' {
+            out.push('%');
+            continue;
+        }
+        let Some(v) = args.get(next) else {
+            out.push_str(&format!("%!{verb}(MISSING)"));
+            continue;
+        };
+        next += 1;
+        let body = format_one(verb, v, prec)?;
+        let w = width.parse::<usize>().unwrap_or(0);
+        let pad = w.saturating_sub(body.chars().count());
+        if flags.contains('-') {
+            out.push_str(&body);
+            out.push_str(&" ".repeat(pad));
+        } else if flags.contains('0') && matches!(v, Value::Int(_) | Value::Float(_)) {
+            let (sign, digits) = match body.strip_prefix('-') {
+                Some(d) => ("-", d),
+                None => ("", body.as_str()),
+            };
+            out.push_str(sign);
+            out.push_str(&"0".repeat(pad));
+            out.push_str(digits);
+        } else {
+            out.push_str(&" ".repeat(pad));
+            out.push_str(&body);
+        }
+    }
+    if next < args.len() {
+        let extra: Vec<String> = args[next..]
+            .iter()
+            .map(|v| format!("{}={}", v.go_type(), go_v(v)))
+            .collect();
+        out.push_str(&format!("%!(EXTRA {})", extra.join(", ")));
+    }
+    Ok(out)
+}
+
+fn format_one(verb: char, v: &Value, prec: Option<usize>) -> R<String> {
+    let bad = || format!("%!{verb}({}={})", v.go_type(), go_v(v));
+    Ok(match (verb, v) {
+        ('v', _) => go_v(v),
+        ('s', Value::Str(s)) => s.to_string(),
+        ('s', Value::Nil) => "%!s(<nil>)".into(),
+        ('s', other) => match other {
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => bad(),
+            _ => go_v(other),
+        },
+        ('q', Value::Str(s)) => format!("{s:?}"),
+        ('d', Value::Int(i)) => i.to_string(),
+        ('t', Value::Bool(b)) => b.to_string(),
+        ('f' | 'F', Value::Float(f)) => format!("{f:.*}", prec.unwrap_or(6)),
+        ('x', Value::Int(i)) => format!("{i:x}"),
+        ('X', Value::Int(i)) => format!("{i:X}"),
+        ('x', Value::Str(s)) => hex::encode(s.as_bytes()),
+        ('X', Value::Str(s)) => hex::encode_upper(s.as_bytes()),
+        ('x', Value::Bytes(b)) => hex::encode(b.as_ref()),
+        ('d' | 't' | 'f' | 'F' | 'q' | 'x' | 'X', _) => bad(),
+        (other, _) => return Err(format!("otelcheck cannot format the verb %{other} yet")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn luhn_checks_card_numbers() {
+        assert_eq!(luhn("4111 1111 1111 1111"), Ok(true));
+        assert_eq!(luhn("4111111111111112"), Ok(false));
+        assert!(luhn("41a1").is_err());
+        assert_eq!(luhn(""), Ok(false));
+    }
+
+    #[test]
+    fn sprintf_like_go() {
+        let s = |x: &str| Value::Str(Cow::Owned(x.into()));
+        assert_eq!(sprintf("%s-%d", &[s("a"), Value::Int(3)]).unwrap(), "a-3");
+        assert_eq!(
+            sprintf("%05d|%-3s|", &[Value::Int(42), s("a")]).unwrap(),
+            "00042|a  |"
+        );
+        assert_eq!(sprintf("%.2f", &[Value::Float(1.005)]).unwrap(), "1.00");
+        assert_eq!(sprintf("%s %s", &[s("a")]).unwrap(), "a %!s(MISSING)");
+        assert_eq!(sprintf("%d", &[s("a")]).unwrap(), "%!d(string=a)");
+    }
+
+    #[test]
+    fn cidr_membership() {
+        let net = parse_cidr("10.0.0.0/8").unwrap();
+        assert!(contains(&net, "10.1.2.3".parse().unwrap()));
+        assert!(contains(&net, "::ffff:10.1.2.3".parse().unwrap()));
+        assert!(!contains(&net, "11.0.0.1".parse().unwrap()));
+        assert!(parse_cidr("10.0.0.0")
+            .unwrap_err()
+            .contains("invalid CIDR address"));
+    }
+}
