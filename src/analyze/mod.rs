@@ -19,6 +19,8 @@ pub struct AnalyzedProcessor {
     pub location: diag::Location,
     pub settings: Option<ProcessorSettings>,
     pub filter: Option<filter_plan::FilterPlan>,
+    /// The compiled `trace_statements` of a transform processor whose config is valid.
+    pub transform: Option<crate::processors::transform::TransformPlan>,
 }
 
 pub struct Analysis {
@@ -55,6 +57,14 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
                 }
                 _ => None,
             };
+            let transform = match &settings {
+                Some(ProcessorSettings::Transform(t))
+                    if !d.iter().any(|x| x.severity == diag::Severity::Error) =>
+                {
+                    crate::processors::transform::plan(t, &loaded.sources).ok()
+                }
+                _ => None,
+            };
             diagnostics.extend(d);
             processors.insert(
                 comp.id.to_string(),
@@ -63,6 +73,7 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
                     location: comp.key_loc.clone(),
                     settings,
                     filter,
+                    transform,
                 },
             );
         }

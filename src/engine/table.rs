@@ -26,7 +26,14 @@ const TABLE: &[(&str, Emulation)] = &[
     ("batch", Emulation::PassThroughExact),
     ("memory_limiter", Emulation::PassThroughExact),
     ("groupbytrace", Emulation::PassThroughExact),
+    ("transform", Emulation::Exact(transform)),
 ];
+
+fn transform(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
+    a.transform
+        .as_ref()
+        .map(|plan| Box::new(plan.instantiate()) as Box<dyn Processor>)
+}
 
 fn filter(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
     a.filter

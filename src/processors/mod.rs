@@ -6,5 +6,6 @@ pub mod api;
 pub mod filter;
 pub mod legacy_match;
 pub mod rule;
+pub mod transform;
 
 pub use crate::ottl::runtime::ErrorMode;

@@ -36,4 +36,5 @@ mod ottl_statements;
 mod settings_build;
 mod settings_snapshots;
 mod settings_upstream;
+mod transform_replay;
 mod upstream_validate;

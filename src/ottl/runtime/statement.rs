@@ -69,20 +69,29 @@ impl ItemMut<'_> {
 impl CompiledStatement {
     /// Run on one item: evaluate the `where` clause, then the editor.
     pub fn execute(&self, item: &mut ItemMut<'_>) -> Result<Ran, EvalError> {
+        if !self.where_true(&item.view())? {
+            return Ok(Ran::Skipped);
+        }
+        self.apply(item)?;
+        Ok(Ran::Applied)
+    }
+
+    /// The `where` clause on one item (true when there is none).
+    pub fn where_true(&self, item: &EvalItem<'_>) -> Result<bool, EvalError> {
+        match &self.condition {
+            None => Ok(true),
+            Some(c) => eval_bool(c, item).map_err(|message| EvalError { message }),
+        }
+    }
+
+    /// Run the editor, ignoring the `where` clause (the caller evaluated it).
+    pub fn apply(&self, item: &mut ItemMut<'_>) -> Result<(), EvalError> {
         let fail = |message: String| EvalError { message };
-        let writes = {
-            let view = item.view();
-            if let Some(c) = &self.condition {
-                if !eval_bool(c, &view).map_err(fail)? {
-                    return Ok(Ran::Skipped);
-                }
-            }
-            self.editor.plan(&view).map_err(fail)?
-        };
+        let writes = self.editor.plan(&item.view()).map_err(fail)?;
         for w in writes {
             field::set(item, w.path, &w.keys, w.value).map_err(fail)?;
         }
-        Ok(Ran::Applied)
+        Ok(())
     }
 
     pub fn text(&self) -> &str {

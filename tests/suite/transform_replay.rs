@@ -1,0 +1,233 @@
+//! The transform processor replayed end to end: each config of `fixtures/replay/transform/`
+//! runs on the OTLP capture, and what the exporters receive (`--write-output`) is compared,
+//! span by span, with what upstream's semantics give on the same input. The input side is
+//! read from a pass-through replay of the same capture, so every expectation is computed from
+//! the data, not written down.
+
+use crate::common::*;
+use serde_json::Value;
+
+const CAPTURE: &str = "captures/orders-otel-py.otlp.pb";
+
+/// One exported span: resource attributes, span kind, attributes, event attributes.
+struct Out {
+    resource: Value,
+    kind: i64,
+    parent: String,
+    attrs: serde_json::Map<String, Value>,
+    events: Vec<serde_json::Map<String, Value>>,
+}
+
+fn attr_map(list: &Value) -> serde_json::Map<String, Value> {
+    list.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|kv| (kv["key"].as_str().unwrap().to_owned(), kv["value"].clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Replay `config` (a fixture path or a written file) and read the exported spans.
+fn replay(config: &str) -> (Vec<Out>, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let cap = fixture(CAPTURE);
+    let args = [
+        "dry-run",
+        config,
+        &cap,
+        "--format",
+        "json",
+        "--write-output",
+    ];
+    let mut all: Vec<&str> = args.to_vec();
+    all.push(out.to_str().unwrap());
+    let run = otelcheck(&all);
+    assert_ne!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let report = json(&run);
+    let text = std::fs::read_to_string(out.join("traces.jsonl")).unwrap_or_default();
+    let mut spans = Vec::new();
+    for line in text.lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        for rs in v["resourceSpans"].as_array().unwrap() {
+            for ss in rs["scopeSpans"].as_array().unwrap() {
+                for sp in ss["spans"].as_array().unwrap() {
+                    spans.push(Out {
+                        resource: rs["resource"]["attributes"].clone(),
+                        kind: sp["kind"].as_i64().unwrap_or(0),
+                        parent: sp["parentSpanId"].as_str().unwrap_or("").to_owned(),
+                        attrs: attr_map(&sp["attributes"]),
+                        events: sp["events"]
+                            .as_array()
+                            .map(|e| e.iter().map(|e| attr_map(&e["attributes"])).collect())
+                            .unwrap_or_default(),
+                    });
+                }
+            }
+        }
+    }
+    (spans, report)
+}
+
+/// The capture as the pipeline receives it (no processor).
+fn input() -> Vec<Out> {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("pass.yaml");
+    std::fs::write(
+        &cfg,
+        "receivers: {otlp: {protocols: {grpc: {}}}}\nexporters: {debug: {}}\nservice:\n  pipelines:\n    traces: {receivers: [otlp], exporters: [debug]}\n",
+    )
+    .unwrap();
+    replay(cfg.to_str().unwrap()).0
+}
+
+fn s(v: &Value) -> &str {
+    v["stringValue"].as_str().unwrap_or("")
+}
+
+fn rule<'a>(report: &'a Value, proc: &str, text_start: &str) -> &'a Value {
+    processor(report, proc)["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["text"].as_str().unwrap().starts_with(text_start))
+        .unwrap_or_else(|| panic!("no rule {text_start}"))
+}
+
+#[test]
+fn advanced_groups_run_per_context() {
+    let before = input();
+    let (after, report) = replay(&fixture("replay/transform/advanced_contexts.yaml"));
+    assert_eq!(before.len(), after.len(), "transform drops nothing");
+    const SERVER: i64 = 2;
+    let mut servers = 0;
+    let mut routed = 0;
+    for (b, a) in before.iter().zip(&after) {
+        // Resource group: every resource now says staging.
+        let env = attr_map(&a.resource);
+        assert_eq!(s(&env["deployment.environment.name"]), "staging");
+        if b.kind != SERVER {
+            // The group condition keeps non-server spans untouched.
+            assert_eq!(b.attrs, a.attrs);
+            continue;
+        }
+        servers += 1;
+        assert!(!a.attrs.contains_key("http.request.header.authorization"));
+        if let Some(q) = b.attrs.get("url.query") {
+            let want = regex::Regex::new("card_number=[0-9]+")
+                .unwrap()
+                .replace_all(s(q), "card_number=****")
+                .into_owned();
+            assert_eq!(s(&a.attrs["url.query"]), want);
+        }
+        match b.attrs.get("http.route") {
+            Some(r) => {
+                routed += 1;
+                assert_eq!(s(&a.attrs["route.upper"]), s(r).to_uppercase());
+            }
+            None => assert!(!a.attrs.contains_key("route.upper")),
+        }
+        for e in &a.events {
+            assert_eq!(e["seen"]["boolValue"], true);
+        }
+    }
+    let cond = rule(&report, "transform/advanced", "kind == SPAN_KIND_SERVER");
+    assert_eq!(cond["evaluated"], before.len() as u64);
+    assert_eq!(cond["matched"], servers);
+    let route = rule(
+        &report,
+        "transform/advanced",
+        "set(attributes[\"route.upper\"]",
+    );
+    assert_eq!(
+        route["evaluated"], servers,
+        "statements run only where the group condition holds"
+    );
+    assert_eq!(route["matched"], routed);
+    let events: usize = before.iter().map(|b| b.events.len()).sum();
+    assert_eq!(
+        rule(&report, "transform/advanced", "set(attributes[\"seen\"]")["evaluated"],
+        events as u64
+    );
+}
+
+#[test]
+fn flat_statements_share_one_inferred_span_context() {
+    use sha2::Digest;
+    let before = input();
+    let (after, _) = replay(&fixture("replay/transform/flat_inferred.yaml"));
+    let card = regex::Regex::new("[0-9]{13,19}").unwrap();
+    for (b, a) in before.iter().zip(&after) {
+        // keep_keys on resource attributes ran (once per span, same result).
+        let res = attr_map(&a.resource);
+        assert!(res.keys().all(|k| k == "service.name"), "{res:?}");
+        for (k, v) in &b.attrs {
+            let Some(text) = v.get("stringValue").and_then(Value::as_str) else {
+                assert_eq!(a.attrs.get(k), Some(v), "non-strings untouched: {k}");
+                continue;
+            };
+            let mut want = if k == "user.id" {
+                hex::encode(sha2::Sha256::digest(text.as_bytes()))
+            } else {
+                text.to_owned()
+            };
+            want = card.replace_all(&want, "[card]").into_owned();
+            let mut cut = want.len().min(64);
+            while !want.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            want.truncate(cut);
+            assert_eq!(s(&a.attrs[k]), want, "{k}");
+        }
+        let root = b.parent.is_empty() || b.parent.chars().all(|c| c == '0');
+        assert_eq!(a.attrs.contains_key("kind.name"), root);
+    }
+}
+
+#[test]
+fn propagate_drops_the_failing_request_and_ignore_keeps_it() {
+    let (after, report) = replay(&fixture("replay/transform/propagate.yaml"));
+    assert!(after.is_empty(), "the one request of the capture failed");
+    let r = rule(&report, "transform/strict", "set(");
+    assert_eq!(r["errors"], 1);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("ignore.yaml");
+    let text = std::fs::read_to_string(fixture("replay/transform/propagate.yaml")).unwrap();
+    std::fs::write(
+        &cfg,
+        text.replace("error_mode: propagate", "error_mode: ignore"),
+    )
+    .unwrap();
+    let before = input();
+    let (after, report) = replay(cfg.to_str().unwrap());
+    assert_eq!(after.len(), before.len());
+    let with_qty = before
+        .iter()
+        .filter(|b| b.attrs.contains_key("order.qty"))
+        .count();
+    let r = rule(&report, "transform/strict", "set(");
+    assert_eq!(r["errors"], (before.len() - with_qty) as u64);
+    assert_eq!(
+        after
+            .iter()
+            .filter(|a| a.attrs.contains_key("qty.plus"))
+            .count(),
+        with_qty
+    );
+}
+
+#[test]
+fn default_error_mode_is_ignore() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("default.yaml");
+    let text = std::fs::read_to_string(fixture("replay/transform/propagate.yaml")).unwrap();
+    std::fs::write(&cfg, text.replace("    error_mode: propagate\n", "")).unwrap();
+    let before = input();
+    let (after, _) = replay(cfg.to_str().unwrap());
+    assert_eq!(
+        after.len(),
+        before.len(),
+        "v0.156.0 defaults transform to ignore"
+    );
+}
