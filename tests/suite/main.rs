@@ -36,5 +36,6 @@ mod ottl_statements;
 mod settings_build;
 mod settings_snapshots;
 mod settings_upstream;
+mod transform_edits;
 mod transform_replay;
 mod upstream_validate;
