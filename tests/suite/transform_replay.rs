@@ -229,3 +229,57 @@ fn default_error_mode_is_ignore() {
         "v0.156.0 defaults transform to ignore"
     );
 }
+
+/// The text of top-level block `id` of an upstream test config (its line and the indented
+/// lines below it).
+fn block_text(file: &str, id: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in file.lines() {
+        if !line.starts_with(' ') && !line.is_empty() {
+            inside = line.trim_end() == format!("{id}:");
+        }
+        if inside {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn every_accepted_upstream_transform_config_replays_without_error() {
+    let path = "fixtures/config/upstream/processor/transformprocessor/testdata/config.yaml";
+    let file = std::fs::read_to_string(root().join(path)).unwrap();
+    let rows: Vec<_> = crate::common::upstream::rows()
+        .into_iter()
+        .filter(|r| r.file.ends_with("transformprocessor/testdata/config.yaml"))
+        .filter(|r| r.expectation == "valid")
+        .collect();
+    assert!(
+        rows.len() >= 7,
+        "the valid transform rows of expectations.tsv"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for r in rows {
+        let id = r.id.split_whitespace().next().unwrap().to_owned();
+        let block: String = block_text(&file, &id)
+            .lines()
+            .map(|l| format!("  {l}\n"))
+            .collect();
+        let cfg = format!(
+            "receivers: {{otlp: {{protocols: {{grpc: {{}}}}}}}}\nprocessors:\n{block}exporters: {{debug: {{}}}}\nservice:\n  pipelines:\n    traces: {{receivers: [otlp], processors: [{id}], exporters: [debug]}}\n"
+        );
+        let p = dir.path().join("c.yaml");
+        std::fs::write(&p, &cfg).unwrap();
+        let (_, report) = replay(p.to_str().unwrap());
+        let errors: Vec<&Value> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .collect();
+        assert!(errors.is_empty(), "{id}: {errors:#?}\n{cfg}");
+        assert_eq!(processor(&report, &id)["emulated"], true, "{id}");
+    }
+}
