@@ -61,7 +61,7 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
                 Some(ProcessorSettings::Transform(t))
                     if !d.iter().any(|x| x.severity == diag::Severity::Error) =>
                 {
-                    crate::processors::transform::plan(t, &loaded.sources).ok()
+                    transform_plan(t, &loaded.sources, &mut d)
                 }
                 _ => None,
             };
@@ -86,6 +86,28 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
         config,
         processors,
         diagnostics,
+    }
+}
+
+/// Compile a valid transform config for the replay. A statement only compilation rejects the
+/// way upstream does (`set_semconv_span_name("1.99.0")`) is an `invalid-ottl` error here.
+fn transform_plan(
+    t: &crate::config::settings::transform::TransformSettings,
+    sources: &diag::SourceMap,
+    d: &mut Vec<Diagnostic>,
+) -> Option<crate::processors::transform::TransformPlan> {
+    match crate::processors::transform::plan(t, sources) {
+        Ok(p) => Some(p),
+        Err(e) if e.upstream_rejects() => {
+            let mut diag = Diagnostic::error(diag::codes::INVALID_OTTL, e.message.clone())
+                .with_help("fix the statement; the collector refuses to start with it");
+            if let Some(loc) = e.location {
+                diag = diag.at(loc);
+            }
+            d.push(diag);
+            None
+        }
+        Err(_) => None,
     }
 }
 

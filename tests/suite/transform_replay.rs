@@ -53,11 +53,16 @@ fn replay(config: &str) -> (Vec<Out>, Value) {
         for rs in v["resourceSpans"].as_array().unwrap() {
             for ss in rs["scopeSpans"].as_array().unwrap() {
                 for sp in ss["spans"].as_array().unwrap() {
+                    let mut attrs = attr_map(&sp["attributes"]);
+                    attrs.insert(
+                        "__name".into(),
+                        serde_json::json!({"stringValue": sp["name"]}),
+                    );
                     spans.push(Out {
                         resource: rs["resource"]["attributes"].clone(),
                         kind: sp["kind"].as_i64().unwrap_or(0),
                         parent: sp["parentSpanId"].as_str().unwrap_or("").to_owned(),
-                        attrs: attr_map(&sp["attributes"]),
+                        attrs,
                         events: sp["events"]
                             .as_array()
                             .map(|e| e.iter().map(|e| attr_map(&e["attributes"])).collect())
@@ -161,6 +166,10 @@ fn flat_statements_share_one_inferred_span_context() {
         let res = attr_map(&a.resource);
         assert!(res.keys().all(|k| k == "service.name"), "{res:?}");
         for (k, v) in &b.attrs {
+            if k == "__name" {
+                assert_eq!(a.attrs.get(k), Some(v), "span names are not attributes");
+                continue;
+            }
             let Some(text) = v.get("stringValue").and_then(Value::as_str) else {
                 assert_eq!(a.attrs.get(k), Some(v), "non-strings untouched: {k}");
                 continue;
@@ -282,4 +291,85 @@ fn every_accepted_upstream_transform_config_replays_without_error() {
         assert!(errors.is_empty(), "{id}: {errors:#?}\n{cfg}");
         assert_eq!(processor(&report, &id)["emulated"], true, "{id}");
     }
+}
+
+/// The semantic-convention name ottl.md §5.3 derives, for the attribute sets of the capture
+/// (HTTP server and client, database client, messaging producer and consumer).
+fn semconv_name(kind: i64, a: &serde_json::Map<String, Value>, name: &str) -> String {
+    let get = |k: &str| a.get(k).map(|v| s(v).to_owned());
+    let http = |subject: &str| {
+        get("http.request.method").map(|m| match get(subject) {
+            Some(x) => format!("{m} {x}"),
+            None => m,
+        })
+    };
+    let messaging = || {
+        get("messaging.system")?;
+        let dest = get("messaging.destination.name");
+        Some(match (get("messaging.operation.name"), dest) {
+            (Some(o), Some(d)) => format!("{o} {d}"),
+            (None, Some(d)) => d,
+            (Some(o), None) => o,
+            (None, None) => get("messaging.system")?,
+        })
+    };
+    let db = || {
+        get("db.system.name")?;
+        let target = match (get("db.namespace"), get("db.collection.name")) {
+            (Some(n), Some(c)) => format!("{n}.{c}"),
+            (None, Some(c)) => c,
+            (Some(n), None) => n,
+            (None, None) => String::new(),
+        };
+        Some(match get("db.operation.name") {
+            Some(o) if !target.is_empty() => format!("{o} {target}"),
+            Some(o) => o,
+            None => target,
+        })
+    };
+    let found = match kind {
+        2 => http("http.route").or_else(messaging),
+        3 => http("url.template").or_else(db).or_else(messaging),
+        4 | 5 => messaging(),
+        _ => None,
+    };
+    found.unwrap_or_else(|| name.to_owned())
+}
+
+#[test]
+fn set_semconv_span_name_renames_and_keeps_the_original() {
+    let before = input();
+    let (after, _) = replay(&fixture("replay/transform/semconv_span_name.yaml"));
+    let mut renamed = 0;
+    for (b, a) in before.iter().zip(&after) {
+        let old = s(&b.attrs["__name"]).to_owned();
+        let want = semconv_name(b.kind, &b.attrs, &old);
+        assert_eq!(s(&a.attrs["__name"]), want);
+        if want != old {
+            renamed += 1;
+            assert_eq!(s(&a.attrs["span.original_name"]), old);
+        } else {
+            assert!(!a.attrs.contains_key("span.original_name"));
+        }
+    }
+    assert!(renamed > 0);
+}
+
+#[test]
+fn set_semconv_span_name_outside_the_accepted_versions_is_invalid() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("v.yaml");
+    let text = std::fs::read_to_string(fixture("replay/transform/semconv_span_name.yaml")).unwrap();
+    std::fs::write(&cfg, text.replace("\"1.38.0\"", "\"1.41.0\"")).unwrap();
+    let run = otelcheck(&["validate", cfg.to_str().unwrap(), "--format", "json"]);
+    let report = json(&run);
+    let f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "invalid-ottl")
+        .expect("invalid-ottl finding");
+    let msg = f["message"].as_str().unwrap();
+    assert!(msg.contains("must be between 1.37.0 and 1.40.0"), "{msg}");
+    assert_eq!(f["location"]["line"], 12);
 }

@@ -56,10 +56,30 @@ pub struct TransformPlan {
     pub groups: Arc<Vec<Group>>,
 }
 
-/// Why a group could not be compiled (the checker has already reported the cause to the user;
-/// this is kept so the processor is replayed as "not emulated" rather than half-run).
+/// Why a group could not be compiled. Most causes the checker has already reported; the ones
+/// only compilation finds (a `set_semconv_span_name` version, a bad literal regex in an editor)
+/// carry the statement's location so they can be reported. Either way the processor is
+/// replayed as "not emulated" rather than half-run.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotPlanned(pub String);
+pub struct NotPlanned {
+    pub message: String,
+    pub location: Option<Location>,
+}
+
+impl NotPlanned {
+    fn new(message: String) -> Self {
+        Self {
+            message,
+            location: None,
+        }
+    }
+
+    /// Whether upstream refuses the config for the same reason (otherwise it is otelcheck
+    /// that cannot run it).
+    pub fn upstream_rejects(&self) -> bool {
+        !self.message.contains("otelcheck")
+    }
+}
 
 fn mode_of(m: Option<SettingsErrorMode>, default: SettingsErrorMode) -> ErrorMode {
     match m.unwrap_or(default) {
@@ -89,7 +109,7 @@ fn plan_group(
     sources: &SourceMap,
     rules: &mut Vec<PlannedRule>,
 ) -> Result<Group, NotPlanned> {
-    let fail = |text: &str, why: String| NotPlanned(format!("`{text}`: {why}"));
+    let fail = |text: &str, why: String| NotPlanned::new(format!("`{text}`: {why}"));
     let statements: Vec<ast::Statement> = g
         .statements
         .iter()
@@ -105,7 +125,9 @@ fn plan_group(
             let ctx = c
                 .context()
                 .filter(|c| TRACE_CONTEXTS.contains(c))
-                .ok_or_else(|| NotPlanned(format!("context {} is not a trace context", c.name)))?;
+                .ok_or_else(|| {
+                    NotPlanned::new(format!("context {} is not a trace context", c.name))
+                })?;
             (ctx, PathMode::Explicit(ctx))
         }
         None => {
@@ -114,7 +136,7 @@ fn plan_group(
                 .map(InferenceHints::from_statement)
                 .chain(conditions.iter().map(InferenceHints::from_condition))
                 .fold(InferenceHints::default(), InferenceHints::merged);
-            let ctx = infer_context(&hints, TRACE_CONTEXTS, true).map_err(NotPlanned)?;
+            let ctx = infer_context(&hints, TRACE_CONTEXTS, true).map_err(NotPlanned::new)?;
             (ctx, PathMode::Inferred)
         }
     };
@@ -125,9 +147,12 @@ fn plan_group(
         statements: Vec::new(),
     };
     for (src, tree) in g.conditions.iter().zip(&conditions) {
-        let compiled = compile_condition(tree, &src.text, context, mode)
-            .map_err(|e| fail(&src.text, e.message))?;
         let location = locator(&src.node, sources).at(ast::Span::new(0, 0));
+        let compiled =
+            compile_condition(tree, &src.text, context, mode).map_err(|e| NotPlanned {
+                location: Some(location.clone()),
+                ..fail(&src.text, e.message)
+            })?;
         group.conditions.push(rules.len());
         rules.push(PlannedRule {
             text: src.text.clone(),
@@ -136,9 +161,12 @@ fn plan_group(
         });
     }
     for (src, tree) in g.statements.iter().zip(&statements) {
-        let compiled = compile_statement(tree, &src.text, context, mode)
-            .map_err(|e| fail(&src.text, e.message))?;
         let location = locator(&src.node, sources).at(ast::Span::new(0, 0));
+        let compiled =
+            compile_statement(tree, &src.text, context, mode).map_err(|e| NotPlanned {
+                location: Some(location.clone()),
+                ..fail(&src.text, e.message)
+            })?;
         group.statements.push(rules.len());
         rules.push(PlannedRule {
             text: src.text.clone(),

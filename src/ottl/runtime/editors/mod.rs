@@ -10,6 +10,7 @@
 
 mod maps;
 mod replace;
+mod semconv;
 mod set;
 
 pub use replace::Pattern;
@@ -22,7 +23,7 @@ use super::field::{self, KeyVal};
 use super::functions::{bind, compile_arg, CallError};
 use super::value::Value;
 use crate::ottl::ast::{self, Call};
-use crate::ottl::signatures::{self, ParamKind};
+use crate::ottl::signatures::{self, ParamKind, Signature};
 
 type R<T> = Result<T, String>;
 
@@ -123,11 +124,18 @@ pub fn compile(
 ) -> Result<Box<dyn Editor>, CompileError> {
     let name = call.name.node.as_str();
     let fail = |message: String| CompileError { message, span };
-    let Some(sig) = signatures::lookup(name).filter(|s| s.is_editor()) else {
-        return Err(fail(format!("undefined function \"{name}\"")));
-    };
-    let Some((_, build)) = EDITORS.iter().find(|(n, _)| *n == name) else {
-        return Err(fail(format!("otelcheck cannot run the editor {name} yet")));
+    // The transform processor adds `set_semconv_span_name` in the span context only.
+    let transform_only = name == semconv::SIGNATURE.name && c.ctx == crate::ottl::Context::Span;
+    let (sig, build): (&Signature, Build) = if transform_only {
+        (&semconv::SIGNATURE, semconv::build)
+    } else {
+        let Some(sig) = signatures::lookup(name).filter(|s| s.is_editor()) else {
+            return Err(fail(format!("undefined function \"{name}\"")));
+        };
+        let Some((_, build)) = EDITORS.iter().find(|(n, _)| *n == name) else {
+            return Err(fail(format!("otelcheck cannot run the editor {name} yet")));
+        };
+        (sig, *build)
     };
     let wrap = |m: String| format!("error while parsing arguments for call to \"{name}\": {m}");
     let slots = bind(sig, &call.args).map_err(|m| fail(wrap(m)))?;
