@@ -111,6 +111,11 @@ const EDITORS: &[(&str, Build)] = &[
     ("replace_all_matches", replace::build_replace_all_matches),
 ];
 
+/// The editors otelcheck runs.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    EDITORS.iter().map(|(n, _)| *n)
+}
+
 /// Whether otelcheck runs the editor `name`.
 pub fn implemented(name: &str) -> bool {
     EDITORS.iter().any(|(n, _)| *n == name)

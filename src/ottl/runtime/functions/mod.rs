@@ -70,6 +70,11 @@ fn registry() -> impl Iterator<Item = &'static Spec> {
     .flatten()
 }
 
+/// Whether otelcheck evaluates the converter `name`.
+pub fn implemented(name: &str) -> bool {
+    registry().any(|s| s.name == name)
+}
+
 /// Compile one converter call.
 pub fn compile(c: &mut Compiler, call: &Call) -> Result<Box<dyn Converter>, CallError> {
     let name = call.name.node.as_str();
@@ -181,7 +186,7 @@ pub(crate) fn compile_arg(
 }
 
 /// Convert a literal as the typed getter would at parse time; only the error matters.
-fn check_literal(kind: ParamKind, v: &Value) -> R<()> {
+pub(crate) fn check_literal(kind: ParamKind, v: &Value) -> R<()> {
     use ParamKind as K;
     let v = v.reborrow();
     match kind {
@@ -197,8 +202,15 @@ fn check_literal(kind: ParamKind, v: &Value) -> R<()> {
         K::DurationGetter => to_duration(v).map(drop),
         K::TimeGetter => to_time(v).map(drop),
         K::ByteSliceLikeGetter => bytes_like(v).map(drop),
+        K::PSliceGetter => match v {
+            Value::Slice(_) | Value::List(_) | Value::StrList(_) => Ok(()),
+            Value::Nil => Err("expected pcommon.Slice but got nil".into()),
+            other => Err(format!(
+                "expected pcommon.Slice but got {}",
+                other.go_type()
+            )),
+        },
         K::Getter
-        | K::PSliceGetter
         | K::LiteralBool
         | K::List(_)
         | K::Setter
@@ -260,3 +272,35 @@ pub use getters::{
     bool_like, bytes_like, float_like, int_like, str_like, to_bool, to_duration, to_float, to_int,
     to_map, to_str, to_time,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One signature per function: every implementation must name a function of the
+    /// signature table, with the matching kind (editors lower-case, converters upper-case).
+    #[test]
+    fn every_implementation_has_its_signature() {
+        for spec in registry() {
+            let sig = signatures::lookup(spec.name)
+                .unwrap_or_else(|| panic!("{} has no signature", spec.name));
+            assert!(!sig.is_editor(), "{} is a converter", spec.name);
+        }
+        for name in crate::ottl::runtime::editors::names() {
+            let sig = signatures::lookup(name).unwrap_or_else(|| panic!("{name} has no signature"));
+            assert!(sig.is_editor(), "{name} is an editor");
+        }
+    }
+
+    /// Every editor of the signature table runs.
+    #[test]
+    fn every_standard_editor_runs() {
+        let missing: Vec<&str> = signatures::all()
+            .iter()
+            .filter(|s| s.is_editor())
+            .map(|s| s.name)
+            .filter(|n| !crate::ottl::runtime::editors::implemented(n))
+            .collect();
+        assert!(missing.is_empty(), "editors not implemented: {missing:?}");
+    }
+}
