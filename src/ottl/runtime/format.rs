@@ -209,6 +209,25 @@ pub fn json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// pdata `Value.AsString`: strings as they are, Empty as "", bytes as standard base64,
+/// doubles as JSON numbers, maps and slices as JSON, the rest as `%v`.
+pub fn pdata_as_string(v: &AnyValue) -> String {
+    match v {
+        AnyValue::Str(s) => s.to_string(),
+        AnyValue::Empty => String::new(),
+        AnyValue::Bytes(b) => base64_std(b),
+        AnyValue::Double(d) => json_float(*d),
+        AnyValue::Map(_) | AnyValue::Slice(_) => {
+            let mut out = String::new();
+            match json_value(&Value::from_any(v), &mut out) {
+                Ok(()) => out,
+                Err(e) => e.to_string(),
+            }
+        }
+        other => go_v(&Value::from_any(other)),
+    }
+}
+
 /// Standard base64 with padding (how Go's JSON encodes `[]byte`).
 pub fn base64_std(b: &[u8]) -> String {
     const ALPHA: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -471,6 +471,21 @@ pub const CONVERTERS: &[Row] = &[
     row("year_of_start", "Year(start_time) == 2023", True),
     row("weekday_of_start", "Weekday(start_time) == 2", True),
     row("parse_int_hex", r#"ParseInt("ff", 16) == 255"#, True),
+    row(
+        "slice_to_map_index_keys",
+        r#"SliceToMap(attributes["l"])["1"] == "b""#,
+        True,
+    ),
+    row(
+        "to_key_value_string_sorted_and_quoted",
+        r#"ToKeyValueString({"b": "x y", "a": 1}, "=", " ", true) == "a=1 b=\"x y\"""#,
+        True,
+    ),
+    row(
+        "truncate_time_to_the_hour",
+        r#"TruncateTime(start_time, Duration("1h")) == Unix(1699999200)"#,
+        True,
+    ),
 ];
 
 const PARSE_XML: &str = "ParseXML is not implemented by the otelcheck runtime";

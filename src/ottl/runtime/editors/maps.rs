@@ -12,7 +12,7 @@ use super::{literal_bool, literal_int, literal_str, read, value, write, Args, Ed
 use crate::capture::model::{AnyValue, Attributes};
 use crate::ottl::runtime::compile::{Expr, PathExpr};
 use crate::ottl::runtime::eval::EvalItem;
-use crate::ottl::runtime::format::string_like;
+use crate::ottl::runtime::format::pdata_as_string;
 use crate::ottl::runtime::functions::{to_map, to_str};
 use crate::ottl::runtime::value::Value;
 
@@ -439,19 +439,9 @@ impl Editor for StringifyAll {
         let m = read_map(&self.target, item)?;
         let mut out = Attributes::with_capacity(m.len());
         for (k, v) in m.entries() {
-            // pdata `AsString`: Empty is "", bytes are standard base64, the rest as JSON/text.
             let s = match v {
                 AnyValue::Str(_) => v.clone(),
-                AnyValue::Empty => AnyValue::Str("".into()),
-                AnyValue::Bytes(b) => {
-                    use base64::Engine as _;
-                    let text = base64::engine::general_purpose::STANDARD.encode(b);
-                    AnyValue::Str(text.as_str().into())
-                }
-                other => {
-                    let text = string_like(&Value::from_any(other))?.unwrap_or_default();
-                    AnyValue::Str(text.as_str().into())
-                }
+                other => AnyValue::Str(pdata_as_string(other).as_str().into()),
             };
             out.upsert(*k, s);
         }

@@ -14,7 +14,7 @@ use crate::ottl::paths::{PathTarget, SpanField};
 use crate::ottl::runtime::compile::{KeyExpr, PathExpr};
 use crate::ottl::runtime::eval::EvalItem;
 use crate::ottl::runtime::field::KeyVal;
-use crate::ottl::runtime::format::string_like;
+use crate::ottl::runtime::format::pdata_as_string;
 use crate::ottl::runtime::value::Value;
 use crate::ottl::signatures::{Param, ParamKind, Signature};
 
@@ -113,16 +113,8 @@ impl Editor for SetSemconvSpanName {
     }
 }
 
-/// pdata `AsString` of an attribute.
 fn text(v: &AnyValue) -> String {
-    match v {
-        AnyValue::Str(s) => s.to_string(),
-        AnyValue::Empty => String::new(),
-        other => string_like(&Value::from_any(other))
-            .ok()
-            .flatten()
-            .unwrap_or_default(),
-    }
+    pdata_as_string(v)
 }
 
 /// The first of `keys` present.

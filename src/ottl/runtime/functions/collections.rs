@@ -21,7 +21,7 @@ use super::{arg, opt, str_like, to_int, to_map, to_str, to_time, Build, Converte
 use crate::capture::model::AnyValue;
 use crate::ottl::runtime::compile::Expr;
 use crate::ottl::runtime::eval::{eval_value, EvalItem};
-use crate::ottl::runtime::format::{go_v, split_time};
+use crate::ottl::runtime::format::{go_v, pdata_as_string, split_time};
 use crate::ottl::runtime::value::Value;
 use crate::ottl::strcase;
 
@@ -174,6 +174,38 @@ pub const SPECS: &[Spec] = &[
             ))
         }),
     },
+    Spec {
+        name: "SliceToMap",
+        build: Build::Simple(|mut a| {
+            let items: Vec<AnyValue> = match arg(&mut a, 0) {
+                Value::Slice(s) => s.into_owned(),
+                Value::List(l) => l.iter().map(Value::to_any).collect::<R<_>>()?,
+                Value::Nil => return Err("expected pcommon.Slice but got nil".into()),
+                other => {
+                    return Err(format!(
+                        "expected pcommon.Slice but got {}",
+                        other.go_type()
+                    ))
+                }
+            };
+            let key_path = path_arg(opt(&mut a, 1))?;
+            let value_path = path_arg(opt(&mut a, 2))?;
+            slice_to_map(&items, key_path.as_deref(), value_path.as_deref())
+                .map(|m| Value::Map(Cow::Owned(m)))
+        }),
+    },
+    Spec {
+        name: "ToKeyValueString",
+        build: Build::Custom(build_to_kv),
+    },
+    Spec {
+        name: "TruncateTime",
+        build: Build::Simple(|mut a| {
+            let t = to_time(arg(&mut a, 0))?;
+            let d = super::to_duration(arg(&mut a, 1))?;
+            Ok(Value::Time(truncate_time(t, d)))
+        }),
+    },
     time_part!("Year", |y, _mo, _d, _h, _mi, _s, _n, _t| y),
     time_part!("Month", |_y, mo, _d, _h, _mi, _s, _n, _t| mo),
     time_part!("Day", |_y, _mo, d, _h, _mi, _s, _n, _t| d),
@@ -183,6 +215,155 @@ pub const SPECS: &[Spec] = &[
     time_part!("Nanosecond", |_y, _mo, _d, _h, _mi, _s, n, _t| n),
     time_part!("Weekday", |_y, _mo, _d, _h, _mi, _s, _n, t| weekday(t)),
 ];
+
+/// Go `Time.Truncate`: round down to a multiple of `d` counted from the zero time (year 1),
+/// not from the Unix epoch; `d <= 0` leaves the time as it is.
+fn truncate_time(t: i64, d: i64) -> i64 {
+    const ZERO_TO_UNIX: i128 = 62_135_596_800 * 1_000_000_000;
+    if d <= 0 {
+        return t;
+    }
+    let since_zero = i128::from(t) + ZERO_TO_UNIX;
+    let cut = since_zero - since_zero.rem_euclid(i128::from(d));
+    i64::try_from(cut - ZERO_TO_UNIX).unwrap_or(t)
+}
+
+/// An optional `[]string` literal list argument.
+fn path_arg(v: Option<Value>) -> R<Option<Vec<String>>> {
+    match v {
+        None => Ok(None),
+        Some(Value::List(items)) => items
+            .into_iter()
+            .map(|i| to_str(i).map(Cow::into_owned))
+            .collect::<R<Vec<_>>>()
+            .map(Some),
+        Some(other) => Err(format!("expected a list but got {}", other.go_type())),
+    }
+}
+
+/// `sliceToMap`: keys from `key_path` (else the index), values from `value_path` (else the
+/// element).
+fn slice_to_map(
+    items: &[AnyValue],
+    key_path: Option<&[String]>,
+    value_path: Option<&[String]>,
+) -> R<crate::capture::model::Attributes> {
+    let mut m = crate::capture::model::Attributes::with_capacity(items.len());
+    for (i, el) in items.iter().enumerate() {
+        let mut key = i.to_string();
+        let mut value = el.clone();
+        if key_path.is_some() || value_path.is_some() {
+            let AnyValue::Map(em) = el else {
+                return Err(format!("slice elements must be maps when using `key_path` or `value_path`, but could not cast element of type `{}` to a map", el.type_name()));
+            };
+            if let Some(p) = key_path {
+                let k = extract(em, p)
+                    .map_err(|e| format!("could not extract key from element {i}: {e}"))?;
+                let AnyValue::Str(k) = k else {
+                    return Err(format!(
+                        "element {i}: extracted key attribute is not of type string, got \"{}\"",
+                        k.type_name()
+                    ));
+                };
+                key = k.to_string();
+            }
+            if let Some(p) = value_path {
+                value = extract(em, p)
+                    .map_err(|e| format!("could not extract value from element {i}: {e}"))?
+                    .clone();
+            }
+        }
+        m.upsert(key.as_str(), value);
+    }
+    Ok(m)
+}
+
+fn extract<'m>(m: &'m crate::capture::model::Attributes, path: &[String]) -> R<&'m AnyValue> {
+    let missing = || {
+        format!(
+            "provided object does not contain the path [{}]",
+            path.join(" ")
+        )
+    };
+    let Some((first, rest)) = path.split_first() else {
+        return Err("must provide at least one path item".into());
+    };
+    let v = m.get(first).ok_or_else(missing)?;
+    if rest.is_empty() {
+        return Ok(v);
+    }
+    match v {
+        AnyValue::Map(inner) => extract(inner, rest).map_err(|_| missing()),
+        _ => Err(missing()),
+    }
+}
+
+#[derive(Debug)]
+struct ToKeyValueString {
+    target: Expr,
+    delimiter: String,
+    pair_delimiter: String,
+    sort: bool,
+}
+
+fn build_to_kv(mut args: Vec<Option<Expr>>) -> R<Box<dyn Converter>> {
+    let mut take = |i: usize| args.get_mut(i).and_then(Option::take);
+    let target = take(0).ok_or("missing target")?;
+    let lit = |e: Option<Expr>, default: &str, what: &str| -> R<String> {
+        match e {
+            None => Ok(default.to_string()),
+            Some(Expr::Const(Value::Str(s))) if s.is_empty() => {
+                Err(format!("{what} cannot be set to an empty string"))
+            }
+            Some(Expr::Const(Value::Str(s))) => Ok(s.into_owned()),
+            Some(_) => Err(format!("{what} must be a string literal")),
+        }
+    };
+    let delimiter = lit(take(1), "=", "delimiter")?;
+    let pair_delimiter = lit(take(2), " ", "pair delimiter")?;
+    if pair_delimiter == delimiter {
+        return Err(format!(
+            "pair delimiter {pair_delimiter:?} cannot be equal to delimiter {delimiter:?}"
+        ));
+    }
+    let sort = matches!(take(3), Some(Expr::Const(Value::Bool(true))));
+    Ok(Box::new(ToKeyValueString {
+        target,
+        delimiter,
+        pair_delimiter,
+        sort,
+    }))
+}
+
+impl Converter for ToKeyValueString {
+    fn call<'a>(&'a self, item: &EvalItem<'a>) -> R<Value<'a>> {
+        let m = to_map(eval_value(&self.target, item)?)?;
+        let quote = |s: &str| {
+            let s = s.replace('"', "\\\"");
+            if s.contains(self.pair_delimiter.as_str()) || s.contains(self.delimiter.as_str()) {
+                format!("\"{s}\"")
+            } else {
+                s
+            }
+        };
+        let mut pairs: Vec<(&str, &AnyValue)> = m.iter().collect();
+        if self.sort {
+            pairs.sort_by(|a, b| a.0.cmp(b.0));
+        }
+        let out: Vec<String> = pairs
+            .into_iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}{}{}",
+                    quote(k),
+                    self.delimiter,
+                    quote(&pdata_as_string(v))
+                )
+            })
+            .collect();
+        Ok(owned(out.join(&self.pair_delimiter)))
+    }
+}
 
 /// Luhn over the digits of `s` with spaces removed (`isValidLuhnFunc`).
 fn luhn(s: &str) -> R<bool> {
@@ -526,6 +707,24 @@ fn format_one(verb: char, v: &Value, prec: Option<usize>) -> R<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn truncate_counts_from_the_zero_time() {
+        const H: i64 = 3_600_000_000_000;
+        // 2023-11-14T22:13:20Z truncated to the hour.
+        assert_eq!(
+            truncate_time(1_700_000_000_000_000_000, H),
+            1_699_999_200_000_000_000
+        );
+        // Weeks are counted from 0001-01-01 (a Monday), not from 1970-01-01 (a Thursday).
+        let week = 7 * 24 * H;
+        let t = truncate_time(1_700_000_000_000_000_000, week);
+        assert_eq!(
+            (t / 1_000_000_000 / 86_400 + 4).rem_euclid(7),
+            1,
+            "a Monday"
+        );
+    }
 
     #[test]
     fn luhn_checks_card_numbers() {
