@@ -206,6 +206,48 @@ pub const SPECS: &[Spec] = &[
             Ok(Value::Time(truncate_time(t, d)))
         }),
     },
+    Spec {
+        name: "CommunityID",
+        build: Build::Simple(|mut a| {
+            let src = endpoint(arg(&mut a, 0), arg(&mut a, 1), "source")?;
+            let dst = endpoint(arg(&mut a, 2), arg(&mut a, 3), "destination")?;
+            let protocol = match opt(&mut a, 4) {
+                None => 6,
+                Some(p) => {
+                    let p = to_str(p).map_err(|e| format!("failed to get protocol: {e}"))?;
+                    protocol_number(&p).ok_or_else(|| format!("unsupported protocol: {p}"))?
+                }
+            };
+            let seed = match opt(&mut a, 5) {
+                None => 0,
+                Some(v) => {
+                    let s = to_int(v).map_err(|e| format!("failed to get seed: {e}"))?;
+                    u16::try_from(s)
+                        .map_err(|_| format!("seed must be between 0 and 65535, got {s}"))?
+                }
+            };
+            Ok(owned(community_id(src, dst, protocol, seed)))
+        }),
+    },
+    // Values that differ on every call upstream too: a dry run cannot predict them, only
+    // produce values of the same shape.
+    Spec {
+        name: "Now",
+        build: Build::Simple(|_| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+            Ok(Value::Time(now))
+        }),
+    },
+    Spec {
+        name: "UUID",
+        build: Build::Simple(|_| Ok(owned(uuid::Uuid::new_v4().to_string()))),
+    },
+    Spec {
+        name: "UUIDv7",
+        build: Build::Simple(|_| Ok(owned(uuid::Uuid::now_v7().to_string()))),
+    },
     time_part!("Year", |y, _mo, _d, _h, _mi, _s, _n, _t| y),
     time_part!("Month", |_y, mo, _d, _h, _mi, _s, _n, _t| mo),
     time_part!("Day", |_y, _mo, d, _h, _mi, _s, _n, _t| d),
@@ -363,6 +405,58 @@ impl Converter for ToKeyValueString {
             .collect();
         Ok(owned(out.join(&self.pair_delimiter)))
     }
+}
+
+/// An endpoint of `CommunityID`: the address bytes (4 for IPv4, also when written
+/// IPv4-mapped, else 16) and the port.
+fn endpoint(ip: Value, port: Value, name: &str) -> R<(Vec<u8>, u16)> {
+    let ip = to_str(ip).map_err(|e| format!("failed to get {name} IP: {e}"))?;
+    let port = to_int(port).map_err(|e| format!("failed to get {name} port: {e}"))?;
+    let port = u16::try_from(port)
+        .map_err(|_| format!("{name} port must be between 0 and 65535, got {port}"))?;
+    let addr: IpAddr = ip.parse().map_err(|_| format!("invalid {name} IP: {ip}"))?;
+    let bytes = match addr {
+        IpAddr::V4(v4) => v4.octets().to_vec(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.octets().to_vec(),
+            None => v6.octets().to_vec(),
+        },
+    };
+    Ok((bytes, port))
+}
+
+fn protocol_number(name: &str) -> Option<u8> {
+    Some(match name {
+        "ICMP" => 1,
+        "TCP" => 6,
+        "UDP" => 17,
+        "RSVP" => 46,
+        "ICMP6" => 58,
+        "SCTP" => 132,
+        _ => return None,
+    })
+}
+
+/// Community ID v1: SHA-1 over seed, the ordered endpoints, protocol and ports, base64.
+fn community_id(a: (Vec<u8>, u16), b: (Vec<u8>, u16), protocol: u8, seed: u16) -> String {
+    use sha1::Digest as _;
+    let swap = if a.0.len() == b.0.len() {
+        a.0 > b.0 || (a.0 == b.0 && a.1 > b.1)
+    } else {
+        a.0.len() > b.0.len()
+    };
+    let (src, dst) = if swap { (b, a) } else { (a, b) };
+    let mut tuple = seed.to_be_bytes().to_vec();
+    tuple.extend_from_slice(&src.0);
+    tuple.extend_from_slice(&dst.0);
+    tuple.extend_from_slice(&[protocol, 0]);
+    tuple.extend_from_slice(&src.1.to_be_bytes());
+    tuple.extend_from_slice(&dst.1.to_be_bytes());
+    let digest = sha1::Sha1::digest(&tuple);
+    format!(
+        "1:{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
 }
 
 /// Luhn over the digits of `s` with spaces removed (`isValidLuhnFunc`).
@@ -724,6 +818,19 @@ mod tests {
             1,
             "a Monday"
         );
+    }
+
+    #[test]
+    fn community_id_matches_the_spec_baseline() {
+        // The Community ID spec's TCP example (seed 0).
+        let ep = |ip: &str, port| {
+            endpoint(Value::Str(Cow::Owned(ip.into())), Value::Int(port), "x").unwrap()
+        };
+        let id = community_id(ep("128.232.110.120", 34855), ep("66.35.250.204", 80), 6, 0);
+        assert_eq!(id, "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
+        // Direction does not matter.
+        let back = community_id(ep("66.35.250.204", 80), ep("128.232.110.120", 34855), 6, 0);
+        assert_eq!(back, id);
     }
 
     #[test]
