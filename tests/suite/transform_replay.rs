@@ -373,3 +373,33 @@ fn set_semconv_span_name_outside_the_accepted_versions_is_invalid() {
     assert!(msg.contains("must be between 1.37.0 and 1.40.0"), "{msg}");
     assert_eq!(f["location"]["line"], 12);
 }
+
+#[test]
+fn rule_text_is_shown_as_written_never_with_env_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("env.yaml");
+    let text = std::fs::read_to_string(fixture("replay/transform/advanced_contexts.yaml")).unwrap();
+    std::fs::write(
+        &cfg,
+        text.replace("\"staging\"", "\"${env:TOKEN_FOR_TEST}\""),
+    )
+    .unwrap();
+    let cap = fixture(CAPTURE);
+    let run = otelcheck(&[
+        "dry-run",
+        cfg.to_str().unwrap(),
+        &cap,
+        "--format",
+        "json",
+        "--set",
+        "TOKEN_FOR_TEST=s3cr3t-value",
+    ]);
+    assert_ne!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("s3cr3t-value"));
+    let report = json(&run);
+    let r = rule(&report, "transform/advanced", "set(attributes[\"deployment");
+    assert!(r["text"]
+        .as_str()
+        .unwrap()
+        .contains("${env:TOKEN_FOR_TEST}"));
+}

@@ -109,16 +109,17 @@ fn plan_group(
     sources: &SourceMap,
     rules: &mut Vec<PlannedRule>,
 ) -> Result<Group, NotPlanned> {
+    // Messages quote the text as written too.
     let fail = |text: &str, why: String| NotPlanned::new(format!("`{text}`: {why}"));
     let statements: Vec<ast::Statement> = g
         .statements
         .iter()
-        .map(|s| parse_statement(&s.text).map_err(|e| fail(&s.text, first(&e))))
+        .map(|s| parse_statement(&s.text).map_err(|e| fail(&as_written(s), first(&e))))
         .collect::<Result<_, _>>()?;
     let conditions: Vec<ast::Node<ast::BoolExpr>> = g
         .conditions
         .iter()
-        .map(|s| parse_condition(&s.text).map_err(|e| fail(&s.text, first(&e))))
+        .map(|s| parse_condition(&s.text).map_err(|e| fail(&as_written(s), first(&e))))
         .collect::<Result<_, _>>()?;
     let (context, mode) = match g.context.as_ref() {
         Some(c) => {
@@ -151,11 +152,11 @@ fn plan_group(
         let compiled =
             compile_condition(tree, &src.text, context, mode).map_err(|e| NotPlanned {
                 location: Some(location.clone()),
-                ..fail(&src.text, e.message)
+                ..fail(&as_written(src), e.message)
             })?;
         group.conditions.push(rules.len());
         rules.push(PlannedRule {
-            text: src.text.clone(),
+            text: as_written(src),
             location,
             kind: RuleKind::Condition(compiled),
         });
@@ -165,16 +166,21 @@ fn plan_group(
         let compiled =
             compile_statement(tree, &src.text, context, mode).map_err(|e| NotPlanned {
                 location: Some(location.clone()),
-                ..fail(&src.text, e.message)
+                ..fail(&as_written(src), e.message)
             })?;
         group.statements.push(rules.len());
         rules.push(PlannedRule {
-            text: src.text.clone(),
+            text: as_written(src),
             location,
             kind: RuleKind::Statement(compiled),
         });
     }
     Ok(group)
+}
+
+/// Reports show a rule as written in the file (`${env:...}` unexpanded), never its value.
+fn as_written(src: &crate::config::settings::OttlSource) -> String {
+    src.node.written.clone().unwrap_or_else(|| src.text.clone())
 }
 
 fn first(errors: &[crate::ottl::OttlError]) -> String {
