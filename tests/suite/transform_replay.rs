@@ -403,3 +403,26 @@ fn rule_text_is_shown_as_written_never_with_env_values() {
         .unwrap()
         .contains("${env:TOKEN_FOR_TEST}"));
 }
+
+#[test]
+fn a_flat_group_infers_one_context_for_all_its_statements() {
+    // `set_semconv_span_name` has no path: alone it infers nothing, but the group's other
+    // statement makes the whole group run in the span context, as upstream does.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("g.yaml");
+    std::fs::write(
+        &cfg,
+        "receivers: {otlp: {protocols: {grpc: {}}}}\nprocessors:\n  transform:\n    trace_statements:\n      - set_semconv_span_name(\"1.37.0\")\n      - set(span.attributes[\"renamed\"], true)\nexporters: {debug: {}}\nservice:\n  pipelines:\n    traces: {receivers: [otlp], processors: [transform], exporters: [debug]}\n",
+    )
+    .unwrap();
+    let (after, report) = replay(cfg.to_str().unwrap());
+    let errors: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(processor(&report, "transform")["emulated"], true);
+    assert!(after.iter().all(|a| a.attrs.contains_key("renamed")));
+}
