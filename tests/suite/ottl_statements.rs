@@ -154,6 +154,9 @@ fn set_through_missing_containers_and_out_of_range() {
         ]))
     );
     assert!(run_err(&run(r#"set(attributes["l"][5], 1)"#)).contains("index 5 out of bounds"));
+    // A huge index through an empty value is refused rather than exhausting memory.
+    let e = run_err(&run(r#"set(attributes["z"][4000000000], 1)"#));
+    assert!(e.contains("otelcheck refuses"), "{e}");
 }
 
 #[test]

@@ -358,6 +358,13 @@ fn set_indexable(mut cur: &mut AnyValue, keys: &[KeyVal], val: Value<'_>) -> R<(
                 };
                 *cur = if is_int {
                     let pad = usize::try_from(n).unwrap_or(0);
+                    // Upstream appends `n` empty values; a huge index would exhaust memory
+                    // here as it would in the collector, so it is refused instead.
+                    if pad > MAX_CREATED_SLICE {
+                        return Err(format!(
+                            "otelcheck refuses to create a slice of {n} empty values (limit {MAX_CREATED_SLICE})"
+                        ));
+                    }
                     AnyValue::Slice(vec![AnyValue::Empty; pad + 1])
                 } else {
                     let mut m = Attributes::new();
@@ -381,6 +388,9 @@ fn set_indexable(mut cur: &mut AnyValue, keys: &[KeyVal], val: Value<'_>) -> R<(
     }
     set_value(cur, val)
 }
+
+/// The longest slice a write through an empty value may create.
+const MAX_CREATED_SLICE: usize = 1 << 20;
 
 /// `ctxutil.SetValue`: nil leaves the value as it is; Go types pdata cannot hold are errors.
 pub fn set_value(cur: &mut AnyValue, val: Value<'_>) -> R<()> {

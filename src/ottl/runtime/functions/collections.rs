@@ -730,7 +730,11 @@ fn sprintf(f: &str, args: &[Value]) -> R<String> {
                 p.push(d);
                 chars.next();
             }
-            prec = Some(p.parse::<usize>().unwrap_or(0));
+            prec = Some(if p.is_empty() {
+                0
+            } else {
+                p.parse::<usize>().unwrap_or(usize::MAX)
+            });
         }
         let Some(verb) = chars.next() else {
             out.push_str("%!(NOVERB)");
@@ -745,8 +749,15 @@ fn sprintf(f: &str, args: &[Value]) -> R<String> {
             continue;
         };
         next += 1;
+        let w = if width.is_empty() {
+            0
+        } else {
+            width.parse::<usize>().unwrap_or(usize::MAX)
+        };
+        if w > MAX_WIDTH || prec.is_some_and(|p| p > MAX_WIDTH) {
+            return Err(format!("otelcheck refuses format widths above {MAX_WIDTH}"));
+        }
         let body = format_one(verb, v, prec)?;
-        let w = width.parse::<usize>().unwrap_or(0);
         let pad = w.saturating_sub(body.chars().count());
         if flags.contains('-') {
             out.push_str(&body);
@@ -773,6 +784,9 @@ fn sprintf(f: &str, args: &[Value]) -> R<String> {
     }
     Ok(out)
 }
+
+/// The widest `%Nd` / precision `Format` pads to (a huge width would exhaust memory).
+const MAX_WIDTH: usize = 1 << 16;
 
 fn format_one(verb: char, v: &Value, prec: Option<usize>) -> R<String> {
     let bad = || format!("%!{verb}({}={})", v.go_type(), go_v(v));
@@ -852,6 +866,7 @@ mod tests {
         assert_eq!(sprintf("%.2f", &[Value::Float(1.005)]).unwrap(), "1.00");
         assert_eq!(sprintf("%s %s", &[s("a")]).unwrap(), "a %!s(MISSING)");
         assert_eq!(sprintf("%d", &[s("a")]).unwrap(), "%!d(string=a)");
+        assert!(sprintf("%99999999d", &[Value::Int(1)]).is_err());
     }
 
     #[test]
