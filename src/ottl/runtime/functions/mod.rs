@@ -14,6 +14,7 @@ pub mod is_match;
 pub mod parsers;
 pub mod strings;
 pub mod time;
+pub mod timefmt;
 pub mod type_checks;
 
 use std::fmt;
@@ -65,6 +66,7 @@ fn registry() -> impl Iterator<Item = &'static Spec> {
         time::SPECS,
         parsers::SPECS,
         collections::SPECS,
+        timefmt::SPECS,
     ]
     .into_iter()
     .flatten()
