@@ -8,6 +8,7 @@
 
 pub mod collections;
 pub mod conversions;
+pub mod csv;
 pub mod getters;
 pub mod hashes;
 pub mod is_match;
@@ -67,6 +68,7 @@ fn registry() -> impl Iterator<Item = &'static Spec> {
         parsers::SPECS,
         collections::SPECS,
         timefmt::SPECS,
+        csv::SPECS,
     ]
     .into_iter()
     .flatten()
