@@ -46,6 +46,10 @@ pub const SPECS: &[Spec] = &[
         }),
     },
     Spec {
+        name: "ParseSeverity",
+        build: Build::Custom(build_parse_severity),
+    },
+    Spec {
         name: "ParseInt",
         build: Build::Simple(|mut a| {
             let s = to_str(arg(&mut a, 0))?.into_owned();
@@ -433,5 +437,121 @@ mod tests {
             .unwrap_err()
             .contains("out of range"));
         assert!(parse_int("12", 1).unwrap_err().contains("invalid base 1"));
+    }
+}
+
+/// `ParseSeverity(target, mapping)`: the level whose criteria match the value — a string
+/// against `equals` lists, an int against `range` (`{"min":..,"max":..}` or `"2xx"`…`"5xx"`).
+/// Upstream walks the levels in Go map order, which is random: when several levels match,
+/// otelcheck answers with the first in the mapping as written, one of upstream's answers.
+/// A mapping that is not a literal, or is malformed, fails every call (as upstream).
+#[derive(Debug)]
+pub struct ParseSeverity {
+    target: Expr,
+    mapping: Result<Vec<(String, Vec<Criteria>)>, String>,
+}
+
+#[derive(Debug)]
+struct Criteria {
+    equals: Vec<String>,
+    range: Option<(i64, i64)>,
+}
+
+pub fn build_parse_severity(mut args: Vec<Option<Expr>>) -> R<Box<dyn Converter>> {
+    let mut take = |i: usize| args.get_mut(i).and_then(Option::take);
+    let target = take(0).ok_or("missing target")?;
+    let mapping = match take(1) {
+        Some(Expr::Const(Value::Map(m))) => severity_mapping(&m),
+        _ => Err("severity mapping must be a literal PMap".to_string()),
+    };
+    Ok(Box::new(ParseSeverity { target, mapping }))
+}
+
+fn severity_mapping(m: &Attributes) -> R<Vec<(String, Vec<Criteria>)>> {
+    let mut out = Vec::new();
+    for (level, list) in m.iter() {
+        let AnyValue::Slice(items) = list else {
+            return Err("severity mapping criteria must be []any".into());
+        };
+        let mut crits = Vec::new();
+        for it in items {
+            let AnyValue::Map(c) = it else {
+                return Err("severity mapping criteria items must be map[string]any".into());
+            };
+            crits.push(criteria(c).map_err(|e| format!("invalid severity mapping criteria: {e}"))?);
+        }
+        out.push((level.to_string(), crits));
+    }
+    Ok(out)
+}
+
+fn criteria(c: &Attributes) -> R<Criteria> {
+    let mut out = Criteria {
+        equals: Vec::new(),
+        range: None,
+    };
+    if let Some(e) = c.get("equals") {
+        let AnyValue::Slice(items) = e else {
+            return Err("equals must be a list".into());
+        };
+        for i in items {
+            let AnyValue::Str(s) = i else {
+                return Err("equals values must be strings".into());
+            };
+            out.equals.push(s.to_string());
+        }
+    }
+    if let Some(r) = c.get("range") {
+        out.range = Some(match r {
+            AnyValue::Map(m) => {
+                let min = m.get("min").ok_or("range must have a min value")?;
+                let max = m.get("max").ok_or("range must have a max value")?;
+                let AnyValue::Int(min) = min else {
+                    return Err("min must be an int64".into());
+                };
+                let AnyValue::Int(max) = max else {
+                    return Err("max must be an int64".into());
+                };
+                (*min, *max)
+            }
+            AnyValue::Str(s) => match s.as_ref() {
+                "2xx" => (200, 299),
+                "3xx" => (300, 399),
+                "4xx" => (400, 499),
+                "5xx" => (500, 599),
+                other => return Err(format!("unknown range placeholder: {other}")),
+            },
+            _ => return Err("range must be a map or a known placeholder string".into()),
+        });
+    }
+    Ok(out)
+}
+
+impl Converter for ParseSeverity {
+    fn call<'a>(&'a self, item: &EvalItem<'a>) -> R<Value<'a>> {
+        let mapping = self.mapping.as_ref().map_err(Clone::clone)?;
+        let v =
+            eval_value(&self.target, item).map_err(|e| format!("could not get log level: {e}"))?;
+        let shown = crate::ottl::runtime::format::go_v(&v);
+        for (level, crits) in mapping {
+            for c in crits {
+                let hit = match &v {
+                    Value::Str(s) => c.equals.iter().any(|e| e == s.as_ref()),
+                    Value::Int(i) => c.range.is_some_and(|(lo, hi)| *i >= lo && *i <= hi),
+                    other => {
+                        return Err(format!(
+                            "could not map log level: could not evaluate log level of value '{shown}': unsupported value type: {}",
+                            other.go_type()
+                        ))
+                    }
+                };
+                if hit {
+                    return Ok(Value::Str(Cow::Owned(level.clone())));
+                }
+            }
+        }
+        Err(format!(
+            "could not map log level: no matching log level found for value '{shown}'"
+        ))
     }
 }
