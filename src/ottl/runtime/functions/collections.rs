@@ -151,6 +151,10 @@ pub const SPECS: &[Spec] = &[
         }),
     },
     Spec {
+        name: "Decode",
+        build: Build::Custom(build_decode),
+    },
+    Spec {
         name: "Format",
         build: Build::Simple(|mut a| {
             let f = to_str(arg(&mut a, 0))?.into_owned();
@@ -878,5 +882,73 @@ mod tests {
         assert!(parse_cidr("10.0.0.0")
             .unwrap_err()
             .contains("invalid CIDR address"));
+    }
+}
+
+/// `Decode(target, encoding)`: the four base64 variants (strings and bytes), and the UTF-8
+/// "encodings" that leave text as it is. Other character sets (`latin1`, `shift-jis`, ...)
+/// would need upstream's `textutils` tables: otelcheck says it cannot decode them.
+#[derive(Debug)]
+pub struct Decode {
+    target: Expr,
+    encoding: Expr,
+}
+
+pub fn build_decode(mut args: Vec<Option<Expr>>) -> R<Box<dyn Converter>> {
+    let mut take = |i: usize| args.get_mut(i).and_then(Option::take);
+    let target = take(0).ok_or("missing target")?;
+    let encoding = take(1).ok_or("missing encoding")?;
+    if let Expr::Const(Value::Str(e)) = &encoding {
+        decoder(e)?;
+    }
+    Ok(Box::new(Decode { target, encoding }))
+}
+
+#[derive(Clone, Copy)]
+enum Decoder {
+    Base64(&'static base64::engine::GeneralPurpose),
+    Utf8,
+}
+
+fn decoder(name: &str) -> R<Decoder> {
+    use base64::engine::general_purpose as gp;
+    Ok(match name {
+        "base64" => Decoder::Base64(&gp::STANDARD),
+        "base64-raw" => Decoder::Base64(&gp::STANDARD_NO_PAD),
+        "base64-url" => Decoder::Base64(&gp::URL_SAFE),
+        "base64-raw-url" => Decoder::Base64(&gp::URL_SAFE_NO_PAD),
+        n if matches!(n.to_ascii_lowercase().as_str(), "nop" | "utf-8" | "utf8") => Decoder::Utf8,
+        other => {
+            return Err(format!(
+                "otelcheck cannot decode the character set {other:?} yet"
+            ))
+        }
+    })
+}
+
+impl Converter for Decode {
+    fn call<'a>(&'a self, item: &EvalItem<'a>) -> R<Value<'a>> {
+        let d = decoder(&to_str(eval_value(&self.encoding, item)?)?)?;
+        let bytes: Vec<u8> = match eval_value(&self.target, item)? {
+            Value::Str(s) => s.as_bytes().to_vec(),
+            Value::Bytes(b) => b.into_owned(),
+            Value::Map(_) | Value::Slice(_) => {
+                let v = eval_value(&self.target, item)?;
+                pdata_as_string(&v.to_any()?).into_bytes()
+            }
+            other => {
+                return Err(format!(
+                    "unsupported type provided to Decode function: {}",
+                    other.go_type()
+                ))
+            }
+        };
+        let out = match d {
+            Decoder::Base64(engine) => engine
+                .decode(&bytes)
+                .map_err(|e| format!("could not decode: {e}"))?,
+            Decoder::Utf8 => bytes,
+        };
+        Ok(owned(String::from_utf8_lossy(&out).into_owned()))
     }
 }
