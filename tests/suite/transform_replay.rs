@@ -426,3 +426,16 @@ fn a_flat_group_infers_one_context_for_all_its_statements() {
     assert_eq!(processor(&report, "transform")["emulated"], true);
     assert!(after.iter().all(|a| a.attrs.contains_key("renamed")));
 }
+
+/// The dry-run table of every transform fixture, pinned: per statement evaluated, `where`
+/// true and errors on the OTLP capture.
+#[test]
+fn replay_tables() {
+    insta::glob!("../../fixtures/replay/transform", "*.yaml", |path| {
+        let run = otelcheck(&["dry-run", path.to_str().unwrap(), &fixture(CAPTURE)]);
+        assert_ne!(run.code, 2, "{}", run.stderr);
+        // The config's path differs per machine; the table does not.
+        let shown = path.display().to_string();
+        insta::assert_snapshot!(run.stdout.replace(&shown, "FIXTURE"));
+    });
+}
