@@ -439,3 +439,21 @@ fn replay_tables() {
         insta::assert_snapshot!(run.stdout.replace(&shown, "FIXTURE"));
     });
 }
+
+#[test]
+fn a_statement_otelcheck_cannot_run_makes_the_processor_not_emulated_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("x.yaml");
+    std::fs::write(
+        &cfg,
+        "receivers: {otlp: {protocols: {grpc: {}}}}\nprocessors:\n  transform:\n    trace_statements:\n      - set(span.attributes[\"x\"], ParseXML(\"<a/>\"))\nexporters: {debug: {}}\nservice:\n  pipelines:\n    traces: {receivers: [otlp], processors: [transform], exporters: [debug]}\n",
+    )
+    .unwrap();
+    let before = input();
+    let (after, report) = replay(cfg.to_str().unwrap());
+    assert_eq!(processor(&report, "transform")["emulated"], false);
+    assert!(codes(&report).contains(&"unsupported-component".to_owned()));
+    // Passed through unchanged, never half-run.
+    assert_eq!(after.len(), before.len());
+    assert!(after.iter().all(|a| !a.attrs.contains_key("x")));
+}
