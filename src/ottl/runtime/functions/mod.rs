@@ -6,14 +6,17 @@
 //! converted to the parameter's type right away, so a bad literal is a compile error exactly
 //! where upstream reports a parse error (`HasPrefix(nil, "a")`, `IsBool("true")`).
 
+pub mod clock;
 pub mod collections;
 pub mod conversions;
 pub mod csv;
 pub mod getters;
 pub mod hashes;
 pub mod is_match;
+pub mod net;
 pub mod parsers;
 pub mod strings;
+pub mod text;
 pub mod time;
 pub mod timefmt;
 pub mod type_checks;
@@ -67,6 +70,9 @@ fn registry() -> impl Iterator<Item = &'static Spec> {
         time::SPECS,
         parsers::SPECS,
         collections::SPECS,
+        net::SPECS,
+        text::SPECS,
+        clock::SPECS,
         timefmt::SPECS,
         csv::SPECS,
     ]
@@ -260,6 +266,11 @@ pub fn call_by_name<'a>(name: &str, v: Value<'a>) -> R<Value<'a>> {
             "otelcheck cannot apply the function {name} to a replacement"
         )),
     }
+}
+
+/// An owned string value (what most converters return).
+pub(crate) fn owned(s: String) -> Value<'static> {
+    Value::Str(std::borrow::Cow::Owned(s))
 }
 
 /// Take argument `i` (nil when absent).
