@@ -169,6 +169,10 @@ fn set_span_fields_follow_the_span_setters() {
     );
     assert!(run_err(&run(r#"set(trace_id.string, "zz")"#))
         .contains("trace ids must be 32 hex characters"));
+    let e = run_err(&run(r#"set(span_id.string, "zzzzzzzzzzzzzzzz")"#));
+    assert_eq!(e, "encoding/hex: invalid byte: U+007A 'z'");
+    let sp = run(r#"set(span_id.string, "0102030405060708")"#).unwrap();
+    assert_eq!(sp.span_id, [1, 2, 3, 4, 5, 6, 7, 8]);
     assert_eq!(
         run(r#"set(status.code, STATUS_CODE_OK)"#)
             .unwrap()

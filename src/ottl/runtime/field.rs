@@ -145,10 +145,19 @@ fn expect_time(v: &Value) -> R<u64> {
     }
 }
 
+/// `ctxcommon.ParseTraceID` / `ParseSpanID`: the length first, then Go's hex error.
 fn parse_hex<const N: usize>(s: &str, what: &str) -> R<[u8; N]> {
+    if s.len() != N * 2 {
+        return Err(format!("{what} must be {} hex characters", N * 2));
+    }
     let mut out = [0u8; N];
-    hex::decode_to_slice(s, &mut out)
-        .map_err(|_| format!("{what} must be {} hex characters", N * 2))?;
+    hex::decode_to_slice(s, &mut out).map_err(|_| {
+        let bad = s.chars().find(|c| !c.is_ascii_hexdigit()).unwrap_or('?');
+        format!(
+            "encoding/hex: invalid byte: U+{:04X} {bad:?}",
+            u32::from(bad)
+        )
+    })?;
     Ok(out)
 }
 
