@@ -237,8 +237,24 @@ pub fn check_transform(t: &TransformSettings, sources: &SourceMap, diags: &mut V
                     diags,
                 );
             }
+            // Without `context:` the transform infers one context for the whole group.
+            let group_ctx = match ctx {
+                Some(_) => None,
+                None => super::ottl_rules::group_context(&g.statements, &g.conditions, allowed),
+            };
             for src in &g.statements {
-                check_statement_text(&src.text, &src.node, sources, ctx, allowed, diags);
+                match group_ctx {
+                    Some(c) => super::ottl_rules::check_statement_in(
+                        &src.text,
+                        &src.node,
+                        sources,
+                        super::ottl_rules::StatementContext::Fixed(c, PathMode::Inferred),
+                        diags,
+                    ),
+                    None => {
+                        check_statement_text(&src.text, &src.node, sources, ctx, allowed, diags)
+                    }
+                }
             }
         }
     }

@@ -22,6 +22,8 @@ pub struct AnalyzedProcessor {
     pub filter: Option<filter_plan::FilterPlan>,
     /// The OTTL of a tail_sampling instance's `ottl_condition` policies.
     pub tail_ottl: Option<tail_plan::TailOttlPlan>,
+    /// The compiled `trace_statements` of a transform processor whose config is valid.
+    pub transform: Option<crate::processors::transform::TransformPlan>,
 }
 
 pub struct Analysis {
@@ -88,6 +90,14 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
                 }
                 _ => None,
             };
+            let transform = match &settings {
+                Some(ProcessorSettings::Transform(t))
+                    if !d.iter().any(|x| x.severity == diag::Severity::Error) =>
+                {
+                    transform_plan(t, &loaded.sources, &mut d)
+                }
+                _ => None,
+            };
             diagnostics.extend(d);
             processors.insert(
                 comp.id.to_string(),
@@ -97,6 +107,7 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
                     settings,
                     filter,
                     tail_ottl,
+                    transform,
                 },
             );
         }
@@ -109,6 +120,28 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
         config,
         processors,
         diagnostics,
+    }
+}
+
+/// Compile a valid transform config for the replay. A statement only compilation rejects the
+/// way upstream does (`set_semconv_span_name("1.99.0")`) is an `invalid-ottl` error here.
+fn transform_plan(
+    t: &crate::config::settings::transform::TransformSettings,
+    sources: &diag::SourceMap,
+    d: &mut Vec<Diagnostic>,
+) -> Option<crate::processors::transform::TransformPlan> {
+    match crate::processors::transform::plan(t, sources) {
+        Ok(p) => Some(p),
+        Err(e) if e.upstream_rejects() => {
+            let mut diag = Diagnostic::error(diag::codes::INVALID_OTTL, e.message.clone())
+                .with_help("fix the statement; the collector refuses to start with it");
+            if let Some(loc) = e.location {
+                diag = diag.at(loc);
+            }
+            d.push(diag);
+            None
+        }
+        Err(_) => None,
     }
 }
 

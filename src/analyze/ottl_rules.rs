@@ -154,13 +154,62 @@ fn inference_error(
         .with_help("prefix the paths with their context (span., resource., scope., spanevent.), or set `context:` on the group")
 }
 
-/// Parse and check a statement (transform) — validation only for now.
+/// Parse and check a statement (transform). `ctx_hint`: the group's `context:`; without it the
+/// statement's own context is inferred.
 pub fn check_statement_text(
     text: &str,
     node: &Node,
     sources: &SourceMap,
     ctx_hint: Option<Context>,
     allowed_inferred: &[Context],
+    diags: &mut Vec<Diagnostic>,
+) {
+    check_statement_in(
+        text,
+        node,
+        sources,
+        ctx_hint.map_or(StatementContext::Infer(allowed_inferred), |c| {
+            StatementContext::Fixed(c, PathMode::Explicit(c))
+        }),
+        diags,
+    );
+}
+
+/// Where a statement's context comes from.
+#[derive(Clone, Copy)]
+pub enum StatementContext<'a> {
+    /// Given: the group's `context:` (explicit paths), or the context inferred once for the
+    /// whole group, as the transform processor does (prefixed paths).
+    Fixed(Context, PathMode),
+    /// Inferred from this statement alone, among these contexts.
+    Infer(&'a [Context]),
+}
+
+/// The one context upstream's transform infers for a group without `context:`, from all its
+/// statements and conditions together; `None` when they do not parse or infer.
+pub fn group_context(
+    statements: &[crate::config::settings::OttlSource],
+    conditions: &[crate::config::settings::OttlSource],
+    allowed: &[Context],
+) -> Option<Context> {
+    let mut hints = crate::ottl::InferenceHints::default();
+    for s in statements {
+        let tree = crate::ottl::parse_statement(&s.text).ok()?;
+        hints = hints.merged(crate::ottl::InferenceHints::from_statement(&tree));
+    }
+    for c in conditions {
+        let tree = crate::ottl::parse_condition(&c.text).ok()?;
+        hints = hints.merged(crate::ottl::InferenceHints::from_condition(&tree));
+    }
+    crate::ottl::infer_context(&hints, allowed, true).ok()
+}
+
+/// Parse and check a statement in a given or inferred context.
+pub fn check_statement_in(
+    text: &str,
+    node: &Node,
+    sources: &SourceMap,
+    how: StatementContext<'_>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let loc = locator(node, sources);
@@ -174,9 +223,9 @@ pub fn check_statement_text(
     if fatal {
         return;
     }
-    let (context, mode) = match ctx_hint {
-        Some(c) => (c, PathMode::Explicit(c)),
-        None => match crate::ottl::infer_context(
+    let (context, mode) = match how {
+        StatementContext::Fixed(c, m) => (c, m),
+        StatementContext::Infer(allowed_inferred) => match crate::ottl::infer_context(
             &crate::ottl::InferenceHints::from_statement(&tree),
             allowed_inferred,
             true,

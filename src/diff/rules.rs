@@ -269,6 +269,7 @@ mod tests {
             errors: 0,
             examples: Vec::new(),
             edits: 0,
+            spans_changed: 0,
             fields: Default::default(),
         }
     }

@@ -33,6 +33,11 @@ pub struct RuleStats {
     pub edits: u64,
     /// The fields those changes touched, with how often (at most [`MAX_FIELDS`] distinct).
     pub fields: BTreeMap<String, u64>,
+    /// Spans with at least one change by this rule (a transform statement's `where` may be
+    /// true on spans it leaves as they were, so this is not `matched`).
+    pub spans_changed: u64,
+    /// The span of the latest change: a rule's changes to one span arrive together.
+    last_changed: Option<([u8; 16], [u8; 8])>,
 }
 
 /// How many distinct touched fields a rule keeps for the report (a redaction allow-list can
@@ -214,13 +219,20 @@ impl Observer for Counts {
         rule: RuleRef,
         _resource: &Resource,
         _scope: &Scope,
-        _span: Option<&Span>,
+        span: Option<&Span>,
         edit: &Edit,
     ) {
         let Some((stats, _, _)) = self.rule_mut(rule) else {
             return;
         };
         stats.edits += 1;
+        if let Some(span) = span {
+            let id = (span.trace_id, span.span_id);
+            if stats.last_changed != Some(id) {
+                stats.spans_changed += 1;
+                stats.last_changed = Some(id);
+            }
+        }
         if let Some(n) = stats.fields.get_mut(&edit.field) {
             *n += 1;
         } else if stats.fields.len() < MAX_FIELDS {

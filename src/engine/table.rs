@@ -36,6 +36,7 @@ const TABLE: &[(&str, Emulation)] = &[
         Emulation::Exact(probabilistic_sampler),
     ),
     ("tail_sampling", Emulation::Exact(tail_sampling)),
+    ("transform", Emulation::Exact(transform)),
 ];
 
 fn redaction(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
@@ -74,6 +75,12 @@ fn resource(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
         )),
         _ => None,
     }
+}
+
+fn transform(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
+    a.transform
+        .as_ref()
+        .map(|plan| Box::new(plan.instantiate()) as Box<dyn Processor>)
 }
 
 fn filter(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {

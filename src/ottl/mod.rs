@@ -17,6 +17,7 @@ pub mod parse;
 pub mod paths;
 mod paths_other;
 pub mod signatures;
+pub mod strcase;
 pub mod walk;
 
 pub use check::{check_condition, check_statement, check_value, CheckOptions};

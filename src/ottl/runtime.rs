@@ -7,12 +7,15 @@
 pub mod compare;
 pub mod compile;
 pub mod conditions;
+pub mod editors;
 pub mod eval;
+pub mod field;
 pub mod format;
 pub mod functions;
 pub mod math;
 pub mod re2;
 mod re2_limits;
+pub mod statement;
 pub mod value;
 
 use std::fmt;
@@ -20,6 +23,8 @@ use std::fmt;
 pub use compile::{AttrScope, CompileError};
 pub use conditions::{ConditionSequence, ErrorMode, SeqOutcome};
 pub use eval::EvalItem;
+pub use field::{with_cache, ItemMut};
+pub use statement::{compile_statement, CompiledStatement, Ran};
 pub use value::Value;
 
 use crate::ottl::ast;

@@ -145,30 +145,10 @@ impl Signature {
     }
 }
 
-/// The subset of `strcase.ToCamel` that matters for argument names (lower-case start, letters,
-/// digits, `_`): `_` separates words, the first letter and each letter after `_` or a digit
-/// is upper-cased, existing capitals are kept.
+/// `strcase.ToCamel`, which upstream applies to a named argument before comparing it with
+/// the Go field name.
 pub fn to_camel(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper_next = true;
-    for c in name.chars() {
-        if c == '_' || c == ' ' || c == '-' || c == '.' {
-            upper_next = true;
-            continue;
-        }
-        if c.is_ascii_digit() {
-            out.push(c);
-            upper_next = true;
-            continue;
-        }
-        if upper_next {
-            out.push(c.to_ascii_uppercase());
-        } else {
-            out.push(c);
-        }
-        upper_next = false;
-    }
-    out
+    super::strcase::to_camel(name)
 }
 
 /// Look a function up by its exact name.

@@ -14,5 +14,6 @@ pub mod rule;
 pub mod sampling;
 pub mod span;
 pub mod tail_sampling;
+pub mod transform;
 
 pub use crate::ottl::runtime::ErrorMode;

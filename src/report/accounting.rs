@@ -28,6 +28,7 @@ pub fn account_unattributed_drops(p: &mut PipelineReport) {
                 errors: 0,
                 examples: Vec::new(),
                 edits: 0,
+                spans_changed: 0,
                 fields: std::collections::BTreeMap::new(),
             });
         }

@@ -196,6 +196,7 @@ mod tests {
             errors: 1,
             examples: vec![],
             edits: 0,
+            spans_changed: 0,
             fields: std::collections::BTreeMap::new(),
         };
         let r = rule_row(&rule);

@@ -125,6 +125,9 @@ pub struct RuleReport {
     /// Rewriting rules: how many changes they made (one per field per span or resource).
     #[serde(skip_serializing_if = "is_zero64")]
     pub edits: u64,
+    /// Rewriting rules: spans with at least one change (resource-level changes not counted).
+    #[serde(skip_serializing_if = "is_zero64")]
+    pub spans_changed: u64,
     /// Rewriting rules: the fields they touched, with how many changes each.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub fields: std::collections::BTreeMap<String, u64>,

@@ -50,6 +50,7 @@ fn processor(slot: &ProcSlot, c: &ProcCounts) -> ProcessorReport {
                 errors: s.errors,
                 examples: s.examples.clone(),
                 edits: s.edits,
+                spans_changed: s.spans_changed,
                 fields: s.fields.clone(),
             })
             .collect(),

@@ -248,10 +248,14 @@ fn rewritten_fields(p: &ConfigPipeline, file: Option<&str>) -> String {
             };
             let _ = writeln!(
                 out,
-                "  {} {at} {} changed {} span(s): {}{more}",
+                "  {} {at} {} changed {}: {}{more}",
                 proc.id,
                 rule.action,
-                rule.matched,
+                if rule.spans_changed > 0 {
+                    format!("{} span(s)", rule.spans_changed)
+                } else {
+                    "resources".to_owned()
+                },
                 shown.join(", ")
             );
         }

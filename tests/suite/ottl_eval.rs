@@ -844,7 +844,7 @@ fn regex_operator_is_unanchored_is_match() {
 
 #[test]
 fn unsupported_converters_say_so() {
-    let e = compile_err(conv("ParseJSON", vec![s("{}")]));
+    let e = compile_err(conv("ParseXML", vec![s("<a/>")]));
     assert!(e.contains("otelcheck cannot evaluate"), "{e}");
 }
 

@@ -8,7 +8,7 @@
 //! `rows_functions::GAPS` with the reason, and checked to stay reported as unsupported.
 
 #[path = "ottl_eval_text/harness.rs"]
-mod harness;
+pub(crate) mod harness;
 #[path = "ottl_eval_text/rows_functions.rs"]
 mod rows_functions;
 #[path = "ottl_eval_text/rows_logic.rs"]
@@ -69,6 +69,11 @@ fn list_and_map_literals() {
         "Editors (list/map literals)",
         rows_functions::LIST_MAP_LITERALS,
     );
+}
+
+#[test]
+fn converters() {
+    check_rows("Converters", rows_functions::CONVERTERS);
 }
 
 #[test]

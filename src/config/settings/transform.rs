@@ -2,10 +2,9 @@
 //! and `profile_statements` in basic (flat strings) or advanced (groups) style, top-level
 //! `error_mode` and `flatten_data`.
 //!
-//! Default `error_mode`: the v0.156.0 transform source was not available to us. The newest
-//! contrib source we could read (`processor/transformprocessor/config.go` at a06eecf) documents
-//! and uses `propagate`; the `processor.transform.defaultErrorModeIgnore` gate is absent from the
-//! generated feature-gate file we could read. So we keep `propagate` — see
+//! Default `error_mode`: `ignore`. In v0.156.0 the `processor.transform.defaultErrorModeIgnore`
+//! gate is beta (enabled by default; stable only after v0.156.0), so an unset `error_mode` is
+//! `ignore` (re-verified against v0.156.0 for the shared reference, `ottl.md` §6). See
 //! [`DEFAULT_ERROR_MODE`], the one place to change it.
 
 use super::decode::Decoder;
@@ -13,8 +12,8 @@ use super::groups::{decode_groups, ListSpec, Style};
 use super::{decode_error_mode, ErrorMode, StatementGroup};
 use crate::config::node::Node;
 
-/// See the module doc: unverified against v0.156.0.
-pub const DEFAULT_ERROR_MODE: ErrorMode = ErrorMode::Propagate;
+/// See the module doc.
+pub const DEFAULT_ERROR_MODE: ErrorMode = ErrorMode::Ignore;
 
 #[derive(Debug, Clone)]
 pub struct TransformSettings {

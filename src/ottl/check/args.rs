@@ -207,60 +207,39 @@ fn literal_type(value: &Value) -> Option<&'static str> {
 }
 
 /// Upstream converts literal arguments to the parameter's getter type at parse time, so a
-/// literal of the wrong type is a parse error (`IsBool("true")`, `Double("x")`).
+/// literal of the wrong type is a parse error (`IsBool("true")`, `Double("x")`). The
+/// conversion and its message are the runtime's typed getters — the one implementation of
+/// each getter — applied to the literal.
 fn literal_conversion_error(value: &Value, kind: ParamKind) -> Option<String> {
-    let ty = literal_type(value).or_else(|| literal_list(value, kind))?;
-    let expect = |want: &str, go: &str| -> Option<String> {
-        (ty != go).then(|| format!("expected {want} but got {ty}"))
-    };
-    match kind {
-        ParamKind::StringGetter => expect("string", "string"),
-        ParamKind::IntGetter => expect("int64", "int64"),
-        ParamKind::FloatGetter => expect("float64", "float64"),
-        ParamKind::BoolGetter => expect("bool", "bool"),
-        ParamKind::PMapGetter => Some(format!("expected pcommon.Map but got {ty}")),
-        ParamKind::PSliceGetter => Some(format!("expected pcommon.Slice but got {ty}")),
-        ParamKind::DurationGetter => Some(format!("expected duration but got {ty}")),
-        ParamKind::TimeGetter => Some(format!("expected time but got {ty}")),
-        ParamKind::FloatLikeGetter => match value {
-            Value::String(s) => go_parse_float(s)
-                .is_none()
-                .then(|| format!("strconv.ParseFloat: parsing {}: invalid syntax", go_q(s))),
-            Value::Bytes(_) => Some("unsupported type: []uint8".to_string()),
-            _ => None,
-        },
-        ParamKind::BoolLikeGetter => match value {
-            Value::String(s) => go_parse_bool(s)
-                .is_none()
-                .then(|| format!("strconv.ParseBool: parsing {}: invalid syntax", go_q(s))),
-            Value::Bytes(_) => Some("unsupported type: []uint8".to_string()),
-            _ => None,
-        },
-        ParamKind::IntLikeGetter => {
-            matches!(value, Value::Bytes(_)).then(|| "unsupported type: []uint8".to_string())
-        }
-        _ => None,
-    }
-}
-
-fn go_q(s: &str) -> String {
-    format!("{s:?}")
-}
-
-/// Go `strconv.ParseBool`.
-fn go_parse_bool(s: &str) -> Option<bool> {
-    match s {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    }
-}
-
-/// Go `strconv.ParseFloat` (close enough: Rust accepts the same decimal forms plus
-/// `inf`/`nan` spellings, which Go accepts too).
-fn go_parse_float(s: &str) -> Option<f64> {
-    if s.contains('_') || s.trim() != s {
+    use crate::ottl::runtime::Value as V;
+    let checked = matches!(
+        kind,
+        ParamKind::StringGetter
+            | ParamKind::IntGetter
+            | ParamKind::FloatGetter
+            | ParamKind::BoolGetter
+            | ParamKind::PMapGetter
+            | ParamKind::PSliceGetter
+            | ParamKind::DurationGetter
+            | ParamKind::TimeGetter
+            | ParamKind::FloatLikeGetter
+            | ParamKind::BoolLikeGetter
+            | ParamKind::IntLikeGetter
+    );
+    if !checked {
         return None;
     }
-    s.parse().ok()
+    let v = match value {
+        Value::Nil => V::Nil,
+        Value::String(s) => V::Str(s.clone().into()),
+        // Only the type matters for the check.
+        Value::Int(i) => V::Int(*i),
+        Value::Enum(_) => V::Int(0),
+        Value::Float(f) => V::Float(*f),
+        Value::Bool(b) => V::Bool(*b),
+        Value::Bytes(b) => V::Bytes(b.clone().into()),
+        Value::List(_) if literal_list(value, kind).is_some() => V::List(Vec::new()),
+        _ => return None,
+    };
+    crate::ottl::runtime::functions::check_literal(kind, &v).err()
 }

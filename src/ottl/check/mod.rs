@@ -6,6 +6,7 @@
 mod args;
 mod create;
 mod glob;
+pub use glob::glob_error;
 
 use super::ast::{BoolExpr, Call, Key, Node, Statement, Value};
 use super::contexts::{Context, PathMode};

@@ -40,6 +40,7 @@ pub fn compare(a: &Value, b: &Value, op: CompareOp) -> Result<bool, String> {
         }
         // ptrace.Status and friends hold pointers: two reads of the same span compare equal.
         (V::Opaque(x), V::Opaque(y)) => equality(x == y, op),
+        (V::Seq(x, _), V::Seq(y, _)) => equality(x == y, op),
         _ => ne_only,
     })
 }

@@ -7,17 +7,15 @@
 //! `and`/`or`, `not` of a literal). Folding changes error behaviour (`ERR or true` is true), so
 //! it must not be "improved" upon.
 
-mod paths;
-
 use std::borrow::Cow;
 
 use super::compare::compare;
 use super::functions::{self, Converter};
 use super::value::Value;
-use crate::capture::model::{span_kind, status_code, Attributes};
+use crate::capture::model::Attributes;
 use crate::ottl::ast::{self, BoolExpr, CompareOp, Key, MathOp};
 use crate::ottl::contexts::{Context, PathMode};
-use crate::ottl::otelcol::OtelColField;
+use crate::ottl::paths::{self, PathTarget};
 
 /// A compile-time failure, pointing at the AST node that caused it.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,57 +33,6 @@ pub enum AttrScope {
     Event,
 }
 
-/// One directly addressable field of the item (span, its event, resource or scope).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    TraceId,
-    TraceIdString,
-    SpanId,
-    SpanIdString,
-    ParentSpanId,
-    ParentSpanIdString,
-    TraceState,
-    Name,
-    Kind,
-    KindString,
-    KindDeprecatedString,
-    StartNanos,
-    EndNanos,
-    StartTime,
-    EndTime,
-    Attributes(AttrScope),
-    DroppedAttrs(AttrScope),
-    Events,
-    DroppedEvents,
-    Links,
-    DroppedLinks,
-    Status,
-    StatusCode,
-    StatusMessage,
-    Flags,
-    EventName,
-    EventTimeNanos,
-    EventTime,
-    EventIndex,
-    ScopeName,
-    ScopeVersion,
-    SchemaUrl,
-    Cache,
-    /// `otelcol.*` request metadata (none in a replay).
-    OtelCol(OtelColField),
-}
-
-impl Field {
-    /// Fields that accept `[key]` suffixes.
-    fn indexable(self) -> bool {
-        match self {
-            Field::Attributes(_) | Field::Cache | Field::TraceState => true,
-            Field::OtelCol(f) => f.indexable(),
-            _ => false,
-        }
-    }
-}
-
 /// An index key: literal keys are kept apart from expressions because upstream treats them
 /// differently (`attributes[1]` is "invalid key type", not an int index attempt).
 #[derive(Debug)]
@@ -95,9 +42,11 @@ pub enum KeyExpr {
     Expr(Expr),
 }
 
+/// A path as the evaluator uses it: the field the one resolver ([`crate::ottl::paths`]) chose,
+/// and its compiled keys. The same reference is read by `eval` and written by `field::set`.
 #[derive(Debug)]
 pub struct PathExpr {
-    pub field: Field,
+    pub target: PathTarget,
     pub keys: Vec<KeyExpr>,
 }
 
@@ -215,9 +164,9 @@ impl Compiler {
             A::Float(f) => konst(Value::Float(*f)),
             A::Bool(b) => konst(Value::Bool(*b)),
             A::Bytes(b) => konst(Value::Bytes(Cow::Owned(b.clone()))),
-            A::Enum(name) => enum_value(name).map(Expr::Const).ok_or_else(|| {
-                err(format!("enum symbol, {name}, not found"), v.span)
-            }),
+            A::Enum(name) => crate::ottl::enums::resolve_enum(name, self.ctx)
+                .map(|i| Expr::Const(Value::Int(i)))
+                .ok_or_else(|| err(format!("enum symbol, {name}, not found"), v.span)),
             A::Path(p) => self.path(p, v.span),
             A::Call(c) => self.call(c, v.span),
             A::List(items) => {
@@ -266,31 +215,44 @@ impl Compiler {
     }
 
     fn path(&mut self, p: &ast::Path, span: ast::Span) -> Result<Expr, CompileError> {
-        let (ctx, mode) = (self.ctx, self.mode);
-        let mut key_errs = None;
-        let mut compile_key = |k: &ast::Node<Key>| -> Result<KeyExpr, String> {
-            Ok(match &k.node {
-                Key::String(s) => KeyExpr::Str(s.clone()),
-                Key::Int(i) => KeyExpr::Int(*i),
-                Key::Expr(e) => match self.value(e) {
-                    Ok(x) => KeyExpr::Expr(x),
-                    Err(e) => {
-                        let msg = e.message.clone();
-                        key_errs = Some(e);
-                        return Err(msg);
-                    }
-                },
-            })
-        };
-        let resolved = paths::resolve(p, ctx, mode, &mut compile_key);
-        if let Some(e) = key_errs {
-            return Err(e);
-        }
-        let path = resolved.map_err(|m| err(m, span))?;
-        if let (Field::Attributes(scope), Some(KeyExpr::Str(k))) = (path.field, path.keys.first()) {
+        let path = self.path_ref(p, span)?;
+        if let (Some(scope), Some(KeyExpr::Str(k))) = (attr_scope(path.target), path.keys.first()) {
             self.reads.push((scope, k.clone()));
         }
         Ok(Expr::Path(path))
+    }
+
+    /// Resolve a path with the checker's resolver and compile its keys; also used for the
+    /// paths editors write to.
+    pub fn path_ref(&mut self, p: &ast::Path, span: ast::Span) -> Result<PathExpr, CompileError> {
+        let resolved =
+            paths::resolve_path(p, self.ctx, self.mode).map_err(|e| err(e.message, e.span))?;
+        if let PathTarget::Other(ctx, name) = resolved.target {
+            return Err(err(
+                format!(
+                    "otelcheck evaluates trace-side paths only, not the {} path \"{name}\"",
+                    ctx.as_str()
+                ),
+                span,
+            ));
+        }
+        let keys = resolved
+            .keys
+            .iter()
+            .map(|k| self.key(k))
+            .collect::<Result<_, _>>()?;
+        Ok(PathExpr {
+            target: resolved.target,
+            keys,
+        })
+    }
+
+    fn key(&mut self, k: &ast::Node<Key>) -> Result<KeyExpr, CompileError> {
+        Ok(match &k.node {
+            Key::String(s) => KeyExpr::Str(s.clone()),
+            Key::Int(i) => KeyExpr::Int(*i),
+            Key::Expr(e) => KeyExpr::Expr(self.value(e)?),
+        })
     }
 
     fn call(&mut self, c: &ast::Call, span: ast::Span) -> Result<Expr, CompileError> {
@@ -302,13 +264,7 @@ impl Compiler {
         let keys = c
             .keys
             .iter()
-            .map(|k| {
-                Ok(match &k.node {
-                    Key::String(s) => KeyExpr::Str(s.clone()),
-                    Key::Int(i) => KeyExpr::Int(*i),
-                    Key::Expr(e) => KeyExpr::Expr(self.value(e)?),
-                })
-            })
+            .map(|k| self.key(k))
             .collect::<Result<_, CompileError>>()?;
         Ok(Expr::Call(CallExpr {
             name: name.to_string(),
@@ -367,19 +323,14 @@ fn fold_and(items: Vec<BoolNode>) -> BoolNode {
     }
 }
 
-/// The span/spanevent enums (`SPAN_KIND_*`, `STATUS_CODE_*`).
-pub fn enum_value(name: &str) -> Option<Value<'static>> {
-    let v = match name {
-        "SPAN_KIND_UNSPECIFIED" => span_kind::UNSPECIFIED,
-        "SPAN_KIND_INTERNAL" => span_kind::INTERNAL,
-        "SPAN_KIND_SERVER" => span_kind::SERVER,
-        "SPAN_KIND_CLIENT" => span_kind::CLIENT,
-        "SPAN_KIND_PRODUCER" => span_kind::PRODUCER,
-        "SPAN_KIND_CONSUMER" => span_kind::CONSUMER,
-        "STATUS_CODE_UNSET" => status_code::UNSET,
-        "STATUS_CODE_OK" => status_code::OK,
-        "STATUS_CODE_ERROR" => status_code::ERROR,
-        _ => return None,
-    };
-    Some(Value::Int(v))
+/// Whose attribute map a path target is, if it is one.
+pub fn attr_scope(t: PathTarget) -> Option<AttrScope> {
+    use crate::ottl::paths::{ResourceField, ScopeField, SpanEventField, SpanField};
+    match t {
+        PathTarget::Span(SpanField::Attributes) => Some(AttrScope::Span),
+        PathTarget::Resource(ResourceField::Attributes) => Some(AttrScope::Resource),
+        PathTarget::Scope(ScopeField::Attributes) => Some(AttrScope::Scope),
+        PathTarget::SpanEvent(SpanEventField::Attributes) => Some(AttrScope::Event),
+        _ => None,
+    }
 }

@@ -7,12 +7,13 @@
 use std::borrow::Cow;
 
 use super::compare::compare;
-use super::compile::{AttrScope, BoolNode, CallExpr, Expr, Field, KeyExpr, PathExpr};
+use super::compile::{attr_scope, AttrScope, BoolNode, CallExpr, Expr, KeyExpr, PathExpr};
 use super::format::{go_v, rfc3339_nano};
 use super::math;
 use super::value::Value;
 use crate::capture::model::{AnyValue, Attributes, Event, Resource, Scope, Span};
 use crate::ottl::otelcol::OtelColField;
+use crate::ottl::paths::PathTarget;
 
 /// The item a condition runs on. `span` is `None` for resource/scope conditions, `event` is set
 /// only for span-event conditions (with the event's index in its span).
@@ -122,52 +123,85 @@ fn s(x: &str) -> Value<'_> {
     Value::Str(Cow::Borrowed(x))
 }
 
-fn eval_path<'a>(p: &'a PathExpr, item: &EvalItem<'a>) -> R<Value<'a>> {
-    let base = match p.field {
-        Field::Attributes(scope) => return map_path(attrs(scope, item)?, &p.keys, item),
-        Field::Cache => return map_path(&EMPTY, &p.keys, item),
-        Field::OtelCol(f) => return otelcol(f, &p.keys, item),
-        Field::TraceState => return trace_state(span(item)?, &p.keys),
-        Field::TraceId => Value::TraceId(span(item)?.trace_id),
-        Field::TraceIdString => Value::Str(Cow::Owned(hex::encode(span(item)?.trace_id))),
-        Field::SpanId => Value::SpanId(span(item)?.span_id),
-        Field::SpanIdString => Value::Str(Cow::Owned(hex::encode(span(item)?.span_id))),
-        Field::ParentSpanId => Value::SpanId(span(item)?.parent_span_id),
-        Field::ParentSpanIdString => {
-            Value::Str(Cow::Owned(hex::encode(span(item)?.parent_span_id)))
+pub fn eval_path<'a>(p: &'a PathExpr, item: &EvalItem<'a>) -> R<Value<'a>> {
+    use crate::ottl::paths::{
+        ResourceField as RF, ScopeField as SF, SpanEventField as EF, SpanField as F,
+    };
+    if let Some(scope) = attr_scope(p.target) {
+        return map_path(attrs(scope, item)?, &p.keys, item);
+    }
+    let base = match p.target {
+        PathTarget::Cache => {
+            return super::field::read_cache(|c| map_path(c, &p.keys, item).map(Value::into_owned))
         }
-        Field::Name => s(&span(item)?.name),
-        Field::Kind => Value::Int(span(item)?.kind),
-        Field::KindString => s(kind_name(span(item)?.kind, false)),
-        Field::KindDeprecatedString => s(kind_name(span(item)?.kind, true)),
-        Field::StartNanos => Value::Int(span(item)?.start_time_unix_nano as i64),
-        Field::EndNanos => Value::Int(span(item)?.end_time_unix_nano as i64),
-        Field::StartTime => nanos_to_time(span(item)?.start_time_unix_nano),
-        Field::EndTime => nanos_to_time(span(item)?.end_time_unix_nano),
-        Field::DroppedAttrs(scope) => Value::Int(i64::from(match scope {
-            AttrScope::Span => span(item)?.dropped_attributes_count,
-            AttrScope::Resource => item.resource.dropped_attributes_count,
-            AttrScope::Scope => item.scope.dropped_attributes_count,
-            AttrScope::Event => event(item)?.0.dropped_attributes_count,
-        })),
-        Field::Events => Value::Opaque("ptrace.SpanEventSlice"),
-        Field::DroppedEvents => Value::Int(i64::from(span(item)?.dropped_events_count)),
-        Field::Links => Value::Opaque("ptrace.SpanLinkSlice"),
-        Field::DroppedLinks => Value::Int(i64::from(span(item)?.dropped_links_count)),
-        Field::Status => Value::Opaque("ptrace.Status"),
-        Field::StatusCode => Value::Int(span(item)?.status.code),
-        Field::StatusMessage => s(&span(item)?.status.message),
-        Field::Flags => Value::Int(i64::from(span(item)?.flags)),
-        Field::EventName => s(&event(item)?.0.name),
-        Field::EventTimeNanos => Value::Int(event(item)?.0.time_unix_nano as i64),
-        Field::EventTime => nanos_to_time(event(item)?.0.time_unix_nano),
-        Field::EventIndex => Value::Int(event(item)?.1 as i64),
-        Field::ScopeName => s(&item.scope.name),
-        Field::ScopeVersion => s(&item.scope.version),
-        // The span model keeps schema URLs on ResourceSpans/ScopeSpans, not on the item.
-        Field::SchemaUrl => s(""),
+        PathTarget::OtelCol(f) => return otelcol(f, &p.keys, item),
+        PathTarget::Other(..) => return Err("path not available in a trace pipeline".into()),
+        PathTarget::Span(f) => {
+            let sp = span(item)?;
+            match f {
+                F::TraceState | F::TraceStateKey => return trace_state(sp, &p.keys),
+                F::TraceId => Value::TraceId(sp.trace_id),
+                F::TraceIdString => Value::Str(Cow::Owned(hex::encode(sp.trace_id))),
+                F::SpanId => Value::SpanId(sp.span_id),
+                F::SpanIdString => Value::Str(Cow::Owned(hex::encode(sp.span_id))),
+                F::ParentSpanId => Value::SpanId(sp.parent_span_id),
+                F::ParentSpanIdString => Value::Str(Cow::Owned(hex::encode(sp.parent_span_id))),
+                F::Name => s(&sp.name),
+                F::Kind => Value::Int(sp.kind),
+                F::KindString => s(kind_name(sp.kind, false)),
+                F::KindDeprecatedString => s(kind_name(sp.kind, true)),
+                F::StartTimeUnixNano => Value::Int(sp.start_time_unix_nano as i64),
+                F::EndTimeUnixNano => Value::Int(sp.end_time_unix_nano as i64),
+                F::StartTime => nanos_to_time(sp.start_time_unix_nano),
+                F::EndTime => nanos_to_time(sp.end_time_unix_nano),
+                F::DroppedAttributesCount => Value::Int(i64::from(sp.dropped_attributes_count)),
+                F::Events => Value::Seq("ptrace.SpanEventSlice", sp.events.len()),
+                F::DroppedEventsCount => Value::Int(i64::from(sp.dropped_events_count)),
+                F::Links => Value::Seq("ptrace.SpanLinkSlice", sp.links.len()),
+                F::DroppedLinksCount => Value::Int(i64::from(sp.dropped_links_count)),
+                F::Status => Value::Opaque("ptrace.Status"),
+                F::StatusCode => Value::Int(sp.status.code),
+                F::StatusMessage => s(&sp.status.message),
+                F::Flags => Value::Int(i64::from(sp.flags)),
+                F::Attributes => unreachable_attrs()?,
+            }
+        }
+        PathTarget::SpanEvent(f) => {
+            let (ev, index) = event(item)?;
+            match f {
+                EF::Name => s(&ev.name),
+                EF::TimeUnixNano => Value::Int(ev.time_unix_nano as i64),
+                EF::Time => nanos_to_time(ev.time_unix_nano),
+                EF::DroppedAttributesCount => Value::Int(i64::from(ev.dropped_attributes_count)),
+                EF::EventIndex => Value::Int(index as i64),
+                EF::Attributes => unreachable_attrs()?,
+            }
+        }
+        PathTarget::Resource(f) => match f {
+            RF::DroppedAttributesCount => {
+                Value::Int(i64::from(item.resource.dropped_attributes_count))
+            }
+            // The span model keeps schema URLs on ResourceSpans/ScopeSpans, not on the item.
+            RF::SchemaUrl => s(""),
+            RF::Attributes => unreachable_attrs()?,
+        },
+        PathTarget::Scope(f) => match f {
+            SF::Name => s(&item.scope.name),
+            SF::Version => s(&item.scope.version),
+            SF::DroppedAttributesCount => {
+                Value::Int(i64::from(item.scope.dropped_attributes_count))
+            }
+            SF::SchemaUrl => s(""),
+            SF::Attributes => unreachable_attrs()?,
+        },
     };
     Ok(base)
+}
+
+/// Attribute targets return early through [`attr_scope`]; reaching this is a bug, reported as
+/// an evaluation error rather than a panic.
+fn unreachable_attrs() -> R<Value<'static>> {
+    Err("internal: attribute path not resolved as a map".into())
 }
 
 /// `otelcol.*` as upstream reads it for a request without client info or gRPC metadata,

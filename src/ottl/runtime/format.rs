@@ -129,7 +129,7 @@ pub fn json_value(v: &Value, out: &mut String) -> Result<(), &'static str> {
             out.push_str(&rfc3339_nano(*t));
             out.push('"');
         }
-        Value::Opaque(_) => out.push_str("{}"),
+        Value::Opaque(_) | Value::Seq(..) => out.push_str("{}"),
     }
     Ok(())
 }
@@ -209,6 +209,25 @@ pub fn json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// pdata `Value.AsString`: strings as they are, Empty as "", bytes as standard base64,
+/// doubles as JSON numbers, maps and slices as JSON, the rest as `%v`.
+pub fn pdata_as_string(v: &AnyValue) -> String {
+    match v {
+        AnyValue::Str(s) => s.to_string(),
+        AnyValue::Empty => String::new(),
+        AnyValue::Bytes(b) => base64_std(b),
+        AnyValue::Double(d) => json_float(*d),
+        AnyValue::Map(_) | AnyValue::Slice(_) => {
+            let mut out = String::new();
+            match json_value(&Value::from_any(v), &mut out) {
+                Ok(()) => out,
+                Err(e) => e.to_string(),
+            }
+        }
+        other => go_v(&Value::from_any(other)),
+    }
+}
+
 /// Standard base64 with padding (how Go's JSON encodes `[]byte`).
 pub fn base64_std(b: &[u8]) -> String {
     const ALPHA: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -244,7 +263,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 /// Split Unix nanoseconds into (date, h, m, s, nanos) in UTC.
-fn split_time(t: i64) -> ((i64, u32, u32), i64, i64, i64, i64) {
+pub(crate) fn split_time(t: i64) -> ((i64, u32, u32), i64, i64, i64, i64) {
     let secs = t.div_euclid(1_000_000_000);
     let nanos = t.rem_euclid(1_000_000_000);
     let days = secs.div_euclid(86_400);

@@ -44,6 +44,9 @@ pub enum Value<'a> {
     /// A value of another Go type that conditions can only pass around (`ptrace.Status`, the
     /// events or links slice). The string is its Go `%T` name.
     Opaque(&'static str),
+    /// A span's events or links slice (`ptrace.SpanEventSlice`, `ptrace.SpanLinkSlice`): only
+    /// its Go type name and length are observable from a condition (`Len(span.events)`).
+    Seq(&'static str, usize),
 }
 
 impl<'a> Value<'a> {
@@ -64,7 +67,7 @@ impl<'a> Value<'a> {
             Value::SpanId(_) => "pcommon.SpanID",
             Value::Time(_) => "time.Time",
             Value::Duration(_) => "time.Duration",
-            Value::Opaque(t) => t,
+            Value::Opaque(t) | Value::Seq(t, _) => t,
         }
     }
 
@@ -86,6 +89,7 @@ impl<'a> Value<'a> {
             Value::Time(t) => Value::Time(*t),
             Value::Duration(d) => Value::Duration(*d),
             Value::Opaque(t) => Value::Opaque(t),
+            Value::Seq(t, n) => Value::Seq(t, *n),
         }
     }
 
@@ -107,6 +111,7 @@ impl<'a> Value<'a> {
             Value::Time(t) => Value::Time(t),
             Value::Duration(d) => Value::Duration(d),
             Value::Opaque(t) => Value::Opaque(t),
+            Value::Seq(t, n) => Value::Seq(t, n),
         }
     }
 

@@ -15,7 +15,7 @@
 
 use std::borrow::Cow;
 
-use super::{arg, bool_like, float_like, int_like, str_like, to_str, Build, Kind, Param, Spec};
+use super::{arg, bool_like, float_like, int_like, str_like, to_str, Build, Spec};
 use crate::ottl::ast::CompareOp;
 use crate::ottl::runtime::compare::compare;
 use crate::ottl::runtime::format::go_float_v;
@@ -28,10 +28,6 @@ const LEN_TYPES: &str = "target arg must be of type string, []any, map[string]an
 pub const SPECS: &[Spec] = &[
     Spec {
         name: "ContainsValue",
-        params: &[
-            Param("Target", Kind::Any, false),
-            Param("Item", Kind::Any, false),
-        ],
         build: Build::Simple(|mut a| {
             let target = arg(&mut a, 0);
             let item = arg(&mut a, 1);
@@ -40,39 +36,30 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "String",
-        params: &[Param("Target", Kind::StrLike, false)],
         build: Build::Simple(|mut a| Ok(str_like(arg(&mut a, 0))?.map_or(Value::Nil, Value::Str))),
     },
     Spec {
         name: "Int",
-        params: &[Param("Target", Kind::IntLike, false)],
         build: Build::Simple(|mut a| Ok(int_like(arg(&mut a, 0))?.map_or(Value::Nil, Value::Int))),
     },
     Spec {
         name: "Double",
-        params: &[Param("Target", Kind::FloatLike, false)],
         build: Build::Simple(|mut a| {
             Ok(float_like(arg(&mut a, 0))?.map_or(Value::Nil, Value::Float))
         }),
     },
     Spec {
         name: "Bool",
-        params: &[Param("Target", Kind::BoolLike, false)],
         build: Build::Simple(
             |mut a| Ok(bool_like(arg(&mut a, 0))?.map_or(Value::Nil, Value::Bool)),
         ),
     },
     Spec {
         name: "Len",
-        params: &[Param("Target", Kind::Any, false)],
         build: Build::Simple(|mut a| len(arg(&mut a, 0)).map(Value::Int)),
     },
     Spec {
         name: "Concat",
-        params: &[
-            Param("Vals", Kind::List(&Kind::StrLike), false),
-            Param("Delimiter", Kind::Str, false),
-        ],
         build: Build::Simple(|mut a| {
             let vals = arg(&mut a, 0);
             let delim = to_str(arg(&mut a, 1))?;
@@ -81,7 +68,6 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "Coalesce",
-        params: &[Param("Values", Kind::List(&Kind::Any), false)],
         build: Build::Simple(|mut a| match arg(&mut a, 0) {
             Value::List(items) => Ok(items
                 .into_iter()
@@ -92,7 +78,6 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "Log",
-        params: &[Param("Target", Kind::FloatLike, false)],
         build: Build::Simple(|mut a| {
             let v = arg(&mut a, 0);
             match float_like(v)? {
@@ -115,6 +100,7 @@ fn len(v: Value) -> R<i64> {
         Value::List(l) => l.len(),
         Value::StrList(l) => l.len(),
         Value::Bytes(b) => b.len(),
+        Value::Seq(_, n) => *n,
         other => {
             return Err(format!(
                 "Len: unsupported target type {}. {LEN_TYPES}",

@@ -9,7 +9,7 @@
 
 use regex::Regex;
 
-use super::{str_like, to_str, Build, Converter, Kind, Param, Spec};
+use super::{str_like, to_str, Build, Converter, Spec};
 use crate::ottl::runtime::compile::Expr;
 use crate::ottl::runtime::eval::{eval_value, EvalItem};
 use crate::ottl::runtime::re2;
@@ -17,10 +17,6 @@ use crate::ottl::runtime::value::Value;
 
 pub const SPECS: &[Spec] = &[Spec {
     name: "IsMatch",
-    params: &[
-        Param("Target", Kind::StrLike, false),
-        Param("Pattern", Kind::Str, false),
-    ],
     build: Build::Custom(|mut args| {
         let pattern = args.pop().flatten();
         let target = args.pop().flatten();

@@ -6,12 +6,19 @@
 //! converted to the parameter's type right away, so a bad literal is a compile error exactly
 //! where upstream reports a parse error (`HasPrefix(nil, "a")`, `IsBool("true")`).
 
+pub mod clock;
+pub mod collections;
 pub mod conversions;
+pub mod csv;
 pub mod getters;
 pub mod hashes;
 pub mod is_match;
+pub mod net;
+pub mod parsers;
 pub mod strings;
+pub mod text;
 pub mod time;
+pub mod timefmt;
 pub mod type_checks;
 
 use std::fmt;
@@ -20,6 +27,7 @@ use super::compile::{CompileError, Compiler, Expr};
 use super::eval::{eval_value, EvalItem};
 use super::value::Value;
 use crate::ottl::ast::{self, Call};
+use crate::ottl::signatures::{self, ParamKind, Signature};
 
 type R<T> = Result<T, String>;
 
@@ -34,44 +42,6 @@ pub enum CallError {
     Nested(CompileError),
 }
 
-/// The Go type a parameter is declared with; decides how literals are checked.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Kind {
-    /// `Getter`: anything.
-    Any,
-    /// `StringGetter`: strict string.
-    Str,
-    /// `StringLikeGetter`.
-    StrLike,
-    /// `IntGetter`: strict int64.
-    Int,
-    /// `FloatGetter`: strict float64.
-    Float,
-    /// `BoolGetter`: strict bool.
-    Bool,
-    /// `PMapGetter`.
-    PMap,
-    /// `FloatLikeGetter`.
-    FloatLike,
-    /// `IntLikeGetter`.
-    IntLike,
-    /// `BoolLikeGetter`.
-    BoolLike,
-    /// `DurationGetter`.
-    Duration,
-    /// `TimeGetter`.
-    Time,
-    /// `ByteSliceLikeGetter`.
-    BytesLike,
-    /// `Optional[bool]` literal.
-    LitBool,
-    /// `[]Getter` of the given element kind: must be a list literal.
-    List(&'static Kind),
-}
-
-/// One parameter: Go field name (for named arguments), kind, optional.
-pub struct Param(pub &'static str, pub Kind, pub bool);
-
 /// Builds a converter from its bound, compiled arguments.
 pub type CustomBuild = fn(Vec<Option<Expr>>) -> R<Box<dyn Converter>>;
 
@@ -83,9 +53,10 @@ pub enum Build {
     Custom(CustomBuild),
 }
 
+/// How one converter runs. Its parameters live in [`signatures`] (the one table the checker
+/// and the binder read); this entry only adds the implementation.
 pub struct Spec {
     pub name: &'static str,
-    pub params: &'static [Param],
     pub build: Build,
 }
 
@@ -97,67 +68,22 @@ fn registry() -> impl Iterator<Item = &'static Spec> {
         strings::SPECS,
         hashes::SPECS,
         time::SPECS,
+        parsers::SPECS,
+        collections::SPECS,
+        net::SPECS,
+        text::SPECS,
+        clock::SPECS,
+        timefmt::SPECS,
+        csv::SPECS,
     ]
     .into_iter()
     .flatten()
 }
 
-/// Upstream v0.156.0 converters otelcheck does not evaluate yet.
-const KNOWN_UNSUPPORTED: &[&str] = &[
-    "Base64Decode",
-    "Base64Encode",
-    "CommunityID",
-    "ConvertAttributesToElementsXML",
-    "ConvertCase",
-    "ConvertTextToElementsXML",
-    "Day",
-    "Decode",
-    "ExtractGrokPatterns",
-    "ExtractPatterns",
-    "Format",
-    "FormatTime",
-    "GetXML",
-    "Hour",
-    "InsertXML",
-    "IsInCIDR",
-    "IsValidLuhn",
-    "Keys",
-    "MD5",
-    "Minute",
-    "Month",
-    "Murmur3Hash",
-    "Murmur3Hash128",
-    "Nanosecond",
-    "Now",
-    "ParseCSV",
-    "ParseInt",
-    "ParseJSON",
-    "ParseKeyValue",
-    "ParseSeverity",
-    "ParseSimplifiedXML",
-    "ParseXML",
-    "ProfileID",
-    "RemoveXML",
-    "SHA1",
-    "Second",
-    "SliceToMap",
-    "Sort",
-    "Time",
-    "ToCamelCase",
-    "ToKeyValueString",
-    "ToSnakeCase",
-    "TruncateTime",
-    "URL",
-    "UUID",
-    "UUIDv7",
-    "Unix",
-    "UserAgent",
-    "Values",
-    "Weekday",
-    "XXH128",
-    "XXH3",
-    "Year",
-];
+/// Whether otelcheck evaluates the converter `name`.
+pub fn implemented(name: &str) -> bool {
+    registry().any(|s| s.name == name)
+}
 
 /// Compile one converter call.
 pub fn compile(c: &mut Compiler, call: &Call) -> Result<Box<dyn Converter>, CallError> {
@@ -168,7 +94,8 @@ pub fn compile(c: &mut Compiler, call: &Call) -> Result<Box<dyn Converter>, Call
         )));
     }
     let Some(spec) = registry().find(|s| s.name == name) else {
-        return Err(CallError::Arg(if KNOWN_UNSUPPORTED.contains(&name) {
+        // A registered function without an implementation is upstream's but not ours yet.
+        return Err(CallError::Arg(if signatures::lookup(name).is_some() {
             format!("otelcheck cannot evaluate the converter {name} yet")
         } else {
             format!("undefined function \"{name}\"")
@@ -179,14 +106,17 @@ pub fn compile(c: &mut Compiler, call: &Call) -> Result<Box<dyn Converter>, Call
             "error while parsing arguments for call to \"{name}\": {m}"
         ))
     };
-    let slots = bind(spec, &call.args).map_err(wrap)?;
+    let sig = signatures::lookup(name)
+        .ok_or_else(|| CallError::Arg(format!("undefined function \"{name}\"")))?;
+    let params = sig.params.unwrap_or_default();
+    let slots = bind(sig, &call.args).map_err(wrap)?;
     let mut exprs = Vec::with_capacity(slots.len());
-    for (pos, (slot, param)) in slots.into_iter().zip(spec.params).enumerate() {
+    for (pos, (slot, param)) in slots.into_iter().zip(params).enumerate() {
         let Some(arg) = slot else {
             exprs.push(None);
             continue;
         };
-        let e = compile_arg(c, arg, param.1).map_err(|e| match e {
+        let e = compile_arg(c, arg, param.kind).map_err(|e| match e {
             CallError::Arg(m) => wrap(format!("invalid argument at position {pos}: {m}")),
             nested => nested,
         })?;
@@ -200,18 +130,18 @@ pub fn compile(c: &mut Compiler, call: &Call) -> Result<Box<dyn Converter>, Call
     }
 }
 
-/// Place the given arguments into parameter slots.
-fn bind<'c>(
-    spec: &Spec,
+/// Place the given arguments into parameter slots (upstream `functions.go`): functions
+/// registered without an arguments struct ignore what they are given.
+pub(crate) fn bind<'c>(
+    sig: &Signature,
     args: &'c [ast::Node<ast::Argument>],
 ) -> R<Vec<Option<&'c ast::Node<ast::Value>>>> {
-    let total = spec.params.len();
+    let total = sig.total();
     let mut slots = vec![None; total];
     if total == 0 {
         return Ok(slots);
     }
-    let required = spec.params.iter().filter(|p| !p.2).count();
-    if args.len() < required || args.len() > total {
+    if args.len() < sig.required() || args.len() > total {
         return Err(format!(
             "incorrect number of arguments. Expected: {total} Received: {}",
             args.len()
@@ -224,10 +154,8 @@ fn bind<'c>(
             None => i,
             Some(n) => {
                 seen_named = true;
-                let camel = to_camel(&n.node);
-                spec.params
-                    .iter()
-                    .position(|p| p.0 == camel)
+                sig.param_named(&n.node)
+                    .map(|(idx, _)| idx)
                     .ok_or_else(|| format!("no such parameter: {}", n.node))?
             }
         };
@@ -238,27 +166,12 @@ fn bind<'c>(
     Ok(slots)
 }
 
-/// `strcase.ToCamel` for the identifier shapes OTTL allows (lowercase words and `_`).
-fn to_camel(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = true;
-    for ch in name.chars() {
-        if ch == '_' {
-            upper = true;
-            continue;
-        }
-        if upper {
-            out.extend(ch.to_uppercase());
-        } else {
-            out.push(ch);
-        }
-        upper = ch.is_ascii_digit();
-    }
-    out
-}
-
-fn compile_arg(c: &mut Compiler, v: &ast::Node<ast::Value>, kind: Kind) -> Result<Expr, CallError> {
-    if let Kind::List(elem) = kind {
+pub(crate) fn compile_arg(
+    c: &mut Compiler,
+    v: &ast::Node<ast::Value>,
+    kind: ParamKind,
+) -> Result<Expr, CallError> {
+    if let ParamKind::List(elem) = kind {
         let ast::Value::List(items) = &v.node else {
             return Err(CallError::Arg("must be a list".into()));
         };
@@ -272,7 +185,7 @@ fn compile_arg(c: &mut Compiler, v: &ast::Node<ast::Value>, kind: Kind) -> Resul
         }
         return Ok(Expr::List(out));
     }
-    if kind == Kind::LitBool && !matches!(v.node, ast::Value::Bool(_)) {
+    if kind == ParamKind::LiteralBool && !matches!(v.node, ast::Value::Bool(_)) {
         return Err(CallError::Arg("must be a bool".into()));
     }
     let e = c.value(v).map_err(CallError::Nested)?;
@@ -283,22 +196,39 @@ fn compile_arg(c: &mut Compiler, v: &ast::Node<ast::Value>, kind: Kind) -> Resul
 }
 
 /// Convert a literal as the typed getter would at parse time; only the error matters.
-fn check_literal(kind: Kind, v: &Value) -> R<()> {
+pub(crate) fn check_literal(kind: ParamKind, v: &Value) -> R<()> {
+    use ParamKind as K;
     let v = v.reborrow();
     match kind {
-        Kind::Str => to_str(v).map(drop),
-        Kind::StrLike => str_like(v).map(drop),
-        Kind::Int => to_int(v).map(drop),
-        Kind::Float => to_float(v).map(drop),
-        Kind::Bool => to_bool(v).map(drop),
-        Kind::PMap => to_map(v).map(drop),
-        Kind::FloatLike => float_like(v).map(drop),
-        Kind::IntLike => int_like(v).map(drop),
-        Kind::BoolLike => bool_like(v).map(drop),
-        Kind::Duration => to_duration(v).map(drop),
-        Kind::Time => to_time(v).map(drop),
-        Kind::BytesLike => bytes_like(v).map(drop),
-        Kind::Any | Kind::LitBool | Kind::List(_) => Ok(()),
+        K::StringGetter | K::LiteralString => to_str(v).map(drop),
+        K::StringLikeGetter => str_like(v).map(drop),
+        K::IntGetter | K::LiteralInt => to_int(v).map(drop),
+        K::FloatGetter | K::LiteralFloat => to_float(v).map(drop),
+        K::BoolGetter => to_bool(v).map(drop),
+        K::PMapGetter => to_map(v).map(drop),
+        K::FloatLikeGetter => float_like(v).map(drop),
+        K::IntLikeGetter => int_like(v).map(drop),
+        K::BoolLikeGetter => bool_like(v).map(drop),
+        K::DurationGetter => to_duration(v).map(drop),
+        K::TimeGetter => to_time(v).map(drop),
+        K::ByteSliceLikeGetter => bytes_like(v).map(drop),
+        K::PSliceGetter => match v {
+            Value::Slice(_) | Value::List(_) | Value::StrList(_) => Ok(()),
+            Value::Nil => Err("expected pcommon.Slice but got nil".into()),
+            other => Err(format!(
+                "expected pcommon.Slice but got {}",
+                other.go_type()
+            )),
+        },
+        K::Getter
+        | K::LiteralBool
+        | K::List(_)
+        | K::Setter
+        | K::GetSetter
+        | K::PMapGetSetter
+        | K::PSliceGetSetter
+        | K::FunctionRef
+        | K::Enum => Ok(()),
     }
 }
 
@@ -327,6 +257,22 @@ impl Converter for Simple {
     }
 }
 
+/// Call the one-argument converter `name` on `v` (the `Function` argument of the replace
+/// editors: `SHA256`, `MD5`, ...).
+pub fn call_by_name<'a>(name: &str, v: Value<'a>) -> R<Value<'a>> {
+    match registry().find(|s| s.name == name).map(|s| &s.build) {
+        Some(Build::Simple(f)) => f(vec![Some(v)]),
+        _ => Err(format!(
+            "otelcheck cannot apply the function {name} to a replacement"
+        )),
+    }
+}
+
+/// An owned string value (what most converters return).
+pub(crate) fn owned(s: String) -> Value<'static> {
+    Value::Str(std::borrow::Cow::Owned(s))
+}
+
 /// Take argument `i` (nil when absent).
 pub fn arg<'a>(args: &mut [Option<Value<'a>>], i: usize) -> Value<'a> {
     args.get_mut(i).and_then(Option::take).unwrap_or(Value::Nil)
@@ -341,3 +287,35 @@ pub use getters::{
     bool_like, bytes_like, float_like, int_like, str_like, to_bool, to_duration, to_float, to_int,
     to_map, to_str, to_time,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One signature per function: every implementation must name a function of the
+    /// signature table, with the matching kind (editors lower-case, converters upper-case).
+    #[test]
+    fn every_implementation_has_its_signature() {
+        for spec in registry() {
+            let sig = signatures::lookup(spec.name)
+                .unwrap_or_else(|| panic!("{} has no signature", spec.name));
+            assert!(!sig.is_editor(), "{} is a converter", spec.name);
+        }
+        for name in crate::ottl::runtime::editors::names() {
+            let sig = signatures::lookup(name).unwrap_or_else(|| panic!("{name} has no signature"));
+            assert!(sig.is_editor(), "{name} is an editor");
+        }
+    }
+
+    /// Every editor of the signature table runs.
+    #[test]
+    fn every_standard_editor_runs() {
+        let missing: Vec<&str> = signatures::all()
+            .iter()
+            .filter(|s| s.is_editor())
+            .map(|s| s.name)
+            .filter(|n| !crate::ottl::runtime::editors::implemented(n))
+            .collect();
+        assert!(missing.is_empty(), "editors not implemented: {missing:?}");
+    }
+}

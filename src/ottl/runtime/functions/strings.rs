@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use super::{arg, opt, to_int, to_str, Build, Kind, Param, Spec};
+use super::{arg, opt, to_int, to_str, Build, Spec};
 use crate::ottl::ast::CompareOp;
 use crate::ottl::runtime::compare::compare;
 use crate::ottl::runtime::value::Value;
@@ -23,20 +23,9 @@ fn owned(s: String) -> Value<'static> {
     Value::Str(Cow::Owned(s))
 }
 
-const TWO_STR: &[Param] = &[
-    Param("Target", Kind::Str, false),
-    Param("Prefix", Kind::Str, false),
-];
-const TWO_STR_SUFFIX: &[Param] = &[
-    Param("Target", Kind::Str, false),
-    Param("Suffix", Kind::Str, false),
-];
-const ONE_STR: &[Param] = &[Param("Target", Kind::Str, false)];
-
 pub const SPECS: &[Spec] = &[
     Spec {
         name: "HasPrefix",
-        params: TWO_STR,
         build: Build::Simple(|mut a| {
             let t = to_str(arg(&mut a, 0))?;
             Ok(Value::Bool(t.starts_with(to_str(arg(&mut a, 1))?.as_ref())))
@@ -44,7 +33,6 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "HasSuffix",
-        params: TWO_STR_SUFFIX,
         build: Build::Simple(|mut a| {
             let t = to_str(arg(&mut a, 0))?;
             Ok(Value::Bool(t.ends_with(to_str(arg(&mut a, 1))?.as_ref())))
@@ -52,10 +40,6 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "Split",
-        params: &[
-            Param("Target", Kind::Str, false),
-            Param("Delimiter", Kind::Str, false),
-        ],
         build: Build::Simple(|mut a| {
             let t = to_str(arg(&mut a, 0))?;
             let d = to_str(arg(&mut a, 1))?;
@@ -64,31 +48,24 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "Substring",
-        params: &[
-            Param("Target", Kind::Str, false),
-            Param("Start", Kind::Int, false),
-            Param("Length", Kind::Int, false),
-        ],
         build: Build::Simple(|mut a| {
             let t = to_str(arg(&mut a, 0))?;
             let start = to_int(arg(&mut a, 1))?;
             let length = to_int(arg(&mut a, 2))?;
-            substring(&t, start, length).map(owned)
+            let utf8_safe = matches!(super::opt(&mut a, 3), Some(Value::Bool(true)));
+            substring(&t, start, length, utf8_safe).map(owned)
         }),
     },
     Spec {
         name: "ToLowerCase",
-        params: ONE_STR,
         build: Build::Simple(|mut a| Ok(owned(to_str(arg(&mut a, 0))?.to_lowercase()))),
     },
     Spec {
         name: "ToUpperCase",
-        params: ONE_STR,
         build: Build::Simple(|mut a| Ok(owned(to_str(arg(&mut a, 0))?.to_uppercase()))),
     },
     Spec {
         name: "TrimPrefix",
-        params: TWO_STR,
         build: Build::Simple(|mut a| {
             let t = to_str(arg(&mut a, 0))?;
             let p = to_str(arg(&mut a, 1))?;
@@ -97,7 +74,6 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "TrimSuffix",
-        params: TWO_STR_SUFFIX,
         build: Build::Simple(|mut a| {
             let t = to_str(arg(&mut a, 0))?;
             let p = to_str(arg(&mut a, 1))?;
@@ -106,10 +82,6 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "Trim",
-        params: &[
-            Param("Target", Kind::Str, false),
-            Param("Replacement", Kind::Str, true),
-        ],
         build: Build::Simple(|mut a| {
             let t = to_str(arg(&mut a, 0))?;
             let cut = match opt(&mut a, 1) {
@@ -121,10 +93,6 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "Index",
-        params: &[
-            Param("Target", Kind::Any, false),
-            Param("Value", Kind::Any, false),
-        ],
         build: Build::Simple(|mut a| {
             let t = arg(&mut a, 0);
             let v = arg(&mut a, 1);
@@ -141,7 +109,7 @@ fn split(t: &str, d: &str) -> Vec<String> {
     t.split(d).map(String::from).collect()
 }
 
-fn substring(t: &str, start: i64, length: i64) -> R<String> {
+fn substring(t: &str, start: i64, length: i64, utf8_safe: bool) -> R<String> {
     if start < 0 {
         return Err(format!(
             "invalid start for substring function, {start} cannot be negative"
@@ -152,18 +120,26 @@ fn substring(t: &str, start: i64, length: i64) -> R<String> {
             "invalid length for substring function, {length} cannot be negative or zero"
         ));
     }
-    let end = start.checked_add(length).filter(|e| *e <= t.len() as i64).ok_or_else(|| {
-        format!(
-            "invalid range for substring function, {start}:{} cannot be greater than the length of target string({})",
-            start.saturating_add(length),
-            t.len()
-        )
-    })?;
-    // Byte offsets as upstream; a cut inside a character keeps the broken bytes (lossy here).
-    let bytes = t
-        .as_bytes()
-        .get(start as usize..end as usize)
-        .unwrap_or_default();
+    let len = i64::try_from(t.len()).unwrap_or(i64::MAX);
+    if start > len || length > len - start {
+        return Err(format!(
+            "invalid range for substring function, start({start})+length({length}) cannot be greater than the length of target string({len})"
+        ));
+    }
+    let (mut from, mut to) = (start as usize, (start + length) as usize);
+    if utf8_safe {
+        // Move the start forward and the end back to character boundaries.
+        while from < t.len() && !t.is_char_boundary(from) {
+            from += 1;
+        }
+        while from < to && to < t.len() && !t.is_char_boundary(to) {
+            to -= 1;
+        }
+        to = to.max(from);
+    }
+    // Byte offsets as upstream; an unsafe cut inside a character keeps the broken bytes
+    // (replaced by U+FFFD here: Rust strings hold only whole characters).
+    let bytes = t.as_bytes().get(from..to).unwrap_or_default();
     Ok(String::from_utf8_lossy(bytes).into_owned())
 }
 
@@ -204,7 +180,12 @@ mod tests {
     fn split_and_substring_follow_go() {
         assert_eq!(split("a,b,c", ","), ["a", "b", "c"]);
         assert_eq!(split("ab", ""), ["a", "b"]);
-        assert_eq!(substring("abcdef", 1, 3).unwrap(), "bcd");
-        assert!(substring("abc", 2, 5).is_err());
+        assert_eq!(substring("abcdef", 1, 3, false).unwrap(), "bcd");
+        assert!(substring("abc", 2, 5, false)
+            .unwrap_err()
+            .contains("start(2)+length(5) cannot be greater than the length of target string(3)"));
+        // "aé" is 61 c3 a9: a cut after byte 2 lands inside é; utf8-safe backs off.
+        assert_eq!(substring("aéb", 0, 2, true).unwrap(), "a");
+        assert_eq!(substring("aéb", 2, 2, true).unwrap(), "b");
     }
 }

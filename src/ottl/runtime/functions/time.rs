@@ -9,13 +9,11 @@
 //! | `UnixSeconds/UnixMilli/UnixMicro/UnixNano(t)` | TimeGetter | int64 |
 //! | `TraceID(b)` / `SpanID(b)` | ByteSliceLikeGetter | ID from 16/8 raw bytes or 32/16 hex characters |
 
-use super::{arg, bytes_like, to_duration, to_str, to_time, Build, Kind, Param, Spec};
+use super::{arg, bytes_like, to_duration, to_str, to_time, Build, Spec};
 use crate::ottl::runtime::value::Value;
 
 type R<T> = Result<T, String>;
 
-const DUR: &[Param] = &[Param("Duration", Kind::Duration, false)];
-const TIME: &[Param] = &[Param("Time", Kind::Time, false)];
 const HOUR: i64 = 3_600_000_000_000;
 const MINUTE: i64 = 60_000_000_000;
 const SECOND: i64 = 1_000_000_000;
@@ -29,7 +27,6 @@ macro_rules! dur_fn {
     ($name:literal, $body:expr) => {
         Spec {
             name: $name,
-            params: DUR,
             build: Build::Simple(|mut a| Ok($body(to_duration(arg(&mut a, 0))?))),
         }
     };
@@ -39,7 +36,6 @@ macro_rules! time_fn {
     ($name:literal, $div:expr) => {
         Spec {
             name: $name,
-            params: TIME,
             build: Build::Simple(|mut a| Ok(Value::Int(to_time(arg(&mut a, 0))?.div_euclid($div)))),
         }
     };
@@ -48,7 +44,6 @@ macro_rules! time_fn {
 pub const SPECS: &[Spec] = &[
     Spec {
         name: "Duration",
-        params: &[Param("Duration", Kind::Str, false)],
         build: Build::Simple(|mut a| parse_duration(&to_str(arg(&mut a, 0))?).map(Value::Duration)),
     },
     dur_fn!("Hours", |d| Value::Float(units(d, HOUR))),
@@ -63,7 +58,6 @@ pub const SPECS: &[Spec] = &[
     time_fn!("UnixNano", 1),
     Spec {
         name: "TraceID",
-        params: &[Param("Target", Kind::BytesLike, false)],
         build: Build::Simple(|mut a| {
             let b = bytes_like(arg(&mut a, 0))?.unwrap_or_default();
             id::<16>("TraceID", &b).map(Value::TraceId)
@@ -71,7 +65,6 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "SpanID",
-        params: &[Param("Target", Kind::BytesLike, false)],
         build: Build::Simple(|mut a| {
             let b = bytes_like(arg(&mut a, 0))?.unwrap_or_default();
             id::<8>("SpanID", &b).map(Value::SpanId)

@@ -14,33 +14,31 @@
 //! error from evaluating the argument itself still propagates. A literal of the wrong type is a
 //! compile error (`IsBool("true")`), because typed literals are converted at parse time.
 
-use super::{to_bool, to_float, to_int, to_map, to_str, Build, Converter, Kind, Param, Spec};
+use super::{to_bool, to_float, to_int, to_map, to_str, Build, Converter, Spec};
 use crate::ottl::runtime::eval::EvalItem;
 use crate::ottl::runtime::value::Value;
 
 macro_rules! is_type {
-    ($name:literal, $kind:expr, $check:expr) => {
+    ($name:literal, $check:expr) => {
         Spec {
             name: $name,
-            params: &[Param("Target", $kind, false)],
             build: Build::Simple(|mut a| Ok(Value::Bool($check(super::arg(&mut a, 0))))),
         }
     };
 }
 
 pub const SPECS: &[Spec] = &[
-    is_type!("IsString", Kind::Str, |v| to_str(v).is_ok()),
-    is_type!("IsInt", Kind::Int, |v| to_int(v).is_ok()),
-    is_type!("IsDouble", Kind::Float, |v| to_float(v).is_ok()),
-    is_type!("IsBool", Kind::Bool, |v| to_bool(v).is_ok()),
-    is_type!("IsMap", Kind::PMap, |v| to_map(v).is_ok()),
-    is_type!("IsList", Kind::Any, |v| matches!(
+    is_type!("IsString", |v| to_str(v).is_ok()),
+    is_type!("IsInt", |v| to_int(v).is_ok()),
+    is_type!("IsDouble", |v| to_float(v).is_ok()),
+    is_type!("IsBool", |v| to_bool(v).is_ok()),
+    is_type!("IsMap", |v| to_map(v).is_ok()),
+    is_type!("IsList", |v| matches!(
         v,
         Value::Slice(_) | Value::List(_) | Value::StrList(_)
     )),
     Spec {
         name: "IsRootSpan",
-        params: &[],
         build: Build::Custom(|_| Ok(Box::new(IsRootSpan))),
     },
 ];
