@@ -87,18 +87,17 @@ pub fn scan_attributes(attrs: &Attributes, prefix: &str) -> Vec<Hit> {
 
 /// The strings a value carries: itself, or the string elements of a slice (semantic
 /// conventions record HTTP headers as string arrays).
-fn strings(value: &AnyValue) -> Vec<&str> {
-    match value {
-        AnyValue::Str(s) => vec![&**s],
-        AnyValue::Slice(items) => items
-            .iter()
-            .filter_map(|v| match v {
-                AnyValue::Str(s) => Some(&**s),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
+fn strings(value: &AnyValue) -> impl Iterator<Item = &str> {
+    let (one, many) = match value {
+        AnyValue::Str(s) => (Some(&**s), None),
+        AnyValue::Slice(items) => (None, Some(items.iter())),
+        _ => (None, None),
+    };
+    one.into_iter()
+        .chain(many.into_iter().flatten().filter_map(|v| match v {
+            AnyValue::Str(s) => Some(&**s),
+            _ => None,
+        }))
 }
 
 /// The kinds of sensitive data in one string value of attribute `key` (each kind once).
@@ -111,13 +110,16 @@ pub fn scan_value(key: &str, value: &str) -> Vec<(Kind, String)> {
         return out;
     }
     let decoded = percent_decode(value);
-    if credential_key(key) || token_re().is_match(&decoded) {
+    // Cheap byte tests first: each pattern needs a marker most values lack (a dry run scans
+    // every exported value, so the regexes run only where they can match).
+    if credential_key(key) || (may_hold_token(&decoded) && token_re().is_match(&decoded)) {
         out.push((
             Kind::Credential,
             format!("<credential, {} chars>", value.chars().count()),
         ));
     }
-    let card = if id_key(key) {
+    let digits = decoded.bytes().filter(u8::is_ascii_digit).count();
+    let card = if digits < 13 || id_key(key) {
         None
     } else {
         card_numbers(&decoded).next()
@@ -125,7 +127,11 @@ pub fn scan_value(key: &str, value: &str) -> Vec<(Kind, String)> {
     if let Some(digits) = card {
         out.push((Kind::CardNumber, format!("<card number, {digits} digits>")));
     }
-    if let Some(m) = email_re().find(&decoded) {
+    if let Some(m) = decoded
+        .contains('@')
+        .then(|| email_re().find(&decoded))
+        .flatten()
+    {
         out.push((
             Kind::Email,
             format!("<e-mail address, {} chars>", m.as_str().chars().count()),
@@ -145,31 +151,64 @@ fn already_protected(value: &str) -> bool {
     masked || digest
 }
 
+/// Whether a value has one of the markers every token pattern needs: whitespace after
+/// `bearer`/`basic`, `=` of a query parameter, `_` of `sk_live_`/`ghp_`, `AKIA`, `xox`.
+fn may_hold_token(value: &str) -> bool {
+    value
+        .bytes()
+        // (`\\s` is Unicode-aware: any non-ASCII byte may start a space character.)
+        .any(|b| b.is_ascii_whitespace() || b >= 0x80 || matches!(b, b'=' | b'_' | b'\x0b'))
+        || value.contains("AKIA")
+        || value.contains("xox")
+}
+
+/// `haystack` ends with `suffix`, ASCII case-insensitively.
+fn ends_with_ignore_case(haystack: &str, suffix: &str) -> bool {
+    haystack.len() >= suffix.len()
+        && haystack.as_bytes()[haystack.len() - suffix.len()..]
+            .eq_ignore_ascii_case(suffix.as_bytes())
+}
+
 /// Identifier keys (`datadog.span.id`, `x-request-id`, `order_id`): long decimal ids there are
 /// not card numbers, however their checksum comes out.
 fn id_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    k == "id" || [".id", "_id", "-id"].iter().any(|s| k.ends_with(s))
+    key.eq_ignore_ascii_case("id")
+        || [".id", "_id", "-id"]
+            .iter()
+            .any(|s| ends_with_ignore_case(key, s))
 }
 
 /// Header and key names whose value is a secret by nature.
 fn credential_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    let last = k.rsplit(['.', '/']).next().unwrap_or(&k);
-    matches!(
-        last,
-        "authorization" | "proxy-authorization" | "cookie" | "set-cookie" | "x-api-key"
-    ) || [
-        "api_key",
-        "api-key",
-        "apikey",
-        "password",
-        "passwd",
-        "secret",
-        "access_token",
+    let last = key.rsplit(['.', '/']).next().unwrap_or(key);
+    [
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-api-key",
     ]
     .iter()
-    .any(|n| last.contains(n))
+    .any(|n| last.eq_ignore_ascii_case(n))
+        || [
+            "api_key",
+            "api-key",
+            "apikey",
+            "password",
+            "passwd",
+            "secret",
+            "access_token",
+        ]
+        .iter()
+        .any(|n| contains_ignore_case(last, n))
+}
+
+/// `haystack` contains `needle` (lower-case ASCII), ASCII case-insensitively.
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Bearer/basic tokens and well-known API key shapes anywhere in a value.
@@ -255,27 +294,9 @@ pub fn luhn(digits: &[u32]) -> bool {
 }
 
 /// `%XX` decoded (a query string carries `alice%40example.com`); `+` is left alone because an
-/// e-mail address may contain it.
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_owned();
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok();
-            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// e-mail address may contain it. Borrowed when there is nothing to decode.
+fn percent_decode(s: &str) -> std::borrow::Cow<'_, str> {
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy()
 }
 
 fn quote(s: &str) -> String {
@@ -392,6 +413,40 @@ fn help(kind: Kind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cheap_prefilters_never_hide_a_match() {
+        let samples = [
+            "Bearer abcdefgh12345678",
+            "basic\tdXNlcjpwYXNzd29yZA==",
+            "Bearer\u{a0}abcdefgh12345678",
+            "key AKIAABCDEFGHIJKLMNOP here",
+            "sk_live_0123456789abcdef",
+            "ghp_0123456789abcdefghijABCD",
+            "xoxb-0123456789-abcdef",
+            "/x?api_key=0123456789",
+            "https://h/?token=abcdefgh&x=1",
+            "plain text",
+        ];
+        for s in samples {
+            if token_re().is_match(s) {
+                assert!(may_hold_token(s), "{s:?}");
+            }
+        }
+        assert!(scan_value("note", "Bearer\u{a0}abcdefgh12345678")
+            .iter()
+            .any(|(k, _)| *k == Kind::Credential));
+        // 13 digits is the shortest card (Visa); the digit count gate must let it through.
+        assert!(scan_value("q", "card=4222222222222")
+            .iter()
+            .any(|(k, _)| *k == Kind::CardNumber));
+        assert!(scan_value("q", "to=bob%40example.org")
+            .iter()
+            .any(|(k, _)| *k == Kind::Email));
+        assert!(credential_key("http.request.header.Authorization"));
+        assert!(credential_key("db.PASSWORD_hash"));
+        assert!(id_key("Order_ID") && !id_key("void"));
+    }
 
     #[test]
     fn newly_exposed_compares_fields_and_kinds() {
