@@ -109,17 +109,23 @@ pub fn scan_value(key: &str, value: &str) -> Vec<(Kind, String)> {
     if already_protected(value) {
         return out;
     }
-    let decoded = percent_decode(value);
-    // Cheap byte tests first: each pattern needs a marker most values lack (a dry run scans
-    // every exported value, so the regexes run only where they can match).
-    if credential_key(key) || (may_hold_token(&decoded) && token_re().is_match(&decoded)) {
+    // One pass over the bytes first: each pattern needs a marker most values lack (a dry run
+    // scans every exported value, so the regexes run only where they can match).
+    let raw = Shape::of(value);
+    let (decoded, shape) = if raw.percent {
+        let d = percent_decode(value);
+        let shape = Shape::of(&d);
+        (d, shape)
+    } else {
+        (std::borrow::Cow::Borrowed(value), raw)
+    };
+    if credential_key(key) || (shape.may_hold_token(&decoded) && token_re().is_match(&decoded)) {
         out.push((
             Kind::Credential,
             format!("<credential, {} chars>", value.chars().count()),
         ));
     }
-    let digits = decoded.bytes().filter(u8::is_ascii_digit).count();
-    let card = if digits < 13 || id_key(key) {
+    let card = if shape.digits < 13 || id_key(key) {
         None
     } else {
         card_numbers(&decoded).next()
@@ -127,11 +133,7 @@ pub fn scan_value(key: &str, value: &str) -> Vec<(Kind, String)> {
     if let Some(digits) = card {
         out.push((Kind::CardNumber, format!("<card number, {digits} digits>")));
     }
-    if let Some(m) = decoded
-        .contains('@')
-        .then(|| email_re().find(&decoded))
-        .flatten()
-    {
+    if let Some(m) = shape.at.then(|| email_re().find(&decoded)).flatten() {
         out.push((
             Kind::Email,
             format!("<e-mail address, {} chars>", m.as_str().chars().count()),
@@ -151,15 +153,45 @@ fn already_protected(value: &str) -> bool {
     masked || digest
 }
 
-/// Whether a value has one of the markers every token pattern needs: whitespace after
-/// `bearer`/`basic`, `=` of a query parameter, `_` of `sk_live_`/`ghp_`, `AKIA`, `xox`.
-fn may_hold_token(value: &str) -> bool {
-    value
-        .bytes()
-        // (`\\s` is Unicode-aware: any non-ASCII byte may start a space character.)
-        .any(|b| b.is_ascii_whitespace() || b >= 0x80 || matches!(b, b'=' | b'_' | b'\x0b'))
-        || value.contains("AKIA")
-        || value.contains("xox")
+/// What one pass over a value's bytes says about which patterns could match it.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// ASCII digits: a card number needs at least 13.
+    digits: usize,
+    /// An `@`: every e-mail address has one.
+    at: bool,
+    /// A `%`: the value is percent-decoded before the patterns run.
+    percent: bool,
+    /// A byte every token pattern but `AKIA…`/`xox…` needs: whitespace after
+    /// `bearer`/`basic` (`\s` is Unicode-aware, so any non-ASCII byte counts), the `=` of a
+    /// query parameter, the `_` of `sk_live_`/`ghp_`.
+    token_byte: bool,
+}
+
+impl Shape {
+    fn of(value: &str) -> Shape {
+        let mut s = Shape {
+            digits: 0,
+            at: false,
+            percent: false,
+            token_byte: false,
+        };
+        for b in value.bytes() {
+            match b {
+                b'0'..=b'9' => s.digits += 1,
+                b'@' => s.at = true,
+                b'%' => s.percent = true,
+                b'=' | b'_' => s.token_byte = true,
+                b if b.is_ascii_whitespace() || b == 0x0b || b >= 0x80 => s.token_byte = true,
+                _ => {}
+            }
+        }
+        s
+    }
+
+    fn may_hold_token(self, value: &str) -> bool {
+        self.token_byte || value.contains("AKIA") || value.contains("xox")
+    }
 }
 
 /// `haystack` ends with `suffix`, ASCII case-insensitively.
@@ -430,7 +462,7 @@ mod tests {
         ];
         for s in samples {
             if token_re().is_match(s) {
-                assert!(may_hold_token(s), "{s:?}");
+                assert!(Shape::of(s).may_hold_token(s), "{s:?}");
             }
         }
         assert!(scan_value("note", "Bearer\u{a0}abcdefgh12345678")
