@@ -19,7 +19,7 @@ use crate::analyze::Analysis;
 use crate::capture::model::Batch;
 use crate::capture::ReceiverKind;
 use crate::diag::Location;
-use crate::processors::api::{Ctx, Observer, ProcRef, Processor, RuleInfo};
+use crate::processors::api::{Ctx, Observer, ProcRef, Processor, RuleInfo, TracePolicy};
 use route::Routing;
 
 /// One processor instance inside one pipeline, with the facts reports need.
@@ -31,6 +31,8 @@ pub struct ProcSlot {
     pub emulated: bool,
     /// The instance's rules, in its own numbering.
     pub rules: Vec<RuleInfo>,
+    /// A tail sampler's top-level policies (empty for other processors).
+    pub policies: Vec<TracePolicy>,
     instance: Box<dyn Processor>,
 }
 
@@ -200,6 +202,9 @@ impl Engine {
                 if n > 0 {
                     obs.processed(at, 0, n);
                 }
+                for b in &released {
+                    obs.released(at, b);
+                }
                 out.extend(run_chain(p, i + 1, released, obs, self.reveal));
             }
             outputs.insert(route.pipeline, out);
@@ -239,6 +244,7 @@ fn run_chain(
                 continue;
             }
             let before = next.len();
+            obs.handed(at, &b);
             let mut ctx = Ctx {
                 at,
                 observer: obs,
@@ -248,6 +254,9 @@ fn run_chain(
                 Ok(()) => {
                     let out = next[before..].iter().map(Batch::span_count).sum();
                     obs.processed(at, n, out);
+                    for b in &next[before..] {
+                        obs.released(at, b);
+                    }
                 }
                 Err(_) => {
                     next.truncate(before);

@@ -226,8 +226,109 @@ fn each_policy_keeps_exactly_the_documented_traces() {
             assert_eq!(p["spans_out"].as_u64(), Some(spans_out as u64), "{name}");
             assert!(!codes(&report).contains(&"unsupported-component".to_owned()));
             assert!(!codes(&report).contains(&"trace-split".to_owned()));
+            check_trace_counts(name, p, all.len() as u64, want.len() as u64);
         }
     }
+}
+
+/// The report's trace counts against the independently computed kept set: every trace in is
+/// decided once; the kept ones are exactly the traces out, each decided by one policy.
+fn check_trace_counts(name: &str, p: &Value, all: u64, kept: u64) {
+    assert_eq!(p["traces_in"].as_u64(), Some(all), "{name}");
+    assert_eq!(p["traces_out"].as_u64(), Some(kept), "{name}");
+    let d = &p["trace_decisions"];
+    assert_eq!(d["sampled"].as_u64(), Some(kept), "{name}: {d}");
+    assert_eq!(d["evicted"].as_u64(), Some(0), "{name}: {d}");
+    let total: u64 = ["sampled", "not_sampled", "dropped"]
+        .iter()
+        .map(|k| d[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, all, "{name}: {d}");
+    let policies: Vec<&Value> = p["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.get("policy"))
+        .collect();
+    let decided: u64 = policies
+        .iter()
+        .map(|c| c["traces_decided"].as_u64().unwrap())
+        .sum();
+    assert_eq!(decided, kept, "{name}");
+    match name {
+        "drop_health" => {
+            assert_eq!(policies[1]["traces_dropped"].as_u64(), Some(all - kept));
+            assert_eq!(d["dropped"].as_u64(), Some(all - kept));
+            // A dropped trace stops the evaluation: always_sample saw only the rest.
+            assert_eq!(policies[0]["traces_sampled"].as_u64(), Some(kept));
+        }
+        // span-ingest evaluates each arriving piece, not each trace.
+        "span_ingest" => {}
+        _ => {
+            assert_eq!(policies.len(), 1, "{name}");
+            let c = policies[0];
+            assert_eq!(c["traces_sampled"].as_u64(), Some(kept), "{name}: {c}");
+            assert_eq!(c["traces_inverted"].as_u64(), Some(0), "{name}");
+            let errors = p["rules"][0]["errors"].as_u64().unwrap();
+            assert_eq!(
+                c["traces_not_sampled"].as_u64(),
+                Some(all - kept - errors),
+                "{name}: {c}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_inverted_match_is_counted_and_vetoes_nothing() {
+    let config = fixture("replay/tail_sampling/invert_health.yaml");
+    for capture in single_payload_captures() {
+        let all = baseline(&capture);
+        let health = |t: &[S]| {
+            t.iter()
+                .any(|s| matches!(s.route.as_deref(), Some("/health" | "/ready" | "/metrics")))
+        };
+        let error = |t: &[S]| t.iter().any(|s| s.status == 2);
+        let inverted = all.values().filter(|t| health(t)).count() as u64;
+        assert!(inverted > 0, "{capture}");
+        // Sampled by the inverted policy (no health route) or by the error policy.
+        let want: BTreeSet<String> = all
+            .iter()
+            .filter(|(_, t)| !health(t) || error(t))
+            .map(|(id, _)| id.clone())
+            .collect();
+        let (kept, report) = replay(&config, &capture);
+        assert_eq!(ids(&kept), want, "{capture}");
+        let p = processor(&report, "tail_sampling");
+        let rules = p["rules"].as_array().unwrap();
+        let inv = &rules[0]["policy"];
+        assert_eq!(inv["traces_inverted"].as_u64(), Some(inverted), "{inv}");
+        assert_eq!(inv["traces_not_sampled"].as_u64(), Some(inverted));
+        assert_eq!(
+            inv["traces_sampled"].as_u64(),
+            Some(all.len() as u64 - inverted)
+        );
+        assert_eq!(
+            inv["traces_decided"].as_u64(),
+            Some(all.len() as u64 - inverted)
+        );
+        let err = &rules[1]["policy"];
+        assert_eq!(err["traces_inverted"].as_u64(), Some(0));
+        let health_errors = all.values().filter(|t| health(t) && error(t)).count() as u64;
+        // The error policy decides only the kept traces the inverted policy turned away.
+        assert_eq!(err["traces_decided"].as_u64(), Some(health_errors), "{err}");
+        check_trace_counts_generic(p, all.len() as u64, want.len() as u64);
+    }
+}
+
+fn check_trace_counts_generic(p: &Value, all: u64, kept: u64) {
+    assert_eq!(p["traces_in"].as_u64(), Some(all));
+    assert_eq!(p["traces_out"].as_u64(), Some(kept));
+    assert_eq!(p["trace_decisions"]["sampled"].as_u64(), Some(kept));
+    assert_eq!(
+        p["trace_decisions"]["not_sampled"].as_u64(),
+        Some(all - kept)
+    );
 }
 
 #[test]

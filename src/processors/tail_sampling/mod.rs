@@ -28,7 +28,9 @@ pub mod w3c_sdk;
 
 use std::collections::{HashMap, VecDeque};
 
-use super::api::{Ctx, DropLevel, Failed, Processor, RuleAction, RuleInfo, TraceDecision};
+use super::api::{
+    Ctx, DropLevel, Failed, Processor, RuleAction, RuleInfo, TraceDecision, TracePolicy,
+};
 use crate::capture::model::{Batch, ResourceSpans, ScopeSpans};
 use crate::config::settings::tail_sampling::Settings;
 use crate::diag::{codes, Diagnostic, Location};
@@ -812,6 +814,9 @@ impl Processor for TailSampler {
                     if let Some(e) = self.forget(&id) {
                         if e.decision.is_none() {
                             self.counts.traces_evicted += 1;
+                            let spans = e.pieces.iter().map(span_count).sum();
+                            ctx.observer
+                                .decided(ctx.at, &id, TraceDecision::Evicted, None, spans);
                             report_dropped(ctx, rule_evicted(self.policies.len()), &e.pieces);
                         }
                     }
@@ -828,6 +833,20 @@ impl Processor for TailSampler {
 
     fn rules(&self) -> Vec<RuleInfo> {
         self.rules.clone()
+    }
+
+    fn trace_policies(&self) -> Vec<TracePolicy> {
+        let mut out: Vec<TracePolicy> = self
+            .policies
+            .iter()
+            .map(|p| TracePolicy {
+                rule: p.rule,
+                drop: p.is_drop,
+                inverts: p.evaluator.inverts(),
+            })
+            .collect();
+        out.sort_by_key(|p| p.rule);
+        out
     }
 
     fn findings(&self) -> Vec<Diagnostic> {
