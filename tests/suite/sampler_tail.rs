@@ -579,3 +579,128 @@ fn report_snapshots() {
         insta::assert_snapshot!(format!("tail_sampling_{name}"), run.stdout);
     }
 }
+
+/// Chains and fan-out end to end: a tail sampler after a transform sees the rewritten spans
+/// (its `string_attribute` policy reads an attribute only the transform sets); the same
+/// request fanned out to a second pipeline is a separate copy, sampled by a separate instance
+/// of the same `tail_sampling` id, which never sees that attribute.
+#[test]
+fn a_sampler_after_a_transform_sees_rewritten_spans_and_each_pipeline_its_own_copy() {
+    let config = fixture("replay/tail_sampling/after_transform.yaml");
+    for capture in single_payload_captures() {
+        let all = baseline(&capture);
+        let want: BTreeSet<String> = all
+            .iter()
+            .filter(|(_, t)| t.iter().any(|s| s.route.as_deref() == Some("/orders")))
+            .map(|(id, _)| id.clone())
+            .collect();
+        assert!(!want.is_empty() && want.len() < all.len(), "{capture}");
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let run = otelcheck(&[
+            "dry-run",
+            &config,
+            &capture,
+            "--format",
+            "json",
+            "--write-output",
+            out.to_str().unwrap(),
+        ]);
+        assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+        let report = json(&run);
+        let text = std::fs::read_to_string(out.join("traces_marked.jsonl")).unwrap();
+        let mut kept: BTreeMap<String, usize> = BTreeMap::new();
+        for line in text.lines() {
+            let v: Value = serde_json::from_str(line).unwrap();
+            for rs in v["resourceSpans"].as_array().unwrap() {
+                for ss in rs["scopeSpans"].as_array().unwrap() {
+                    for sp in ss["spans"].as_array().unwrap() {
+                        let tid = sp["traceId"].as_str().unwrap().to_owned();
+                        *kept.entry(tid).or_default() += 1;
+                        // The exported span carries the transform's mark where it applied.
+                        let route = sp["attributes"].as_array().and_then(|a| {
+                            a.iter()
+                                .find(|kv| kv["key"] == "http.route")
+                                .and_then(|kv| kv["value"]["stringValue"].as_str())
+                        });
+                        let audit = sp["attributes"].as_array().is_some_and(|a| {
+                            a.iter().any(|kv| {
+                                kv["key"] == "audit" && kv["value"]["stringValue"] == "yes"
+                            })
+                        });
+                        assert_eq!(audit, route == Some("/orders"), "{sp}");
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            kept.keys().cloned().collect::<BTreeSet<_>>(),
+            want,
+            "{capture}"
+        );
+        for (id, n) in &kept {
+            assert_eq!(*n, all[id].len(), "trace {id} kept whole");
+        }
+        let plain = std::fs::read_to_string(out.join("traces_plain.jsonl")).unwrap_or_default();
+        assert!(plain.trim().is_empty(), "traces/plain kept something");
+        let pipelines = report["pipelines"].as_array().unwrap();
+        let tail = |i: usize| {
+            pipelines[i]["processors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["id"] == "tail_sampling")
+                .unwrap()
+                .clone()
+        };
+        let (marked, plain) = (tail(0), tail(1));
+        assert_eq!(marked["traces_in"].as_u64(), Some(all.len() as u64));
+        assert_eq!(marked["traces_out"].as_u64(), Some(want.len() as u64));
+        assert_eq!(
+            marked["rules"][0]["policy"]["traces_decided"].as_u64(),
+            Some(want.len() as u64)
+        );
+        // The second instance saw every trace too, and sampled none: its own state.
+        assert_eq!(plain["traces_in"].as_u64(), Some(all.len() as u64));
+        assert_eq!(plain["traces_out"].as_u64(), Some(0));
+        assert_eq!(
+            plain["rules"][0]["policy"]["traces_sampled"].as_u64(),
+            Some(0)
+        );
+    }
+}
+
+/// Two instances of one `tail_sampling` id keep separate state: each pipeline's
+/// `rate_limiting` bucket (burst 200 spans, every trace decided in the same instant) fills on
+/// its own, so together they export more than one bucket holds.
+#[test]
+fn the_same_rate_limited_sampler_in_two_pipelines_has_two_budgets() {
+    let capture = fixture("captures/orders-ddtrace-py-v04.msgpack");
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.yaml");
+    let text = std::fs::read_to_string(fixture("replay/tail_sampling/rate_limiting.yaml"))
+        .unwrap()
+        .replace(
+            "exporters: [debug]\n",
+            "exporters: [debug]\n    traces/2:\n      receivers: [otlp, datadog]\n      processors: [tail_sampling]\n      exporters: [debug]\n",
+        );
+    assert!(text.contains("traces/2"), "{text}");
+    std::fs::write(&cfg, text).unwrap();
+    let run = otelcheck(&[
+        "dry-run",
+        cfg.to_str().unwrap(),
+        &capture,
+        "--format",
+        "json",
+    ]);
+    let report = json(&run);
+    let pipelines = report["pipelines"].as_array().unwrap();
+    assert_eq!(pipelines.len(), 2, "{report}");
+    let outs: Vec<u64> = pipelines
+        .iter()
+        .map(|p| p["spans_out"].as_u64().unwrap())
+        .collect();
+    assert!(outs.iter().all(|n| *n > 0 && *n <= 200), "{outs:?}");
+    assert_eq!(outs[0], outs[1], "same input, same budget, same result");
+    assert!(outs[0] + outs[1] > 200, "{outs:?}");
+}
