@@ -36,7 +36,7 @@ fn processor(slot: &ProcSlot, c: &ProcCounts) -> ProcessorReport {
     ProcessorReport {
         traces_in: c.traces.as_ref().map(|t| t.traces_in.len() as u64),
         traces_out: c.traces.as_ref().map(|t| t.traces_out.len() as u64),
-        trace_decisions: (!slot.policies.is_empty()).then(|| TraceDecisions {
+        trace_decisions: (!slot.policies.is_empty()).then_some(TraceDecisions {
             sampled: d.sampled,
             not_sampled: d.not_sampled,
             dropped: d.dropped,
