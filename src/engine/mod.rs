@@ -196,7 +196,9 @@ impl Engine {
                     observer: obs,
                     reveal: self.reveal,
                 };
-                p.processors[i].instance.flush(&mut ctx, &mut released);
+                let times = p.processors[i]
+                    .instance
+                    .flush_timed(&mut ctx, &mut released);
                 // What a processor releases at the end (a sampler's held traces) is its output.
                 let n: usize = released.iter().map(Batch::span_count).sum();
                 if n > 0 {
@@ -205,7 +207,17 @@ impl Engine {
                 for b in &released {
                     obs.released(at, b);
                 }
-                out.extend(run_chain(p, i + 1, released, obs, self.reveal));
+                if times.len() == released.len() {
+                    // Each request reaches the processors after it at its own release time.
+                    for (b, t) in released.into_iter().zip(times) {
+                        for slot in &mut p.processors[i + 1..] {
+                            slot.instance.arrival(t);
+                        }
+                        out.extend(run_chain(p, i + 1, vec![b], obs, self.reveal));
+                    }
+                } else {
+                    out.extend(run_chain(p, i + 1, released, obs, self.reveal));
+                }
             }
             outputs.insert(route.pipeline, out);
         }

@@ -358,6 +358,14 @@ pub trait Processor {
     /// End of input: release anything held back.
     fn flush(&mut self, _ctx: &mut Ctx<'_>, _out: &mut Vec<Batch>) {}
 
+    /// End of input for a processor that releases on its own clock (`groupbytrace`): like
+    /// [`Processor::flush`], plus the recorded arrival-clock time at which each request it
+    /// pushed leaves (one per request, or none), so the processors after it run on that time.
+    fn flush_timed(&mut self, ctx: &mut Ctx<'_>, out: &mut Vec<Batch>) -> Vec<u64> {
+        self.flush(ctx, out);
+        Vec::new()
+    }
+
     /// The rules this instance evaluates, in its own numbering (`RuleRef::rule`).
     fn rules(&self) -> Vec<RuleInfo> {
         Vec::new()

@@ -20,10 +20,14 @@
 //! request's time fire before its spans are taken in, in the order they were set.
 //!
 //! **End of input.** Every group still held is released in timer order, as a collector that
-//! keeps running releases them `wait_duration` later. A collector shut down at that moment
-//! would lose them instead: upstream does not flush groupbytrace at shutdown.
+//! keeps running releases them `wait_duration` later; on the arrival clock each reaches the
+//! processors after it at its timer's due time (so a tail sampler's ticks pass in between). A
+//! collector shut down at that moment would lose them instead: upstream does not flush
+//! groupbytrace at shutdown.
 //!
-//! **Approximations.** Upstream hands releases to the next consumer on goroutines (so their
+//! **Approximations.** Before the end of input, a group whose timer fired reaches the
+//! processors after it at the time of the request during which the timer fired, not at its
+//! due time. Upstream hands releases to the next consumer on goroutines (so their
 //! order is not fixed) and, with `num_workers` above 1, assigns traces to workers with a
 //! randomly seeded hash; here releases go in timer order and workers are chosen by FNV-1a of
 //! the trace id, so which traces share a ring (and so evictions) can differ.
@@ -200,8 +204,9 @@ impl GroupByTrace {
         }
     }
 
-    /// `onTraceExpired` for every timer due by `now` (all of them when `now` is `None`).
-    fn fire_timers(&mut self, now: Option<u64>, out: &mut Vec<Batch>) {
+    /// `onTraceExpired` for every timer due by `now` (all of them when `now` is `None`); the
+    /// due time of each request released goes to `times`.
+    fn fire_timers(&mut self, now: Option<u64>, out: &mut Vec<Batch>, times: &mut Vec<u64>) {
         while let Some(&(due, id)) = self.timers.front() {
             if now.is_some_and(|t| due > t) {
                 break;
@@ -219,6 +224,7 @@ impl GroupByTrace {
                     out.push(Batch {
                         resource_spans: pieces,
                     });
+                    times.push(due);
                 }
             }
         }
@@ -310,7 +316,7 @@ impl Processor for GroupByTrace {
                 .unwrap_or(0),
         };
         self.now_ns = self.now_ns.max(t);
-        self.fire_timers(Some(self.now_ns), out);
+        self.fire_timers(Some(self.now_ns), out, &mut Vec::new());
         for (id, piece) in split_traces(batch) {
             self.receive(id, piece, ctx);
         }
@@ -323,7 +329,20 @@ impl Processor for GroupByTrace {
     }
 
     fn flush(&mut self, _ctx: &mut Ctx<'_>, out: &mut Vec<Batch>) {
-        self.fire_timers(None, out);
+        self.fire_timers(None, out, &mut Vec::new());
+    }
+
+    /// On the arrival clock, each held group leaves at its timer's due time, and the
+    /// processors after it run on that time (a tail sampler's ticks pass in between). On the
+    /// span-end clock they take their time from the spans, as for any request.
+    fn flush_timed(&mut self, _ctx: &mut Ctx<'_>, out: &mut Vec<Batch>) -> Vec<u64> {
+        let mut times = Vec::new();
+        self.fire_timers(None, out, &mut times);
+        if self.arrival_clock {
+            times
+        } else {
+            Vec::new()
+        }
     }
 
     fn rules(&self) -> Vec<RuleInfo> {

@@ -289,6 +289,37 @@ fn a_tail_sampler_after_groupbytrace_sees_whole_traces() {
     assert!(codes(&report).contains(&"trace-split".to_owned()));
 }
 
+/// A wait shorter than the trace's spread: the first piece leaves groupbytrace (due 10 s) and
+/// reaches the tail sampler, which decides on it alone 5 s on; the error span, arriving 60 s
+/// in, leaves groupbytrace at its own due time (70 s) — after that decision — so it follows
+/// "not sampled" and the trace is reported split, as in the collector.
+#[test]
+fn a_short_wait_still_splits_the_trace_for_the_tail_sampler() {
+    let capture = fixture("replay/tail_sampling/late-error.otlp.jsonl");
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.yaml");
+    let text = std::fs::read_to_string(fixture("replay/groupbytrace/before_tail.yaml"))
+        .unwrap()
+        .replace("wait_duration: 90s", "wait_duration: 10s");
+    assert!(text.contains("10s"));
+    std::fs::write(&cfg, text).unwrap();
+    let (got, _, report) = run(cfg.to_str().unwrap(), &capture);
+    assert!(got.is_empty(), "{got:?}");
+    assert!(
+        codes(&report).contains(&"trace-split".to_owned()),
+        "{report}"
+    );
+    let g = processor(&report, "groupbytrace");
+    // The trace left groupbytrace twice (two groups), both reaching the tail sampler.
+    assert_eq!(g["spans_out"].as_u64(), Some(2));
+    let tail = processor(&report, "tail_sampling");
+    assert_eq!(
+        tail["trace_decisions"]["not_sampled"].as_u64(),
+        Some(1),
+        "{tail}"
+    );
+}
+
 /// Settings the collector refuses are not replayed: the processor says so and passes through.
 #[test]
 fn unsupported_settings_are_not_emulated() {
