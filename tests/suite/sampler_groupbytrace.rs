@@ -338,3 +338,17 @@ fn unsupported_settings_are_not_emulated() {
     assert!(got == inp);
     assert_eq!(processor(&report, "groupbytrace")["emulated"], false);
 }
+
+/// The dry-run table for a two-slot ring on the shared OTLP capture: the drop row holds the
+/// discarded traces' spans, and the line below the table the traces in and out (both checked
+/// against the recomputed ring in `a_full_ring_discards_the_trace_in_the_reused_slot`).
+#[test]
+fn report_snapshot() {
+    let run = otelcheck(&[
+        "dry-run",
+        "fixtures/replay/groupbytrace/evict.yaml",
+        "fixtures/captures/orders-otel-py.otlp.pb",
+    ]);
+    assert!(run.code <= 1, "{}", run.stderr);
+    insta::assert_snapshot!("groupbytrace_evict", run.stdout);
+}

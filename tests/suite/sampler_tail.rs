@@ -704,3 +704,18 @@ fn the_same_rate_limited_sampler_in_two_pipelines_has_two_budgets() {
     assert_eq!(outs[0], outs[1], "same input, same budget, same result");
     assert!(outs[0] + outs[1] > 200, "{outs:?}");
 }
+
+/// The markdown report lists, below a pipeline's table, a tail sampler's traces and decisions
+/// and each policy's verdicts (the counts are checked in `each_policy_keeps_exactly_the_documented_traces`).
+#[test]
+fn markdown_report_snapshot() {
+    let run = otelcheck(&[
+        "dry-run",
+        "fixtures/replay/tail_sampling/drop_health.yaml",
+        "fixtures/captures/orders-otel-py.otlp.pb",
+        "--format",
+        "markdown",
+    ]);
+    assert!(run.code <= 1, "{}", run.stderr);
+    insta::assert_snapshot!("tail_sampling_drop_health_markdown", run.stdout);
+}

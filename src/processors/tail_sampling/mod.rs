@@ -706,6 +706,8 @@ fn decide_on_ingest(
         match v {
             Verdict::Error => {
                 c.errors += 1;
+                ctx.observer
+                    .error_hit(ctx.at.rule(p.rule), "policy evaluation error (error_mode: propagate): the policy is left out of the decision");
                 continue;
             }
             Verdict::Sampled => c.sampled += 1,
