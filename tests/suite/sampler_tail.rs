@@ -719,3 +719,47 @@ fn markdown_report_snapshot() {
     assert!(run.code <= 1, "{}", run.stderr);
     insta::assert_snapshot!("tail_sampling_drop_health_markdown", run.stdout);
 }
+
+/// The trace counts are part of the JSON contract: the shipped schema names them, and
+/// reports that carry them (a tail sampler with a drop policy, groupbytrace, a probabilistic
+/// sampler) validate against it.
+#[test]
+fn trace_counts_are_in_the_report_schema() {
+    let text =
+        std::fs::read_to_string(crate::common::root().join("docs/report.schema.json")).unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let props = |def: &str| schema["$defs"][def]["properties"].clone();
+    for key in ["traces_in", "traces_out", "trace_decisions"] {
+        assert!(props("processor").get(key).is_some(), "processor.{key}");
+    }
+    let policy = &props("rule")["policy"]["properties"];
+    for key in [
+        "traces_sampled",
+        "traces_not_sampled",
+        "traces_inverted",
+        "traces_dropped",
+        "traces_decided",
+    ] {
+        assert!(policy.get(key).is_some(), "rule.policy.{key}");
+    }
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let capture = fixture("captures/orders-otel-py.otlp.pb");
+    for config in [
+        "replay/tail_sampling/drop_health.yaml",
+        "replay/tail_sampling/invert_health.yaml",
+        "replay/groupbytrace/evict.yaml",
+        "replay/probabilistic_sampler/hash-seed-50.yaml",
+    ] {
+        let (_, report) = replay(&fixture(config), &capture);
+        let errors: Vec<String> = validator
+            .iter_errors(&report)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{config}: {errors:#?}");
+        let procs = report["pipelines"][0]["processors"].as_array().unwrap();
+        assert!(
+            procs.iter().any(|p| p["traces_in"].as_u64().is_some()),
+            "{config}"
+        );
+    }
+}
