@@ -32,7 +32,9 @@
 //! randomly seeded hash; here releases go in timer order and workers are chosen by FNV-1a of
 //! the trace id, so which traces share a ring (and so evictions) can differ.
 //!
-//! **Memory** is bounded by the traces held: slots are stored sparsely.
+//! **Memory** is bounded by the traces held (slots are stored sparsely), plus one pending
+//! timer (24 bytes) per trace taken in during the last `wait_duration`, evicted ones included
+//! — as upstream keeps one timer per such trace.
 
 use std::collections::{HashMap, VecDeque};
 
