@@ -271,6 +271,7 @@ mod tests {
             edits: 0,
             spans_changed: 0,
             fields: Default::default(),
+            policy: None,
         }
     }
 

@@ -1,12 +1,14 @@
 //! The dry-run's counts: an observer that tallies, per pipeline, processor and rule, what the
-//! replay did. Bounded memory: counters, three examples per rule, and one entry per service.
+//! replay did. Bounded memory: counters, three examples per rule, and one entry per service —
+//! plus, for samplers and `groupbytrace` only, the set of trace ids in and out (16 bytes per
+//! trace, like the capture summary's own trace count).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::Engine;
 use crate::capture::model::{service_name, AnyValue, Batch, Resource, Scope, Span};
 use crate::ottl::runtime::{AttrScope, EvalItem, ReadKey};
-use crate::processors::api::{DropLevel, Edit, Example, Observer, ProcRef, RuleRef};
+use crate::processors::api::{DropLevel, Edit, Example, Observer, ProcRef, RuleRef, TraceDecision};
 
 /// How many example spans a rule keeps for the report.
 const MAX_EXAMPLES: usize = 3;
@@ -38,6 +40,40 @@ pub struct RuleStats {
     pub spans_changed: u64,
     /// The span of the latest change: a rule's changes to one span arrive together.
     last_changed: Option<([u8; 16], [u8; 8])>,
+    /// Tail-sampling policies: kept traces this policy decided (the first to sample them).
+    pub decided: u64,
+}
+
+/// Processor types whose report counts traces as well as spans.
+pub fn counts_traces(ty: &str) -> bool {
+    matches!(
+        ty,
+        "probabilistic_sampler" | "tail_sampling" | "groupbytrace"
+    )
+}
+
+/// Distinct trace ids handed to a processor and released by it.
+#[derive(Debug, Clone, Default)]
+pub struct TraceSets {
+    pub traces_in: HashSet<[u8; 16]>,
+    pub traces_out: HashSet<[u8; 16]>,
+}
+
+/// A tail sampler's final decisions, one per trace it decided.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DecisionCounts {
+    pub sampled: u64,
+    pub not_sampled: u64,
+    pub dropped: u64,
+    pub evicted: u64,
+}
+
+fn trace_ids(batch: &Batch, into: &mut HashSet<[u8; 16]>) {
+    for rs in &batch.resource_spans {
+        for ss in &rs.scope_spans {
+            into.extend(ss.spans.iter().map(|s| s.trace_id));
+        }
+    }
 }
 
 /// How many distinct touched fields a rule keeps for the report (a redaction allow-list can
@@ -52,6 +88,10 @@ pub struct ProcCounts {
     pub failed_requests: u64,
     pub failed_spans: u64,
     pub rules: Vec<RuleStats>,
+    /// Samplers and `groupbytrace` (see [`counts_traces`]).
+    pub traces: Option<TraceSets>,
+    /// Tail samplers: their final decisions.
+    pub decisions: DecisionCounts,
     read_keys: Vec<Vec<ReadKey>>,
     examples_on_match: Vec<bool>,
 }
@@ -92,6 +132,7 @@ impl Counts {
                             .collect(),
                         read_keys: slot.rules.iter().map(|r| r.read_keys.clone()).collect(),
                         examples_on_match: slot.rules.iter().map(|r| r.examples_on_match).collect(),
+                        traces: counts_traces(&slot.ty).then(TraceSets::default),
                         ..ProcCounts::default()
                     })
                     .collect();
@@ -259,6 +300,42 @@ impl Observer for Counts {
         if let Some(p) = self.proc_mut(at) {
             p.failed_requests += 1;
             p.failed_spans += spans as u64;
+        }
+    }
+
+    fn handed(&mut self, at: ProcRef, batch: &Batch) {
+        if let Some(t) = self.proc_mut(at).and_then(|p| p.traces.as_mut()) {
+            trace_ids(batch, &mut t.traces_in);
+        }
+    }
+
+    fn released(&mut self, at: ProcRef, batch: &Batch) {
+        if let Some(t) = self.proc_mut(at).and_then(|p| p.traces.as_mut()) {
+            trace_ids(batch, &mut t.traces_out);
+        }
+    }
+
+    fn decided(
+        &mut self,
+        at: ProcRef,
+        _trace_id: &[u8; 16],
+        decision: TraceDecision,
+        policy: Option<RuleRef>,
+        _spans: usize,
+    ) {
+        if let Some(p) = self.proc_mut(at) {
+            let d = &mut p.decisions;
+            match decision {
+                TraceDecision::Sampled => d.sampled += 1,
+                TraceDecision::NotSampled => d.not_sampled += 1,
+                TraceDecision::Dropped => d.dropped += 1,
+                TraceDecision::Evicted => d.evicted += 1,
+            }
+        }
+        if let (TraceDecision::Sampled, Some(r)) = (decision, policy) {
+            if let Some((stats, _, _)) = self.rule_mut(r) {
+                stats.decided += 1;
+            }
         }
     }
 

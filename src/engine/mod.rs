@@ -19,7 +19,7 @@ use crate::analyze::Analysis;
 use crate::capture::model::Batch;
 use crate::capture::ReceiverKind;
 use crate::diag::Location;
-use crate::processors::api::{Ctx, Observer, ProcRef, Processor, RuleInfo};
+use crate::processors::api::{Ctx, Observer, ProcRef, Processor, RuleInfo, TracePolicy};
 use route::Routing;
 
 /// One processor instance inside one pipeline, with the facts reports need.
@@ -31,6 +31,8 @@ pub struct ProcSlot {
     pub emulated: bool,
     /// The instance's rules, in its own numbering.
     pub rules: Vec<RuleInfo>,
+    /// A tail sampler's top-level policies (empty for other processors).
+    pub policies: Vec<TracePolicy>,
     instance: Box<dyn Processor>,
 }
 
@@ -194,13 +196,28 @@ impl Engine {
                     observer: obs,
                     reveal: self.reveal,
                 };
-                p.processors[i].instance.flush(&mut ctx, &mut released);
+                let times = p.processors[i]
+                    .instance
+                    .flush_timed(&mut ctx, &mut released);
                 // What a processor releases at the end (a sampler's held traces) is its output.
                 let n: usize = released.iter().map(Batch::span_count).sum();
                 if n > 0 {
                     obs.processed(at, 0, n);
                 }
-                out.extend(run_chain(p, i + 1, released, obs, self.reveal));
+                for b in &released {
+                    obs.released(at, b);
+                }
+                if times.len() == released.len() {
+                    // Each request reaches the processors after it at its own release time.
+                    for (b, t) in released.into_iter().zip(times) {
+                        for slot in &mut p.processors[i + 1..] {
+                            slot.instance.arrival(t);
+                        }
+                        out.extend(run_chain(p, i + 1, vec![b], obs, self.reveal));
+                    }
+                } else {
+                    out.extend(run_chain(p, i + 1, released, obs, self.reveal));
+                }
             }
             outputs.insert(route.pipeline, out);
         }
@@ -239,6 +256,7 @@ fn run_chain(
                 continue;
             }
             let before = next.len();
+            obs.handed(at, &b);
             let mut ctx = Ctx {
                 at,
                 observer: obs,
@@ -248,6 +266,9 @@ fn run_chain(
                 Ok(()) => {
                     let out = next[before..].iter().map(Batch::span_count).sum();
                     obs.processed(at, n, out);
+                    for b in &next[before..] {
+                        obs.released(at, b);
+                    }
                 }
                 Err(_) => {
                     next.truncate(before);

@@ -6,6 +6,7 @@
 use super::{PipelineRt, ProcSlot};
 use crate::analyze::{Analysis, AnalyzedProcessor};
 use crate::config::model::{CollectorConfig, ComponentId};
+use crate::config::node::Node;
 use crate::config::settings::ProcessorSettings;
 use crate::diag::Location;
 use crate::processors::api::{PassThrough, Processor};
@@ -17,6 +18,9 @@ pub enum Emulation {
     Exact(fn(&AnalyzedProcessor) -> Option<Box<dyn Processor>>),
     /// Passes span content unchanged by nature (batching, memory limits, regrouping): exact.
     PassThroughExact,
+    /// Replayed by its own module from the processor's config node (settings otelcheck does
+    /// not otherwise decode).
+    FromNode(fn(&Node, &Location) -> Option<Box<dyn Processor>>),
     /// Not modelled: spans pass unchanged and the report says so.
     NotEmulated,
 }
@@ -26,7 +30,7 @@ const TABLE: &[(&str, Emulation)] = &[
     ("filter", Emulation::Exact(filter)),
     ("batch", Emulation::PassThroughExact),
     ("memory_limiter", Emulation::PassThroughExact),
-    ("groupbytrace", Emulation::PassThroughExact),
+    ("groupbytrace", Emulation::FromNode(groupbytrace)),
     ("attributes", Emulation::Exact(attributes)),
     ("resource", Emulation::Exact(resource)),
     ("span", Emulation::Exact(span)),
@@ -38,6 +42,12 @@ const TABLE: &[(&str, Emulation)] = &[
     ("tail_sampling", Emulation::Exact(tail_sampling)),
     ("transform", Emulation::Exact(transform)),
 ];
+
+fn groupbytrace(node: &Node, location: &Location) -> Option<Box<dyn Processor>> {
+    use crate::processors::groupbytrace::{GroupByTrace, GroupSettings};
+    let settings = GroupSettings::decode(node).ok()?;
+    Some(Box::new(GroupByTrace::new(settings, location)))
+}
 
 fn redaction(a: &AnalyzedProcessor) -> Option<Box<dyn Processor>> {
     match &a.settings {
@@ -135,12 +145,17 @@ pub fn instantiate_pipeline(
         processors: p
             .processors
             .iter()
-            .map(|r| instantiate(analysis, &r.id, &r.loc))
+            .map(|r| instantiate(analysis, cfg, &r.id, &r.loc))
             .collect(),
     }
 }
 
-fn instantiate(analysis: &Analysis, id: &ComponentId, reference: &Location) -> ProcSlot {
+fn instantiate(
+    analysis: &Analysis,
+    cfg: &CollectorConfig,
+    id: &ComponentId,
+    reference: &Location,
+) -> ProcSlot {
     let analyzed = analysis.processors.get(&id.to_string());
     let location = analyzed.map_or_else(|| reference.clone(), |a| a.location.clone());
     let (instance, emulated): (Box<dyn Processor>, bool) = match emulation(&id.ty) {
@@ -150,6 +165,13 @@ fn instantiate(analysis: &Analysis, id: &ComponentId, reference: &Location) -> P
             Some(p) => (p, true),
             None => (Box::new(PassThrough), false),
         },
+        Emulation::FromNode(make) => {
+            let component = cfg.processors.iter().find(|c| &c.id == id);
+            match component.and_then(|c| make(&c.settings, &location)) {
+                Some(p) => (p, true),
+                None => (Box::new(PassThrough), false),
+            }
+        }
         Emulation::PassThroughExact => (Box::new(PassThrough), true),
         Emulation::NotEmulated => (Box::new(PassThrough), false),
     };
@@ -159,6 +181,7 @@ fn instantiate(analysis: &Analysis, id: &ComponentId, reference: &Location) -> P
         location,
         emulated,
         rules: instance.rules(),
+        policies: instance.trace_policies(),
         instance,
     }
 }

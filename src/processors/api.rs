@@ -182,6 +182,18 @@ pub enum TraceDecision {
     Evicted,
 }
 
+/// A top-level tail-sampling policy, for the report's per-policy counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TracePolicy {
+    /// The policy's rule number (`RuleRef::rule`).
+    pub rule: usize,
+    /// Whether it is a drop policy (its matches drop rather than sample).
+    pub drop: bool,
+    /// Whether it sets `invert_match` (string, numeric or boolean attribute): its "not
+    /// sampled" verdicts are inverted matches.
+    pub inverts: bool,
+}
+
 /// What happened during a replay, told as it happens. Every method is a no-op by default, so
 /// an observer implements only what it needs.
 pub trait Observer {
@@ -216,6 +228,10 @@ pub trait Observer {
     fn processed(&mut self, _at: ProcRef, _spans_in: usize, _spans_out: usize) {}
     /// A processor failed a request (`error_mode: propagate`): the collector drops it whole.
     fn request_failed(&mut self, _at: ProcRef, _spans: usize) {}
+    /// A request is handed to a processor (before it runs on it).
+    fn handed(&mut self, _at: ProcRef, _batch: &Batch) {}
+    /// A processor released a request to the rest of its pipeline (on a request or at flush).
+    fn released(&mut self, _at: ProcRef, _batch: &Batch) {}
     /// A request left a pipeline for its exporters.
     fn exported(&mut self, _pipeline: usize, _batch: &Batch) {}
     /// A sampler decided a whole trace of `spans` spans; `policy` is the rule of the policy
@@ -284,6 +300,16 @@ impl Observer for Observers<'_> {
             o.request_failed(at, spans);
         }
     }
+    fn handed(&mut self, at: ProcRef, batch: &Batch) {
+        for o in &mut self.0 {
+            o.handed(at, batch);
+        }
+    }
+    fn released(&mut self, at: ProcRef, batch: &Batch) {
+        for o in &mut self.0 {
+            o.released(at, batch);
+        }
+    }
     fn exported(&mut self, pipeline: usize, batch: &Batch) {
         for o in &mut self.0 {
             o.exported(pipeline, batch);
@@ -332,8 +358,21 @@ pub trait Processor {
     /// End of input: release anything held back.
     fn flush(&mut self, _ctx: &mut Ctx<'_>, _out: &mut Vec<Batch>) {}
 
+    /// End of input for a processor that releases on its own clock (`groupbytrace`): like
+    /// [`Processor::flush`], plus the recorded arrival-clock time at which each request it
+    /// pushed leaves (one per request, or none), so the processors after it run on that time.
+    fn flush_timed(&mut self, ctx: &mut Ctx<'_>, out: &mut Vec<Batch>) -> Vec<u64> {
+        self.flush(ctx, out);
+        Vec::new()
+    }
+
     /// The rules this instance evaluates, in its own numbering (`RuleRef::rule`).
     fn rules(&self) -> Vec<RuleInfo> {
+        Vec::new()
+    }
+
+    /// Its top-level tail-sampling policies (samplers only).
+    fn trace_policies(&self) -> Vec<TracePolicy> {
         Vec::new()
     }
 

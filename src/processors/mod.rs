@@ -6,6 +6,7 @@ pub mod api;
 pub mod attr_action;
 pub mod attributes;
 pub mod filter;
+pub mod groupbytrace;
 pub mod legacy_match;
 pub mod probabilistic_sampler;
 pub mod redaction;

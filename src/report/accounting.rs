@@ -30,6 +30,7 @@ pub fn account_unattributed_drops(p: &mut PipelineReport) {
                 edits: 0,
                 spans_changed: 0,
                 fields: std::collections::BTreeMap::new(),
+                policy: None,
             });
         }
     }

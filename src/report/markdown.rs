@@ -74,6 +74,32 @@ fn pipeline(p: &PipelineReport) -> String {
             out.push_str(&rule_row(rule));
         }
     }
+    out.push_str(&trace_list(p));
+    out
+}
+
+/// Below the table: per sampler (and `groupbytrace`) traces in and out, a tail sampler's
+/// decisions, and per policy its verdicts.
+fn trace_list(p: &PipelineReport) -> String {
+    let mut out = String::new();
+    for proc in &p.processors {
+        let (Some(tin), Some(tout)) = (proc.traces_in, proc.traces_out) else {
+            continue;
+        };
+        if out.is_empty() {
+            out.push('\n');
+        }
+        let _ = write!(out, "- {}: {tin} traces in, {tout} out", code(&proc.id));
+        if let Some(d) = &proc.trace_decisions {
+            let _ = write!(out, "; {}", super::decisions_text(d));
+        }
+        out.push('\n');
+        for rule in &proc.rules {
+            if let Some(c) = &rule.policy {
+                let _ = writeln!(out, "  - {}: {}", code(&rule.text), super::policy_text(c));
+            }
+        }
+    }
     out
 }
 
@@ -198,6 +224,7 @@ mod tests {
             edits: 0,
             spans_changed: 0,
             fields: std::collections::BTreeMap::new(),
+            policy: None,
         };
         let r = rule_row(&rule);
         // 8 columns → 9 unescaped pipes.

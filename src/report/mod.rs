@@ -108,6 +108,38 @@ pub struct ProcessorReport {
     pub spans_in: usize,
     pub spans_out: usize,
     pub rules: Vec<RuleReport>,
+    /// Samplers and `groupbytrace`: distinct trace ids handed to the processor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traces_in: Option<u64>,
+    /// Samplers and `groupbytrace`: distinct trace ids it released (a trace counts once,
+    /// even when part of it was dropped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traces_out: Option<u64>,
+    /// Tail samplers: their final decisions, one per trace decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace_decisions: Option<TraceDecisions>,
+}
+
+/// A tail sampler's final decisions (`evicted`: pushed out by `num_traces` undecided).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TraceDecisions {
+    pub sampled: u64,
+    pub not_sampled: u64,
+    pub dropped: u64,
+    pub evicted: u64,
+}
+
+/// One top-level tail-sampling policy's verdicts on the traces it evaluated.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PolicyCounts {
+    pub traces_sampled: u64,
+    pub traces_not_sampled: u64,
+    /// `invert_match` policies: traces not sampled because the inverted match found the value
+    /// (v0.156.0 returns a plain "not sampled", so other policies may still sample them).
+    pub traces_inverted: u64,
+    pub traces_dropped: u64,
+    /// Kept traces this policy decided: the first policy to sample them.
+    pub traces_decided: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -131,6 +163,29 @@ pub struct RuleReport {
     /// Rewriting rules: the fields they touched, with how many changes each.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub fields: std::collections::BTreeMap<String, u64>,
+    /// Top-level tail-sampling policies: traces per verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyCounts>,
+}
+
+/// A tail sampler's decisions in words (text and markdown reports).
+pub(crate) fn decisions_text(d: &TraceDecisions) -> String {
+    format!(
+        "decided {} sampled, {} not sampled, {} dropped, {} evicted",
+        d.sampled, d.not_sampled, d.dropped, d.evicted
+    )
+}
+
+/// A policy's verdicts in words (text and markdown reports).
+pub(crate) fn policy_text(c: &PolicyCounts) -> String {
+    format!(
+        "traces sampled {}, not sampled {}, inverted {}, dropped {}; decided {} kept",
+        c.traces_sampled,
+        c.traces_not_sampled,
+        c.traces_inverted,
+        c.traces_dropped,
+        c.traces_decided
+    )
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference

@@ -1,9 +1,12 @@
 //! The dry-run's per-pipeline, per-processor and per-rule rows, from the engine's static
 //! facts and the counts observer.
 
-use super::{JsonLocation, PipelineReport, ProcessorReport, RuleReport};
-use crate::engine::counts::{Counts, ProcCounts};
+use super::{
+    JsonLocation, PipelineReport, PolicyCounts, ProcessorReport, RuleReport, TraceDecisions,
+};
+use crate::engine::counts::{Counts, ProcCounts, RuleStats};
 use crate::engine::{Engine, PipelineRt, ProcSlot};
+use crate::processors::api::TracePolicy;
 
 /// One row per instantiated pipeline, in config order.
 pub fn pipelines(engine: &Engine, counts: &Counts) -> Vec<PipelineReport> {
@@ -29,7 +32,16 @@ fn pipeline(p: &PipelineRt, counts: &Counts) -> PipelineReport {
 }
 
 fn processor(slot: &ProcSlot, c: &ProcCounts) -> ProcessorReport {
+    let d = &c.decisions;
     ProcessorReport {
+        traces_in: c.traces.as_ref().map(|t| t.traces_in.len() as u64),
+        traces_out: c.traces.as_ref().map(|t| t.traces_out.len() as u64),
+        trace_decisions: (!slot.policies.is_empty()).then_some(TraceDecisions {
+            sampled: d.sampled,
+            not_sampled: d.not_sampled,
+            dropped: d.dropped,
+            evicted: d.evicted,
+        }),
         id: slot.id.clone(),
         ty: slot.ty.clone(),
         emulated: slot.emulated,
@@ -40,7 +52,8 @@ fn processor(slot: &ProcSlot, c: &ProcCounts) -> ProcessorReport {
             .rules
             .iter()
             .zip(c.rules.iter())
-            .map(|(info, s)| RuleReport {
+            .enumerate()
+            .map(|(i, (info, s))| RuleReport {
                 text: info.text.clone(),
                 location: Some(JsonLocation::from(&info.location)),
                 action: info.action.as_str(),
@@ -52,7 +65,25 @@ fn processor(slot: &ProcSlot, c: &ProcCounts) -> ProcessorReport {
                 edits: s.edits,
                 spans_changed: s.spans_changed,
                 fields: s.fields.clone(),
+                policy: slot
+                    .policies
+                    .iter()
+                    .find(|p| p.rule == i)
+                    .map(|p| policy_counts(p, s)),
             })
             .collect(),
+    }
+}
+
+/// A policy's verdicts from its counters: every trace it evaluated was sampled (dropped, for
+/// a drop policy), not sampled, or an evaluation error.
+fn policy_counts(p: &TracePolicy, s: &RuleStats) -> PolicyCounts {
+    let not_sampled = s.evaluated.saturating_sub(s.matched + s.errors);
+    PolicyCounts {
+        traces_sampled: if p.drop { 0 } else { s.matched },
+        traces_not_sampled: not_sampled,
+        traces_inverted: if p.inverts { not_sampled } else { 0 },
+        traces_dropped: if p.drop { s.matched } else { 0 },
+        traces_decided: s.decided,
     }
 }

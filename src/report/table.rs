@@ -54,8 +54,35 @@ pub fn render_pipeline(p: &ConfigPipeline, color: bool, width: u16) -> String {
         join_or_none(&p.services_in),
         join_or_none(&p.services_out)
     );
+    out.push_str(&trace_lines(p, file.as_deref()));
     out.push_str(&dropped_examples(p, file.as_deref()));
     out.push_str(&rewritten_fields(p, file.as_deref()));
+    out
+}
+
+/// Per sampler (and `groupbytrace`): traces in and out, a tail sampler's decisions, and per
+/// policy its verdicts and the kept traces it decided.
+fn trace_lines(p: &ConfigPipeline, file: Option<&str>) -> String {
+    let mut out = String::new();
+    for proc in &p.processors {
+        let (Some(tin), Some(tout)) = (proc.traces_in, proc.traces_out) else {
+            continue;
+        };
+        let _ = write!(out, "  {}: {tin} traces in, {tout} out", proc.id);
+        if let Some(d) = &proc.trace_decisions {
+            let _ = write!(out, "; {}", super::decisions_text(d));
+        }
+        out.push('\n');
+        for rule in &proc.rules {
+            let Some(c) = &rule.policy else { continue };
+            let at = rule
+                .location
+                .as_ref()
+                .map(|l| short_location(l, file, true))
+                .unwrap_or_default();
+            let _ = writeln!(out, "    {} {at}: {}", rule.text, super::policy_text(c));
+        }
+    }
     out
 }
 

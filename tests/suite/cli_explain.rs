@@ -309,3 +309,108 @@ fn explain_snapshots_of_the_seed_sanitize_and_a_redaction_hold_no_secret() {
     );
     insta::assert_snapshot!("explain_redaction", redaction);
 }
+
+/// A probabilistic sampler at 50 % on a real capture: which traces it keeps is recomputed
+/// from the documented hash_seed algorithm (processors.md §5.3); `explain` shows the rule as
+/// `kept` on a kept trace's spans (with the tracestate it writes) and `sampled out` on a
+/// dropped one's, which no pipeline exports.
+#[test]
+fn a_probabilistic_sampler_reads_kept_or_sampled_out_per_span() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("c.yaml");
+    std::fs::write(
+        &config,
+        "receivers:\n  otlp:\n    protocols:\n      http:\nprocessors:\n  probabilistic_sampler:\n    \
+         hash_seed: 0\n    sampling_percentage: 50\nexporters:\n  debug:\nservice:\n  pipelines:\n    \
+         traces:\n      receivers: [otlp]\n      processors: [probabilistic_sampler]\n      exporters: [debug]\n",
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let capture = "fixtures/captures/orders-otel-py.otlp.pb";
+    // The capture's trace ids, as a pass-through replay exports them.
+    let pass = dir.path().join("pass.yaml");
+    std::fs::write(
+        &pass,
+        "receivers:\n  otlp:\n    protocols:\n      http:\nprocessors:\n  batch:\nexporters:\n  debug:\n\
+         service:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      processors: [batch]\n      exporters: [debug]\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = otelcheck(&[
+        "dry-run",
+        pass.to_str().unwrap(),
+        capture,
+        "--write-output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.code <= 1, "{}", run.stderr);
+    let mut traces: Vec<(String, Option<String>)> = Vec::new();
+    for line in std::fs::read_to_string(out.join("traces.jsonl"))
+        .unwrap()
+        .lines()
+    {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        for rs in v["resourceSpans"].as_array().unwrap() {
+            for ss in rs["scopeSpans"].as_array().unwrap() {
+                for sp in ss["spans"].as_array().unwrap() {
+                    let t = sp["traceId"].as_str().unwrap().to_owned();
+                    traces.push((t, crate::sampler_probabilistic::priority_text(sp)));
+                }
+            }
+        }
+    }
+    assert!(
+        traces.iter().all(|(_, p)| p.is_none()),
+        "no priority override here"
+    );
+    let keep = |t: &str| crate::sampler_probabilistic::hash_seed_expectation(t, &None, 0, 50.0);
+    let kept = traces.iter().find(|(t, _)| keep(t).0).unwrap().0.clone();
+    let dropped = traces.iter().find(|(t, _)| !keep(t).0).unwrap().0.clone();
+    let explain = |trace: &str, format: &str| {
+        let run = otelcheck(&[
+            "explain",
+            config,
+            capture,
+            "--trace-id",
+            trace,
+            "--format",
+            format,
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+    };
+    let rule = "`sampling_percentage: 50 (mode hash_seed, hash_seed 0)`";
+    let text = explain(&kept, "text");
+    let doc: serde_json::Value = serde_json::from_str(&explain(&kept, "json")).unwrap();
+    let spans = doc["spans"].as_array().unwrap();
+    assert!(!spans.is_empty());
+    for s in spans {
+        assert_eq!(s["exported_by"], serde_json::json!(["traces"]), "{s}");
+    }
+    assert_eq!(
+        text.matches(&format!("{rule} kept")).count(),
+        spans.len(),
+        "{text}"
+    );
+    assert!(!text.contains("sampled out"), "{text}");
+    // The tracestate the kept spans carry is the documented one.
+    assert!(
+        text.contains(&format!("-> \"{}\"", keep(&kept).1)),
+        "{text}"
+    );
+
+    let text = explain(&dropped, "text");
+    let doc: serde_json::Value = serde_json::from_str(&explain(&dropped, "json")).unwrap();
+    let spans = doc["spans"].as_array().unwrap();
+    assert!(!spans.is_empty());
+    for s in spans {
+        assert_eq!(s["exported_by"], serde_json::json!([]), "{s}");
+        assert_eq!(s["journey"][0]["outcome"], "sampled-out", "{s}");
+    }
+    assert_eq!(
+        text.matches(&format!("{rule} sampled out")).count(),
+        spans.len(),
+        "{text}"
+    );
+    assert!(!text.contains(" kept"), "{text}");
+}

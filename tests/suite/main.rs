@@ -39,6 +39,7 @@ mod ottl_statements;
 mod rewrite_lints;
 mod rewrite_replay;
 mod rewrite_seed;
+mod sampler_groupbytrace;
 mod sampler_probabilistic;
 mod sampler_tail;
 mod settings_build;

@@ -185,6 +185,16 @@ fn hash_seed_keeps_exactly_the_documented_trace_ids() {
             let proc = processor(&report, "probabilistic_sampler");
             assert_eq!(proc["spans_in"].as_u64(), Some(all.len() as u64));
             assert_eq!(proc["spans_out"].as_u64(), Some(expected.len() as u64));
+            // Traces too: distinct trace ids handed in, and those with a kept span.
+            let traces = |s: &Spans| {
+                s.keys()
+                    .map(|k| k.0.clone())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len() as u64
+            };
+            assert_eq!(proc["traces_in"].as_u64(), Some(traces(&all)));
+            assert_eq!(proc["traces_out"].as_u64(), Some(traces(&expected)));
+            assert!(proc.get("trace_decisions").is_none());
             assert!(
                 !codes(&report).contains(&"unsupported-component".to_owned()),
                 "{report}"

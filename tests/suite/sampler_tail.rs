@@ -226,8 +226,109 @@ fn each_policy_keeps_exactly_the_documented_traces() {
             assert_eq!(p["spans_out"].as_u64(), Some(spans_out as u64), "{name}");
             assert!(!codes(&report).contains(&"unsupported-component".to_owned()));
             assert!(!codes(&report).contains(&"trace-split".to_owned()));
+            check_trace_counts(name, p, all.len() as u64, want.len() as u64);
         }
     }
+}
+
+/// The report's trace counts against the independently computed kept set: every trace in is
+/// decided once; the kept ones are exactly the traces out, each decided by one policy.
+fn check_trace_counts(name: &str, p: &Value, all: u64, kept: u64) {
+    assert_eq!(p["traces_in"].as_u64(), Some(all), "{name}");
+    assert_eq!(p["traces_out"].as_u64(), Some(kept), "{name}");
+    let d = &p["trace_decisions"];
+    assert_eq!(d["sampled"].as_u64(), Some(kept), "{name}: {d}");
+    assert_eq!(d["evicted"].as_u64(), Some(0), "{name}: {d}");
+    let total: u64 = ["sampled", "not_sampled", "dropped"]
+        .iter()
+        .map(|k| d[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, all, "{name}: {d}");
+    let policies: Vec<&Value> = p["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.get("policy"))
+        .collect();
+    let decided: u64 = policies
+        .iter()
+        .map(|c| c["traces_decided"].as_u64().unwrap())
+        .sum();
+    assert_eq!(decided, kept, "{name}");
+    match name {
+        "drop_health" => {
+            assert_eq!(policies[1]["traces_dropped"].as_u64(), Some(all - kept));
+            assert_eq!(d["dropped"].as_u64(), Some(all - kept));
+            // A dropped trace stops the evaluation: always_sample saw only the rest.
+            assert_eq!(policies[0]["traces_sampled"].as_u64(), Some(kept));
+        }
+        // span-ingest evaluates each arriving piece, not each trace.
+        "span_ingest" => {}
+        _ => {
+            assert_eq!(policies.len(), 1, "{name}");
+            let c = policies[0];
+            assert_eq!(c["traces_sampled"].as_u64(), Some(kept), "{name}: {c}");
+            assert_eq!(c["traces_inverted"].as_u64(), Some(0), "{name}");
+            let errors = p["rules"][0]["errors"].as_u64().unwrap();
+            assert_eq!(
+                c["traces_not_sampled"].as_u64(),
+                Some(all - kept - errors),
+                "{name}: {c}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_inverted_match_is_counted_and_vetoes_nothing() {
+    let config = fixture("replay/tail_sampling/invert_health.yaml");
+    for capture in single_payload_captures() {
+        let all = baseline(&capture);
+        let health = |t: &[S]| {
+            t.iter()
+                .any(|s| matches!(s.route.as_deref(), Some("/health" | "/ready" | "/metrics")))
+        };
+        let error = |t: &[S]| t.iter().any(|s| s.status == 2);
+        let inverted = all.values().filter(|t| health(t)).count() as u64;
+        assert!(inverted > 0, "{capture}");
+        // Sampled by the inverted policy (no health route) or by the error policy.
+        let want: BTreeSet<String> = all
+            .iter()
+            .filter(|(_, t)| !health(t) || error(t))
+            .map(|(id, _)| id.clone())
+            .collect();
+        let (kept, report) = replay(&config, &capture);
+        assert_eq!(ids(&kept), want, "{capture}");
+        let p = processor(&report, "tail_sampling");
+        let rules = p["rules"].as_array().unwrap();
+        let inv = &rules[0]["policy"];
+        assert_eq!(inv["traces_inverted"].as_u64(), Some(inverted), "{inv}");
+        assert_eq!(inv["traces_not_sampled"].as_u64(), Some(inverted));
+        assert_eq!(
+            inv["traces_sampled"].as_u64(),
+            Some(all.len() as u64 - inverted)
+        );
+        assert_eq!(
+            inv["traces_decided"].as_u64(),
+            Some(all.len() as u64 - inverted)
+        );
+        let err = &rules[1]["policy"];
+        assert_eq!(err["traces_inverted"].as_u64(), Some(0));
+        let health_errors = all.values().filter(|t| health(t) && error(t)).count() as u64;
+        // The error policy decides only the kept traces the inverted policy turned away.
+        assert_eq!(err["traces_decided"].as_u64(), Some(health_errors), "{err}");
+        check_trace_counts_generic(p, all.len() as u64, want.len() as u64);
+    }
+}
+
+fn check_trace_counts_generic(p: &Value, all: u64, kept: u64) {
+    assert_eq!(p["traces_in"].as_u64(), Some(all));
+    assert_eq!(p["traces_out"].as_u64(), Some(kept));
+    assert_eq!(p["trace_decisions"]["sampled"].as_u64(), Some(kept));
+    assert_eq!(
+        p["trace_decisions"]["not_sampled"].as_u64(),
+        Some(all - kept)
+    );
 }
 
 #[test]
@@ -476,5 +577,189 @@ fn report_snapshots() {
             &format!("fixtures/{capture}"),
         ]);
         insta::assert_snapshot!(format!("tail_sampling_{name}"), run.stdout);
+    }
+}
+
+/// Chains and fan-out end to end: a tail sampler after a transform sees the rewritten spans
+/// (its `string_attribute` policy reads an attribute only the transform sets); the same
+/// request fanned out to a second pipeline is a separate copy, sampled by a separate instance
+/// of the same `tail_sampling` id, which never sees that attribute.
+#[test]
+fn a_sampler_after_a_transform_sees_rewritten_spans_and_each_pipeline_its_own_copy() {
+    let config = fixture("replay/tail_sampling/after_transform.yaml");
+    for capture in single_payload_captures() {
+        let all = baseline(&capture);
+        let want: BTreeSet<String> = all
+            .iter()
+            .filter(|(_, t)| t.iter().any(|s| s.route.as_deref() == Some("/orders")))
+            .map(|(id, _)| id.clone())
+            .collect();
+        assert!(!want.is_empty() && want.len() < all.len(), "{capture}");
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let run = otelcheck(&[
+            "dry-run",
+            &config,
+            &capture,
+            "--format",
+            "json",
+            "--write-output",
+            out.to_str().unwrap(),
+        ]);
+        assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+        let report = json(&run);
+        let text = std::fs::read_to_string(out.join("traces_marked.jsonl")).unwrap();
+        let mut kept: BTreeMap<String, usize> = BTreeMap::new();
+        for line in text.lines() {
+            let v: Value = serde_json::from_str(line).unwrap();
+            for rs in v["resourceSpans"].as_array().unwrap() {
+                for ss in rs["scopeSpans"].as_array().unwrap() {
+                    for sp in ss["spans"].as_array().unwrap() {
+                        let tid = sp["traceId"].as_str().unwrap().to_owned();
+                        *kept.entry(tid).or_default() += 1;
+                        // The exported span carries the transform's mark where it applied.
+                        let route = sp["attributes"].as_array().and_then(|a| {
+                            a.iter()
+                                .find(|kv| kv["key"] == "http.route")
+                                .and_then(|kv| kv["value"]["stringValue"].as_str())
+                        });
+                        let audit = sp["attributes"].as_array().is_some_and(|a| {
+                            a.iter().any(|kv| {
+                                kv["key"] == "audit" && kv["value"]["stringValue"] == "yes"
+                            })
+                        });
+                        assert_eq!(audit, route == Some("/orders"), "{sp}");
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            kept.keys().cloned().collect::<BTreeSet<_>>(),
+            want,
+            "{capture}"
+        );
+        for (id, n) in &kept {
+            assert_eq!(*n, all[id].len(), "trace {id} kept whole");
+        }
+        let plain = std::fs::read_to_string(out.join("traces_plain.jsonl")).unwrap_or_default();
+        assert!(plain.trim().is_empty(), "traces/plain kept something");
+        let pipelines = report["pipelines"].as_array().unwrap();
+        let tail = |i: usize| {
+            pipelines[i]["processors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["id"] == "tail_sampling")
+                .unwrap()
+                .clone()
+        };
+        let (marked, plain) = (tail(0), tail(1));
+        assert_eq!(marked["traces_in"].as_u64(), Some(all.len() as u64));
+        assert_eq!(marked["traces_out"].as_u64(), Some(want.len() as u64));
+        assert_eq!(
+            marked["rules"][0]["policy"]["traces_decided"].as_u64(),
+            Some(want.len() as u64)
+        );
+        // The second instance saw every trace too, and sampled none: its own state.
+        assert_eq!(plain["traces_in"].as_u64(), Some(all.len() as u64));
+        assert_eq!(plain["traces_out"].as_u64(), Some(0));
+        assert_eq!(
+            plain["rules"][0]["policy"]["traces_sampled"].as_u64(),
+            Some(0)
+        );
+    }
+}
+
+/// Two instances of one `tail_sampling` id keep separate state: each pipeline's
+/// `rate_limiting` bucket (burst 200 spans, every trace decided in the same instant) fills on
+/// its own, so together they export more than one bucket holds.
+#[test]
+fn the_same_rate_limited_sampler_in_two_pipelines_has_two_budgets() {
+    let capture = fixture("captures/orders-ddtrace-py-v04.msgpack");
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.yaml");
+    let text = std::fs::read_to_string(fixture("replay/tail_sampling/rate_limiting.yaml"))
+        .unwrap()
+        .replace(
+            "exporters: [debug]\n",
+            "exporters: [debug]\n    traces/2:\n      receivers: [otlp, datadog]\n      processors: [tail_sampling]\n      exporters: [debug]\n",
+        );
+    assert!(text.contains("traces/2"), "{text}");
+    std::fs::write(&cfg, text).unwrap();
+    let run = otelcheck(&[
+        "dry-run",
+        cfg.to_str().unwrap(),
+        &capture,
+        "--format",
+        "json",
+    ]);
+    let report = json(&run);
+    let pipelines = report["pipelines"].as_array().unwrap();
+    assert_eq!(pipelines.len(), 2, "{report}");
+    let outs: Vec<u64> = pipelines
+        .iter()
+        .map(|p| p["spans_out"].as_u64().unwrap())
+        .collect();
+    assert!(outs.iter().all(|n| *n > 0 && *n <= 200), "{outs:?}");
+    assert_eq!(outs[0], outs[1], "same input, same budget, same result");
+    assert!(outs[0] + outs[1] > 200, "{outs:?}");
+}
+
+/// The markdown report lists, below a pipeline's table, a tail sampler's traces and decisions
+/// and each policy's verdicts (the counts are checked in `each_policy_keeps_exactly_the_documented_traces`).
+#[test]
+fn markdown_report_snapshot() {
+    let run = otelcheck(&[
+        "dry-run",
+        "fixtures/replay/tail_sampling/drop_health.yaml",
+        "fixtures/captures/orders-otel-py.otlp.pb",
+        "--format",
+        "markdown",
+    ]);
+    assert!(run.code <= 1, "{}", run.stderr);
+    insta::assert_snapshot!("tail_sampling_drop_health_markdown", run.stdout);
+}
+
+/// The trace counts are part of the JSON contract: the shipped schema names them, and
+/// reports that carry them (a tail sampler with a drop policy, groupbytrace, a probabilistic
+/// sampler) validate against it.
+#[test]
+fn trace_counts_are_in_the_report_schema() {
+    let text =
+        std::fs::read_to_string(crate::common::root().join("docs/report.schema.json")).unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let props = |def: &str| schema["$defs"][def]["properties"].clone();
+    for key in ["traces_in", "traces_out", "trace_decisions"] {
+        assert!(props("processor").get(key).is_some(), "processor.{key}");
+    }
+    let policy = &props("rule")["policy"]["properties"];
+    for key in [
+        "traces_sampled",
+        "traces_not_sampled",
+        "traces_inverted",
+        "traces_dropped",
+        "traces_decided",
+    ] {
+        assert!(policy.get(key).is_some(), "rule.policy.{key}");
+    }
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let capture = fixture("captures/orders-otel-py.otlp.pb");
+    for config in [
+        "replay/tail_sampling/drop_health.yaml",
+        "replay/tail_sampling/invert_health.yaml",
+        "replay/groupbytrace/evict.yaml",
+        "replay/probabilistic_sampler/hash-seed-50.yaml",
+    ] {
+        let (_, report) = replay(&fixture(config), &capture);
+        let errors: Vec<String> = validator
+            .iter_errors(&report)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{config}: {errors:#?}");
+        let procs = report["pipelines"][0]["processors"].as_array().unwrap();
+        assert!(
+            procs.iter().any(|p| p["traces_in"].as_u64().is_some()),
+            "{config}"
+        );
     }
 }

@@ -28,7 +28,9 @@ pub mod w3c_sdk;
 
 use std::collections::{HashMap, VecDeque};
 
-use super::api::{Ctx, DropLevel, Failed, Processor, RuleAction, RuleInfo, TraceDecision};
+use super::api::{
+    Ctx, DropLevel, Failed, Processor, RuleAction, RuleInfo, TraceDecision, TracePolicy,
+};
 use crate::capture::model::{Batch, ResourceSpans, ScopeSpans};
 use crate::config::settings::tail_sampling::Settings;
 use crate::diag::{codes, Diagnostic, Location};
@@ -704,6 +706,8 @@ fn decide_on_ingest(
         match v {
             Verdict::Error => {
                 c.errors += 1;
+                ctx.observer
+                    .error_hit(ctx.at.rule(p.rule), "policy evaluation error (error_mode: propagate): the policy is left out of the decision");
                 continue;
             }
             Verdict::Sampled => c.sampled += 1,
@@ -812,6 +816,9 @@ impl Processor for TailSampler {
                     if let Some(e) = self.forget(&id) {
                         if e.decision.is_none() {
                             self.counts.traces_evicted += 1;
+                            let spans = e.pieces.iter().map(span_count).sum();
+                            ctx.observer
+                                .decided(ctx.at, &id, TraceDecision::Evicted, None, spans);
                             report_dropped(ctx, rule_evicted(self.policies.len()), &e.pieces);
                         }
                     }
@@ -828,6 +835,20 @@ impl Processor for TailSampler {
 
     fn rules(&self) -> Vec<RuleInfo> {
         self.rules.clone()
+    }
+
+    fn trace_policies(&self) -> Vec<TracePolicy> {
+        let mut out: Vec<TracePolicy> = self
+            .policies
+            .iter()
+            .map(|p| TracePolicy {
+                rule: p.rule,
+                drop: p.is_drop,
+                inverts: p.evaluator.inverts(),
+            })
+            .collect();
+        out.sort_by_key(|p| p.rule);
+        out
     }
 
     fn findings(&self) -> Vec<Diagnostic> {

@@ -373,6 +373,17 @@ impl Evaluator {
         }
     }
 
+    /// Whether the policy sets `invert_match`: then its "not sampled" verdicts are inverted
+    /// matches (v0.156.0 returns them as plain `NotSampled`, no longer `InvertNotSampled`).
+    pub fn inverts(&self) -> bool {
+        match self {
+            Evaluator::Numeric { invert, .. }
+            | Evaluator::StringAttr { invert, .. }
+            | Evaluator::BooleanAttr { invert, .. } => *invert,
+            _ => false,
+        }
+    }
+
     /// A probabilistic policy's share of traces (threshold / 2^64).
     pub fn sampling_probability(&self) -> Option<f64> {
         match self {
