@@ -50,7 +50,7 @@ pub fn eval_bool<'a>(node: &'a BoolNode, item: &EvalItem<'a>) -> R<bool> {
             Ok(true)
         }
         BoolNode::Not(inner) => eval_bool(inner, item).map(|b| !b),
-        BoolNode::Cmp(l, op, r) => {
+        BoolNode::Cmp(l, op, r, _) => {
             let a = eval_value(l, item)?;
             let b = eval_value(r, item)?;
             compare(&a, &b, *op)

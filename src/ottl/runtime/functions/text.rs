@@ -322,7 +322,10 @@ enum Decoder {
     /// ISO-8859-1: byte n is U+00nn.
     Latin1,
     /// UTF-16 with a BOM decoded as U+FEFF (`IgnoreBOM`), or honoured when `bom` (`UseBOM`).
-    Utf16 { big_endian: bool, bom: bool },
+    Utf16 {
+        big_endian: bool,
+        bom: bool,
+    },
 }
 
 fn decoder(name: &str) -> R<Decoder> {
