@@ -411,6 +411,7 @@ pub fn set_value(cur: &mut AnyValue, val: Value<'_>) -> R<()> {
         | Value::Duration(_)
         | Value::TraceId(_)
         | Value::SpanId(_)
+        | Value::ProfileId(_)
         | Value::Opaque(_)
         | Value::Seq(..) => Err(format!(
             "unsupported type {} for set operation; current value type is {}",
