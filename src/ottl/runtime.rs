@@ -17,6 +17,7 @@ pub mod operands;
 pub mod re2;
 mod re2_limits;
 pub mod statement;
+pub mod tracestate;
 pub mod value;
 
 use std::fmt;

@@ -245,13 +245,15 @@ fn trace_state<'a>(sp: &'a Span, keys: &'a [KeyExpr]) -> R<Value<'a>> {
     let Some(key) = keys.first() else {
         return Ok(s(&sp.trace_state));
     };
+    // Upstream parses the W3C trace state first: an invalid one reads as nil.
+    let Some(members) = super::tracestate::parse(&sp.trace_state) else {
+        return Ok(Value::Nil);
+    };
     let KeyExpr::Str(k) = key else {
         return Err("trace_state indexing type must be a string".into());
     };
-    let found = sp
-        .trace_state
-        .split(',')
-        .filter_map(|entry| entry.trim().split_once('='))
+    let found = members
+        .iter()
         .find(|(name, _)| name == k)
         .map_or("", |(_, v)| v);
     Ok(s(found))
