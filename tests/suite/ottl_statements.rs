@@ -232,7 +232,7 @@ fn truncate_all_cuts_bytes_utf8_safe_by_default() {
     // Named after positional leaves `limit` unset: the checker reports it, upstream runs with
     // Go's zero value, and so does the compiled statement.
     let text = "truncate_all(attributes, utf8_safe = true)";
-    assert!(rejected(&run(text)).contains("runs with the zero value"));
+    assert!(rejected(&run(text)).contains("runs truncate_all with limit 0"));
     let tree = parse_statement(text).unwrap();
     let stmt = compile_statement(
         &tree,
