@@ -290,10 +290,10 @@ fn format_one(verb: char, v: &Value, prec: Option<usize>) -> R<String> {
 /// sets of upstream's `textutils.LookupEncoding` whose decoding otelcheck reproduces: its
 /// overrides (`utf-8`, `utf8`, `ascii`, `us-ascii`, empty: UTF-8; `utf-16`/`utf16`: UTF-16LE
 /// keeping a BOM; `nop`, `utf-8-raw`), then the IANA names and aliases (any case, trimmed)
-/// of US-ASCII, ISO-8859-1 and UTF-16BE/LE/UTF-16. Other character sets (`windows-1252`,
-/// `shift-jis`, ...) would need golang.org/x/text's own tables, which differ from the WHATWG
-/// ones `encoding_rs` implements (`latin1` is windows-1252 there): otelcheck says it cannot
-/// decode them.
+/// of US-ASCII, ISO-8859-1, UTF-16BE/LE/UTF-16 and the single-byte sets below. Multi-byte
+/// sets (`shift-jis`, `gbk`, `euc-kr`, ...), EBCDIC and DOS code pages and ISO-8859-9 are not
+/// reproduced: otelcheck says it cannot decode them. Names are looked up here, never through
+/// `encoding_rs`'s WHATWG labels (`latin1` means windows-1252 there).
 #[derive(Debug)]
 pub struct Decode {
     target: Expr,
@@ -326,6 +326,13 @@ enum Decoder {
         big_endian: bool,
         bom: bool,
     },
+    /// A single-byte character set (windows-874 and 1250–1258, ISO-8859-2 to 16 but 9 and
+    /// 11–12, KOI8-R/U, IBM866, macintosh). `encoding_rs` has the same tables as x/text's
+    /// `charmap` except that WHATWG decodes the bytes a code page leaves undefined as the C1
+    /// controls U+0080–U+009F where x/text gives U+FFFD; no x/text table of these maps a byte
+    /// to a C1 control (checked byte for byte against the x/text that v0.156.0 vendors), so
+    /// those become U+FFFD.
+    SingleByte(&'static encoding_rs::Encoding),
 }
 
 fn decoder(name: &str) -> R<Decoder> {
@@ -369,6 +376,48 @@ fn text_decoder(name: &str) -> R<Decoder> {
             bom: true,
         },
         "utf-8" | "csutf8" => Decoder::Utf8,
+        // x/text's single-byte charmaps under their IANA names and aliases.
+        "csisolatin2" | "iso-8859-2" | "iso-ir-101" | "iso_8859-2" | "iso_8859-2:1987" | "l2"
+        | "latin2" => Decoder::SingleByte(encoding_rs::ISO_8859_2),
+        "csisolatin3" | "iso-8859-3" | "iso-ir-109" | "iso_8859-3" | "iso_8859-3:1988" | "l3"
+        | "latin3" => Decoder::SingleByte(encoding_rs::ISO_8859_3),
+        "csisolatin4" | "iso-8859-4" | "iso-ir-110" | "iso_8859-4" | "iso_8859-4:1988" | "l4"
+        | "latin4" => Decoder::SingleByte(encoding_rs::ISO_8859_4),
+        "csisolatincyrillic" | "cyrillic" | "iso-8859-5" | "iso-ir-144" | "iso_8859-5"
+        | "iso_8859-5:1988" => Decoder::SingleByte(encoding_rs::ISO_8859_5),
+        "arabic" | "asmo-708" | "csisolatinarabic" | "ecma-114" | "iso-8859-6" | "iso-ir-127"
+        | "iso_8859-6" | "iso_8859-6:1987" => Decoder::SingleByte(encoding_rs::ISO_8859_6),
+        "csisolatingreek" | "ecma-118" | "elot_928" | "greek" | "greek8" | "iso-8859-7"
+        | "iso-ir-126" | "iso_8859-7" | "iso_8859-7:1987" => {
+            Decoder::SingleByte(encoding_rs::ISO_8859_7)
+        }
+        "csisolatinhebrew" | "hebrew" | "iso-8859-8" | "iso-ir-138" | "iso_8859-8"
+        | "iso_8859-8:1988" => Decoder::SingleByte(encoding_rs::ISO_8859_8),
+        "csisolatin6" | "iso-8859-10" | "iso-ir-157" | "iso_8859-10:1992" | "l6" | "latin6" => {
+            Decoder::SingleByte(encoding_rs::ISO_8859_10)
+        }
+        "csiso885913" | "iso-8859-13" => Decoder::SingleByte(encoding_rs::ISO_8859_13),
+        "csiso885914" | "iso-8859-14" | "iso-celtic" | "iso-ir-199" | "iso_8859-14"
+        | "iso_8859-14:1998" | "l8" | "latin8" => Decoder::SingleByte(encoding_rs::ISO_8859_14),
+        "csiso885915" | "iso-8859-15" | "iso_8859-15" | "latin-9" => {
+            Decoder::SingleByte(encoding_rs::ISO_8859_15)
+        }
+        "csiso885916" | "iso-8859-16" | "iso-ir-226" | "iso_8859-16" | "iso_8859-16:2001"
+        | "l10" | "latin10" => Decoder::SingleByte(encoding_rs::ISO_8859_16),
+        "csmacintosh" | "mac" | "macintosh" => Decoder::SingleByte(encoding_rs::MACINTOSH),
+        "cskoi8r" | "koi8-r" => Decoder::SingleByte(encoding_rs::KOI8_R),
+        "866" | "cp866" | "csibm866" | "ibm866" => Decoder::SingleByte(encoding_rs::IBM866),
+        "cskoi8u" | "koi8-u" => Decoder::SingleByte(encoding_rs::KOI8_U),
+        "cswindows874" | "windows-874" => Decoder::SingleByte(encoding_rs::WINDOWS_874),
+        "cswindows1250" | "windows-1250" => Decoder::SingleByte(encoding_rs::WINDOWS_1250),
+        "cswindows1251" | "windows-1251" => Decoder::SingleByte(encoding_rs::WINDOWS_1251),
+        "cswindows1252" | "windows-1252" => Decoder::SingleByte(encoding_rs::WINDOWS_1252),
+        "cswindows1253" | "windows-1253" => Decoder::SingleByte(encoding_rs::WINDOWS_1253),
+        "cswindows1254" | "windows-1254" => Decoder::SingleByte(encoding_rs::WINDOWS_1254),
+        "cswindows1255" | "windows-1255" => Decoder::SingleByte(encoding_rs::WINDOWS_1255),
+        "cswindows1256" | "windows-1256" => Decoder::SingleByte(encoding_rs::WINDOWS_1256),
+        "cswindows1257" | "windows-1257" => Decoder::SingleByte(encoding_rs::WINDOWS_1257),
+        "cswindows1258" | "windows-1258" => Decoder::SingleByte(encoding_rs::WINDOWS_1258),
         _ => {
             return Err(format!(
                 "otelcheck cannot decode the character set {name:?} yet"
@@ -450,6 +499,18 @@ fn decode_text(d: Decoder, bytes: &[u8]) -> R<String> {
             .collect(),
         Decoder::Latin1 => bytes.iter().map(|&c| char::from(c)).collect(),
         Decoder::Utf16 { big_endian, bom } => decode_utf16(bytes, big_endian, bom),
+        Decoder::SingleByte(enc) => enc
+            .decode_without_bom_handling(bytes)
+            .0
+            .chars()
+            .map(|c| {
+                if ('\u{80}'..='\u{9f}').contains(&c) {
+                    char::REPLACEMENT_CHARACTER
+                } else {
+                    c
+                }
+            })
+            .collect(),
     })
 }
 
@@ -506,10 +567,22 @@ mod tests {
         assert_eq!(d("utf-16le", b"\x00\xdc\x00\xdcx\x00"), "\u{fffd}x");
         // A lone lead surrogate, then a single trailing byte.
         assert_eq!(d("utf-16le", b"\x3d\xd8x\x00y"), "\u{fffd}x\u{fffd}");
+        // Expected texts from golang.org/x/text's charmap tables (the bytes a code page leaves
+        // undefined are U+FFFD there) and Python's cp1252/iso8859_2/koi8_r codecs.
         assert_eq!(
-            decoder("windows-1252").unwrap_err(),
-            "otelcheck cannot decode the character set \"windows-1252\" yet"
+            d("windows-1252", b"\x80caf\xe9\x81"),
+            "\u{20ac}caf\u{e9}\u{fffd}"
         );
+        assert_eq!(d("Latin2", b"\xb1\x80"), "\u{105}\u{fffd}");
+        assert_eq!(
+            d("KOI8-R", b"\xf0\xd2\xc9\xd7\xc5\xd4"),
+            "\u{41f}\u{440}\u{438}\u{432}\u{435}\u{442}"
+        );
+        assert_eq!(
+            decoder("shift_jis").unwrap_err(),
+            "otelcheck cannot decode the character set \"shift_jis\" yet"
+        );
+        assert!(decoder("ISO-8859-9").is_err());
         assert_eq!(
             decode_text(decoder("base64").unwrap(), b"aGVsbG8gd29ybGQ="),
             Ok("hello world".into())
