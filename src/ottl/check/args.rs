@@ -241,13 +241,13 @@ fn literal_conversion_error(value: &Value, kind: ParamKind) -> Option<String> {
 }
 
 /// A required parameter left out by named arguments: upstream does not check, and runs with
-/// the Go zero value. For the limits of `truncate_all` and `limit` that is 0 — every string
-/// emptied, every key removed — which otelcheck replays and reports; any other parameter
-/// (a getter, a path) would be a nil the function dereferences, so it stays an error.
+/// the Go zero value. For `truncate_all`'s limit that is 0 — every string emptied — which
+/// otelcheck replays and reports (`limit` has three required parameters, so its limit cannot
+/// be left out without naming another twice); any other parameter (a getter, a path) would be
+/// a nil the function dereferences, so it stays an error.
 fn missing_required(function: &str, param: &str, span: Span) -> OttlError {
     let effect = match (function, param) {
         ("truncate_all", "Limit") => Some("every string value emptied"),
-        ("limit", "Limit") => Some("every key but the priority keys removed"),
         _ => None,
     };
     match effect {
