@@ -91,8 +91,11 @@ pub fn analyze_loaded(loaded: LoadedConfig) -> Analysis {
                 _ => None,
             };
             let transform = match &settings {
+                // A catch-all finding is about meaning: the collector runs the statement.
                 Some(ProcessorSettings::Transform(t))
-                    if !d.iter().any(|x| x.severity == diag::Severity::Error) =>
+                    if !d.iter().any(|x| {
+                        x.severity == diag::Severity::Error && x.code != diag::codes::CATCH_ALL_RULE
+                    }) =>
                 {
                     transform_plan(t, &loaded.sources, &mut d)
                 }

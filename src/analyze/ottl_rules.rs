@@ -47,6 +47,9 @@ pub fn ottl_diagnostic(e: &OttlError, loc: &Locator<'_>, what: &str, text: &str)
             .at(location)
             .with_help(e.help.clone().unwrap_or_else(|| "rewrite with IsMatch(...)".into()))
             .with_note("otelcheck evaluates it as an unanchored regex match so the dry run can show its effect"),
+        OttlErrorKind::ZeroValue => Diagnostic::error(codes::CATCH_ALL_RULE, format!("OTTL {what} {:?}: {}", loc.node.written.as_deref().unwrap_or(text), e.message))
+            .at(location)
+            .with_help("give the limit: `truncate_all(attributes, 4096, utf8_safe = true)`".to_owned()),
         OttlErrorKind::Syntax | OttlErrorKind::Invalid => {
             let help = e.help.clone().unwrap_or_else(|| {
                 "fix the OTTL so the collector accepts it; see pkg/ottl/LANGUAGE.md for the grammar".into()
@@ -73,7 +76,7 @@ pub fn plan_condition(
     let (tree, errors) = crate::ottl::parse_condition_lenient(text);
     let mut fatal = false;
     for e in &errors {
-        fatal |= e.kind != OttlErrorKind::NonUpstream;
+        fatal |= e.kind.refused();
         diags.push(ottl_diagnostic(e, &loc, "condition", text));
     }
     let tree = tree?;
@@ -216,7 +219,7 @@ pub fn check_statement_in(
     let (tree, errors) = crate::ottl::parse_statement_lenient(text);
     let mut fatal = false;
     for e in &errors {
-        fatal |= e.kind != OttlErrorKind::NonUpstream;
+        fatal |= e.kind.refused();
         diags.push(ottl_diagnostic(e, &loc, "statement", text));
     }
     let Some(tree) = tree else { return };

@@ -122,7 +122,7 @@ fn explain_unit(
     }
     let mut engine = Engine::new(&analysis);
     engine.set_reveal(a.reveal);
-    let mut observer = ExplainObserver::new(query, &engine);
+    let mut observer = ExplainObserver::new(query, &engine).with_reveal(a.reveal);
     let forced = a.capture_format.map(super::commands::to_format);
     if let Err(e) = replay_files(&mut engine, captures, forced, &mut observer, None) {
         return Err(print_and_fail(&[capture_finding(&e)], sources));

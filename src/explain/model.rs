@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::capture::model::{service_name, AnyValue, Resource, Span};
 use crate::engine::PipelineRt;
+use crate::ottl::runtime::{Operand as RtOperand, OperandValue};
 use crate::processors::api::{Edit, Recorded, RuleInfo};
 use crate::report::JsonLocation;
 
@@ -106,12 +107,34 @@ impl Outcome {
     }
 }
 
-/// One value each side of a comparison had. Not yet recorded by the OTTL evaluator: the list
-/// is always empty in this version (see the README).
+/// One side of a comparison of the rule and the value it had on the span, asked of the OTTL
+/// runtime by the explain observer. `value` is the value as JSON (`null` for Go's `nil`),
+/// a string for other Go types (times, durations, ids), `{"error": ...}` when the side failed,
+/// or a masked placeholder when the rule protects values and the run does not reveal.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Operand {
     pub expr: String,
     pub value: serde_json::Value,
+}
+
+impl Operand {
+    pub fn of(o: RtOperand, mask: bool) -> Self {
+        let value = match o.value {
+            OperandValue::Error(e) => serde_json::json!({ "error": e }),
+            OperandValue::Value(AnyValue::Empty) => serde_json::Value::Null,
+            OperandValue::Value(v) if mask => recorded_json(&Recorded::protected(Some(&v), false)),
+            OperandValue::Value(v) => any_json(&v),
+            OperandValue::Text(t) if mask => recorded_json(&Recorded::protected(
+                Some(&AnyValue::Str(t.as_str().into())),
+                false,
+            )),
+            OperandValue::Text(t) => serde_json::Value::String(t),
+        };
+        Self {
+            expr: o.expr,
+            value,
+        }
+    }
 }
 
 /// One field a rule changed; protected values arrive masked (`Recorded::protected`).
@@ -311,6 +334,7 @@ impl SpanStory {
                         if r.span_event.is_none() {
                             r.result = RuleResult::Skipped;
                             r.error = None;
+                            r.operands.clear();
                         }
                     }
                 }

@@ -5,12 +5,14 @@
 use std::collections::BTreeMap;
 
 use super::model::{
-    Change, Outcome, RuleResult, RuleStep, SpanStory, StaticPipeline, Step, TraceQuery,
+    Change, Operand, Outcome, RuleResult, RuleStep, SpanStory, StaticPipeline, Step, TraceQuery,
 };
 use crate::capture::model::{service_name, Batch, Resource, Scope, Span};
 use crate::engine::Engine;
 use crate::ottl::runtime::EvalItem;
-use crate::processors::api::{DropLevel, Edit, Observer, ProcRef, RuleRef, TraceDecision};
+use crate::processors::api::{
+    DropLevel, Edit, Observer, ProcRef, RuleAction, RuleRef, TraceDecision,
+};
 use crate::report::JsonLocation;
 
 /// Collects the journeys of the spans `query` selects.
@@ -22,6 +24,8 @@ pub struct ExplainObserver {
     /// For each pipeline, the selected spans of the request now in it, with their resource as
     /// it entered (how a resource- or scope-level rule is tied to the spans below it).
     current: BTreeMap<usize, Vec<([u8; 8], Resource)>>,
+    /// `--reveal`: operand values of a rule that protects what it touches are shown.
+    reveal: bool,
 }
 
 impl ExplainObserver {
@@ -34,7 +38,40 @@ impl ExplainObserver {
                 .collect(),
             spans: BTreeMap::new(),
             current: BTreeMap::new(),
+            reveal: false,
         }
+    }
+
+    /// Show the operand values of rules that protect values (`--reveal`).
+    pub fn with_reveal(mut self, reveal: bool) -> Self {
+        self.reveal = reveal;
+        self
+    }
+
+    /// What each side of the rule's comparisons was on `item`, asked of the compiled OTTL
+    /// condition (only here: the replay never computes operands). A rule that deletes or
+    /// rewrites values protects them, so its operand values are masked unless `--reveal`.
+    fn operands(&self, rule: RuleRef, item: &EvalItem<'_>) -> Vec<Operand> {
+        let Some(info) = self
+            .pipelines
+            .get(&rule.pipeline)
+            .and_then(|p| p.processors.get(rule.processor))
+            .and_then(|p| p.rules.get(rule.rule))
+        else {
+            return Vec::new();
+        };
+        let Some(source) = &info.operands else {
+            return Vec::new();
+        };
+        let protects = matches!(
+            info.action,
+            RuleAction::Delete | RuleAction::Redact | RuleAction::Hash
+        );
+        source
+            .operands(item)
+            .into_iter()
+            .map(|o| Operand::of(o, protects && !self.reveal))
+            .collect()
     }
 
     /// The spans found, in span-id order, with journeys cut where each span ended.
@@ -130,6 +167,7 @@ impl Observer for ExplainObserver {
             }
         }
         step.span_event = item.event.map(|(event, index)| (index, event.name.clone()));
+        step.operands = self.operands(rule, item);
         let at = ProcRef {
             pipeline: rule.pipeline,
             processor: rule.processor,

@@ -77,6 +77,9 @@ pub fn text(trace_id: &str, spans: &[SpanStory]) -> String {
                     result_text(&step.ty, r.result),
                     r.action
                 );
+                for o in &r.operands {
+                    let _ = writeln!(out, "        {} = {}", o.expr, operand_text(&o.value));
+                }
                 for c in &r.changes {
                     let _ = writeln!(out, "        {}", change_line(c));
                 }
@@ -108,6 +111,18 @@ fn shown(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => "(absent)".to_owned(),
         serde_json::Value::String(s) if s.starts_with("<masked") => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// An operand's value in text: `nil` for Go's nil, the error text after `error:`.
+fn operand_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "nil".to_owned(),
+        serde_json::Value::String(s) if s.starts_with("<masked") => s.clone(),
+        serde_json::Value::Object(o) if o.len() == 1 && o.contains_key("error") => {
+            format!("error: {}", o["error"].as_str().unwrap_or_default())
+        }
         other => other.to_string(),
     }
 }

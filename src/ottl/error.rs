@@ -15,6 +15,17 @@ pub enum OttlErrorKind {
     Invalid,
     /// Valid for otelcheck but not OTTL: `=~` / `!~`. The collector rejects it.
     NonUpstream,
+    /// Accepted by upstream, which runs it with Go's zero value for a required literal
+    /// parameter left out by named arguments: `truncate_all(attributes, utf8_safe = true)`
+    /// runs with limit 0 and empties every string. Replayed as upstream runs it, and reported.
+    ZeroValue,
+}
+
+impl OttlErrorKind {
+    /// Whether the collector refuses the text (so it cannot be replayed).
+    pub fn refused(self) -> bool {
+        matches!(self, OttlErrorKind::Syntax | OttlErrorKind::Invalid)
+    }
 }
 
 /// One problem, with a byte span inside the statement/condition text.

@@ -13,9 +13,11 @@ pub mod field;
 pub mod format;
 pub mod functions;
 pub mod math;
+pub mod operands;
 pub mod re2;
 mod re2_limits;
 pub mod statement;
+pub mod tracestate;
 pub mod value;
 
 use std::fmt;
@@ -24,6 +26,7 @@ pub use compile::{AttrScope, CompileError};
 pub use conditions::{ConditionSequence, ErrorMode, SeqOutcome};
 pub use eval::EvalItem;
 pub use field::{with_cache, ItemMut};
+pub use operands::{Operand, OperandSource, OperandValue};
 pub use statement::{compile_statement, CompiledStatement, Ran};
 pub use value::Value;
 
@@ -66,7 +69,7 @@ pub fn compile_condition(
     ctx: Context,
     mode: PathMode,
 ) -> Result<CompiledCondition, CompileError> {
-    let mut c = compile::Compiler::new(ctx, mode);
+    let mut c = compile::Compiler::new(ctx, mode).with_source(text);
     let root = c.bool_expr(cond)?;
     let mut reads: Vec<ReadKey> = c
         .reads
@@ -95,6 +98,11 @@ impl CompiledCondition {
     /// Attribute keys read with literal keys, sorted and deduplicated.
     pub fn attribute_keys_read(&self) -> Vec<ReadKey> {
         self.reads.clone()
+    }
+
+    /// The value each side of each comparison has on `item` (for `explain`; see [`operands`]).
+    pub fn operands(&self, item: &EvalItem<'_>) -> Vec<Operand> {
+        operands::of(&self.root, item)
     }
 
     /// True when folding reduced the condition to a constant (`"a" == "b"`, `x or true`).

@@ -9,7 +9,7 @@
 
 use crate::capture::model::{AnyValue, Batch, Resource, Scope, Span};
 use crate::diag::Location;
-use crate::ottl::runtime::{EvalItem, ReadKey};
+use crate::ottl::runtime::{EvalItem, OperandSource, ReadKey};
 
 /// A rule at run time: which pipeline (index into the config's pipelines), which processor
 /// of that pipeline (position), which rule of that processor (its own numbering).
@@ -149,6 +149,10 @@ pub struct RuleInfo {
     /// Whether data findings (catch-all by data, dead rule, evaluation errors) apply; the
     /// legacy include/exclude blocks only report counts.
     pub data_findings: bool,
+    /// The compiled OTTL condition (a filter condition, a statement's `where`), for an
+    /// observer that asks what each side of its comparisons was on a span (`explain` only:
+    /// the replay itself never calls it). `None` for rules that are not OTTL.
+    pub operands: Option<std::sync::Arc<dyn OperandSource>>,
 }
 
 /// One span's identity for reports (ids in hex, service, name).

@@ -131,5 +131,6 @@ pub fn selection_info(m: &LegacyMatch) -> Option<RuleInfo> {
         read_keys: Vec::new(),
         examples_on_match: false,
         data_findings: false,
+        operands: None,
     })
 }

@@ -183,6 +183,7 @@ impl GroupByTrace {
             read_keys: Vec::new(),
             examples_on_match: false,
             data_findings: false,
+            operands: None,
         }];
         Self {
             settings,

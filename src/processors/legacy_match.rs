@@ -88,6 +88,7 @@ impl LegacySpanFilter {
             read_keys: Vec::new(),
             examples_on_match: false,
             data_findings: false,
+            operands: None,
         };
         let mut out = Vec::new();
         if let Some(p) = &self.include {

@@ -1,6 +1,8 @@
 //! One compiled drop condition of a filter processor. Counting what it did is the observers'
 //! job: the rule only knows its text, place and compiled condition.
 
+use std::sync::Arc;
+
 use super::api::{RuleAction, RuleInfo};
 use crate::diag::Location;
 use crate::ottl::runtime::{CompiledCondition, EvalItem};
@@ -11,7 +13,8 @@ pub struct Rule {
     pub text: String,
     pub location: Location,
     pub context: Context,
-    pub condition: CompiledCondition,
+    /// Shared with the rule's [`RuleInfo`] so `explain` can ask for operand values.
+    pub condition: Arc<CompiledCondition>,
 }
 
 impl Rule {
@@ -25,7 +28,7 @@ impl Rule {
             text,
             location,
             context,
-            condition,
+            condition: Arc::new(condition),
         }
     }
 
@@ -42,6 +45,7 @@ impl Rule {
             read_keys: self.condition.attribute_keys_read(),
             examples_on_match: true,
             data_findings: true,
+            operands: Some(self.condition.clone()),
         }
     }
 }

@@ -197,6 +197,7 @@ impl Processor for SpanProcessor {
             read_keys: Vec::new(),
             examples_on_match: true,
             data_findings: false,
+            operands: None,
         };
         let mut out = Vec::new();
         if !self.from_attributes.is_empty() {

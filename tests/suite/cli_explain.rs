@@ -310,6 +310,173 @@ fn explain_snapshots_of_the_seed_sanitize_and_a_redaction_hold_no_secret() {
     insta::assert_snapshot!("explain_redaction", redaction);
 }
 
+/// Every span a dry run's `--write-output` file holds, by span id (what the exporters got).
+fn exported_spans(config: &str, capture: &str) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let run = otelcheck(&["dry-run", config, capture, "--write-output", out]);
+    assert!(run.code <= 1, "{}", run.stderr);
+    let text = std::fs::read_to_string(dir.path().join("traces.jsonl")).unwrap();
+    let mut spans = Vec::new();
+    for line in text.lines() {
+        let doc: serde_json::Value = serde_json::from_str(line).unwrap();
+        for rs in doc["resourceSpans"].as_array().unwrap() {
+            for ss in rs["scopeSpans"].as_array().unwrap() {
+                spans.extend(ss["spans"].as_array().unwrap().iter().cloned());
+            }
+        }
+    }
+    spans
+}
+
+/// A string attribute of an OTLP JSON span.
+fn string_attr<'a>(span: &'a serde_json::Value, key: &str) -> Option<&'a str> {
+    span["attributes"]
+        .as_array()?
+        .iter()
+        .find(|a| a["key"] == key)
+        .and_then(|a| a["value"]["stringValue"].as_str())
+}
+
+/// The rules of `processor`'s step in the journey of the only span of an explain document.
+fn rules_at<'a>(doc: &'a serde_json::Value, processor: &str) -> &'a Vec<serde_json::Value> {
+    doc["spans"][0]["journey"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["processor"] == processor)
+        .unwrap_or_else(|| panic!("{processor} in {doc}"))["rules"]
+        .as_array()
+        .unwrap()
+}
+
+#[test]
+fn a_filter_condition_shows_the_value_each_side_of_its_comparisons_had() {
+    // A server span the seed keeps, as the exporters receive it: its kind and route are the
+    // values the filter's comparisons must have read (no processor of the seed changes them).
+    let spans = exported_spans(CONFIG, CAPTURE);
+    let span = spans
+        .iter()
+        .find(|s| s["kind"] == 2 && string_attr(s, "http.route").is_some())
+        .expect("a kept server span with a route");
+    let route = string_attr(span, "http.route").unwrap();
+    let (trace, id) = (
+        span["traceId"].as_str().unwrap(),
+        span["spanId"].as_str().unwrap(),
+    );
+    let doc = explain_json(&["--trace-id", trace, "--span-id", id]);
+    let rules = rules_at(&doc, "filter/health");
+    assert_eq!(rules.len(), 5);
+    for r in &rules[..4] {
+        assert_eq!(r["result"], "not-matched", "{r}");
+        assert_eq!(
+            r["operands"],
+            serde_json::json!([
+                {"expr": "kind", "value": 2},
+                {"expr": "attributes[\"http.route\"]", "value": route},
+            ])
+        );
+    }
+    // `IsMatch(...)` is a converter, not a comparison: only the two comparisons are shown.
+    assert_eq!(rules[4]["operands"].as_array().unwrap().len(), 2);
+
+    let text = otelcheck(&[
+        "explain",
+        CONFIG,
+        CAPTURE,
+        "--trace-id",
+        trace,
+        "--span-id",
+        id,
+    ]);
+    assert!(
+        text.stdout
+            .contains(&format!("        attributes[\"http.route\"] = {route:?}\n")),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn a_where_clause_shows_its_operands_masked_when_the_rule_protects_values() {
+    let capture = "fixtures/captures/orders-otel-py.otlp.pb";
+    let config = "fixtures/replay/transform/advanced_contexts.yaml";
+    // The statement `set(attributes["route.upper"], ToUpperCase(attributes["http.route"]))
+    // where attributes["http.route"] != nil` wrote the route it read, upper-cased.
+    let spans = exported_spans(config, capture);
+    let span = spans
+        .iter()
+        .find(|s| string_attr(s, "route.upper").is_some())
+        .expect("a span the where clause let through");
+    let route = string_attr(span, "http.route").unwrap();
+    assert_eq!(
+        string_attr(span, "route.upper"),
+        Some(&*route.to_uppercase())
+    );
+    let (trace, id) = (
+        span["traceId"].as_str().unwrap().to_owned(),
+        span["spanId"].as_str().unwrap().to_owned(),
+    );
+    let explain = |config: &str, reveal: bool| {
+        let mut a = vec![
+            "explain",
+            config,
+            capture,
+            "--trace-id",
+            &trace,
+            "--span-id",
+            &id,
+            "--format",
+            "json",
+        ];
+        if reveal {
+            a.push("--reveal");
+        }
+        let run = otelcheck(&a);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        json(&run)
+    };
+    let doc = explain(config, false);
+    let set = rules_at(&doc, "transform/advanced")
+        .iter()
+        .find(|r| r["text"].as_str().unwrap().contains("route.upper"))
+        .unwrap();
+    assert_eq!(set["result"], "matched");
+    assert_eq!(
+        set["operands"],
+        serde_json::json!([{"expr": "attributes[\"http.route\"]", "value": route}])
+    );
+
+    // A deleting statement protects what it touches: its operands are masked unless --reveal.
+    let dir = tempfile::tempdir().unwrap();
+    let protecting = dir.path().join("delete.yaml");
+    std::fs::write(
+        &protecting,
+        "receivers:\n  otlp:\n    protocols:\n      grpc:\nprocessors:\n  transform:\n    \
+         trace_statements:\n      - delete_key(span.attributes, \"http.route\") where \
+         span.attributes[\"http.route\"] == \"/nowhere\"\nexporters:\n  debug:\nservice:\n  \
+         pipelines:\n    traces:\n      receivers: [otlp]\n      processors: [transform]\n      \
+         exporters: [debug]\n",
+    )
+    .unwrap();
+    let protecting = protecting.to_str().unwrap();
+    let masked = explain(protecting, false);
+    let rule = &rules_at(&masked, "transform")[0];
+    assert_eq!(rule["result"], "not-matched");
+    assert_eq!(
+        rule["operands"],
+        serde_json::json!([{
+            "expr": "span.attributes[\"http.route\"]",
+            "value": format!("<masked string, {} chars>", route.chars().count()),
+        }])
+    );
+    let revealed = explain(protecting, true);
+    assert_eq!(
+        rules_at(&revealed, "transform")[0]["operands"][0]["value"],
+        route
+    );
+}
+
 /// A probabilistic sampler at 50 % on a real capture: which traces it keeps is recomputed
 /// from the documented hash_seed algorithm (processors.md §5.3); `explain` shows the rule as
 /// `kept` on a kept trace's spans (with the tracestate it writes) and `sampled out` on a

@@ -80,3 +80,62 @@ fn converters() {
 fn known_gaps_stay_unsupported() {
     check_gaps(rows_functions::GAPS);
 }
+
+/// `explain`'s operands on the §12 fixture span: every comparison (also those `and`/`or`
+/// would not reach), each non-literal side as written with the value the fixture holds, an
+/// error where a side fails, and Go's `%v` for values no attribute can hold.
+#[test]
+fn operands_are_the_fixture_values_of_each_comparison_side() {
+    use otelcheck::capture::model::AnyValue;
+    use otelcheck::ottl::runtime::{EvalItem, Operand, OperandValue};
+    let (resource, scope, span) = harness::fixture();
+    let item = EvalItem {
+        resource: &resource,
+        scope: &scope,
+        span: Some(&span),
+        event: None,
+    };
+    let ops = |text: &str| harness::compile(text).unwrap().operands(&item);
+    let op = |expr: &str, value: OperandValue| Operand {
+        expr: expr.to_owned(),
+        value,
+    };
+    let v = OperandValue::Value;
+    assert_eq!(
+        ops(r#"name == "nope" and attributes[ "i" ]  >  1 + 2 or "a" == "b""#),
+        [
+            op("name", v(AnyValue::Str("GET /x".into()))),
+            op(r#"attributes[ "i" ]"#, v(AnyValue::Int(200))),
+            op("1 + 2", v(AnyValue::Int(3))),
+        ]
+    );
+    assert_eq!(
+        ops(r#"not (attributes["missing"] + 1 == 2) and attributes["e"] == nil"#),
+        [
+            op(
+                r#"attributes["missing"] + 1"#,
+                OperandValue::Error(
+                    match harness::outcome(r#"attributes["missing"] + 1 == 2"#) {
+                        harness::Got::Failed(harness::Stage::Run, m) => m,
+                        other => panic!("{other:?}"),
+                    }
+                )
+            ),
+            op(r#"attributes["e"]"#, v(AnyValue::Empty)),
+        ]
+    );
+    assert_eq!(
+        ops("trace_id == TraceID(0x0102030405060708090a0b0c0d0e0f10)"),
+        [
+            op(
+                "trace_id",
+                OperandValue::Text("0102030405060708090a0b0c0d0e0f10".into())
+            ),
+            op(
+                "TraceID(0x0102030405060708090a0b0c0d0e0f10)",
+                OperandValue::Text("0102030405060708090a0b0c0d0e0f10".into())
+            ),
+        ]
+    );
+    assert!(ops(r#"IsMatch(name, "GET")"#).is_empty());
+}

@@ -329,7 +329,7 @@ fn section_12_editors() {
         ),
         (
             "truncate_all(attributes, utf8_safe = true)",
-            E(I, "required parameter \"Limit\""),
+            E(OttlErrorKind::ZeroValue, "runs truncate_all with limit 0"),
         ),
         (
             "truncate_all(attributes, -1)",

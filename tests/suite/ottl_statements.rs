@@ -186,6 +186,40 @@ fn set_span_fields_follow_the_span_setters() {
     );
 }
 
+/// `trace_state["k"]` goes through go.opentelemetry.io/otel/trace (ottl.md §paths): a key or
+/// value the W3C rules reject is silently not written, and on a trace state that is not valid
+/// W3C text the key reads as nil and writing it does nothing.
+#[test]
+fn trace_state_keys_follow_the_w3c_rules() {
+    for bad in [
+        r#"set(trace_state["K3"], "x")"#,
+        r#"set(trace_state["3k"], "x")"#,
+        r#"set(trace_state["k3"], "a,b")"#,
+        r#"set(trace_state["k3"], "a=b")"#,
+        r#"set(trace_state["k3"], "")"#,
+        r#"set(trace_state["k3"], "trailing ")"#,
+    ] {
+        assert_eq!(run(bad).unwrap().trace_state, "k1=v1,k2=v2", "{bad}");
+    }
+    assert_eq!(
+        run(r#"set(trace_state["vendor@sys"], "a b")"#)
+            .unwrap()
+            .trace_state,
+        "vendor@sys=a b,k1=v1,k2=v2"
+    );
+    let invalid = run_all(&[
+        r#"set(trace_state, "k1=v1,Bad=x")"#,
+        r#"set(trace_state["k3"], "x")"#,
+        r#"set(attributes["k1_is_nil"], true) where trace_state["k1"] == nil"#,
+    ])
+    .unwrap();
+    assert_eq!(invalid.trace_state, "k1=v1,Bad=x");
+    assert_eq!(
+        invalid.attributes.get("k1_is_nil"),
+        Some(&AnyValue::Bool(true))
+    );
+}
+
 #[test]
 fn truncate_all_cuts_bytes_utf8_safe_by_default() {
     let o = run_all(&[
@@ -198,7 +232,7 @@ fn truncate_all_cuts_bytes_utf8_safe_by_default() {
     // Named after positional leaves `limit` unset: the checker reports it, upstream runs with
     // Go's zero value, and so does the compiled statement.
     let text = "truncate_all(attributes, utf8_safe = true)";
-    assert!(rejected(&run(text)).contains("runs with the zero value"));
+    assert!(rejected(&run(text)).contains("runs truncate_all with limit 0"));
     let tree = parse_statement(text).unwrap();
     let stmt = compile_statement(
         &tree,

@@ -239,6 +239,55 @@ fn default_error_mode_is_ignore() {
     );
 }
 
+/// ottl.md §12: `truncate_all(attributes, utf8_safe = true)` passes upstream's parser (named
+/// arguments are not checked for covering the required ones) and runs with limit 0, every
+/// string emptied. otelcheck replays it so, and reports it as a catch-all rewrite.
+#[test]
+fn truncate_all_without_a_limit_runs_with_limit_zero_and_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("zero.yaml");
+    std::fs::write(
+        &cfg,
+        "receivers: {otlp: {protocols: {grpc: {}}}}\nprocessors:\n  transform:\n    \
+         trace_statements:\n      - truncate_all(span.attributes, utf8_safe = true)\n\
+         exporters: {debug: {}}\nservice:\n  pipelines:\n    traces: {receivers: [otlp], \
+         processors: [transform], exporters: [debug]}\n",
+    )
+    .unwrap();
+    let before = input();
+    let (after, report) = replay(cfg.to_str().unwrap());
+    assert_eq!(after.len(), before.len());
+    let mut strings = 0;
+    for (b, a) in before.iter().zip(&after) {
+        for (k, v) in &b.attrs {
+            if k == "__name" {
+                continue;
+            }
+            if v.get("stringValue").is_some() {
+                strings += 1;
+                assert_eq!(a.attrs[k], serde_json::json!({"stringValue": ""}), "{k}");
+            } else {
+                assert_eq!(&a.attrs[k], v, "{k}: only strings are truncated");
+            }
+        }
+    }
+    assert!(strings > 0);
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "catch-all-rule")
+        .expect("reported as a catch-all rewrite");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("with limit 0: every string value emptied"),
+        "{finding}"
+    );
+    assert!(!codes(&report).iter().any(|c| c == "invalid-ottl"));
+}
+
 /// The text of top-level block `id` of an upstream test config (its line and the indented
 /// lines below it).
 fn block_text(file: &str, id: &str) -> String {

@@ -4,7 +4,7 @@
 
 use super::super::ast::{Call, Node, Span, Value};
 use super::super::enums::resolve_enum;
-use super::super::error::OttlError;
+use super::super::error::{OttlError, OttlErrorKind};
 use super::super::paths::resolve_path;
 use super::super::signatures::{self, ParamKind, Signature};
 use super::Checker;
@@ -69,11 +69,7 @@ pub(super) fn check_args(c: &Checker, call: &Call, sig: &Signature, span: Span) 
     }
     for (param, given) in params.iter().zip(&filled) {
         if !param.optional && !given && errors.is_empty() {
-            let msg = format!(
-                "required parameter \"{}\" is not given; upstream accepts this and runs with the zero value",
-                param.name
-            );
-            errors.push(OttlError::invalid(msg, span));
+            errors.push(missing_required(&call.name.node, param.name, span));
         }
     }
     errors
@@ -242,4 +238,31 @@ fn literal_conversion_error(value: &Value, kind: ParamKind) -> Option<String> {
         _ => return None,
     };
     crate::ottl::runtime::functions::check_literal(kind, &v).err()
+}
+
+/// A required parameter left out by named arguments: upstream does not check, and runs with
+/// the Go zero value. For `truncate_all`'s limit that is 0 — every string emptied — which
+/// otelcheck replays and reports (`limit` has three required parameters, so its limit cannot
+/// be left out without naming another twice); any other parameter (a getter, a path) would be
+/// a nil the function dereferences, so it stays an error.
+fn missing_required(function: &str, param: &str, span: Span) -> OttlError {
+    let effect = match (function, param) {
+        ("truncate_all", "Limit") => Some("every string value emptied"),
+        _ => None,
+    };
+    match effect {
+        Some(effect) => OttlError::new(
+            OttlErrorKind::ZeroValue,
+            format!(
+                "required parameter \"{param}\" is not given; upstream accepts this and runs {function} with limit 0: {effect}"
+            ),
+            span,
+        ),
+        None => OttlError::invalid(
+            format!(
+                "required parameter \"{param}\" is not given; upstream accepts this and runs with the zero value"
+            ),
+            span,
+        ),
+    }
 }

@@ -35,6 +35,7 @@ pub fn compare(a: &Value, b: &Value, op: CompareOp) -> Result<bool, String> {
         (V::List(x), V::List(y)) => equality(lists_equal(x, y), op),
         (V::TraceId(x), V::TraceId(y)) => equality(x == y, op),
         (V::SpanId(x), V::SpanId(y)) => equality(x == y, op),
+        (V::ProfileId(x), V::ProfileId(y)) => equality(x == y, op),
         (V::StrList(_), V::StrList(_)) => {
             return Err("comparing uncomparable type []string".into());
         }

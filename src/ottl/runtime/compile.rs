@@ -79,7 +79,8 @@ pub enum BoolNode {
     Or(Vec<BoolNode>),
     And(Vec<BoolNode>),
     Not(Box<BoolNode>),
-    Cmp(Expr, CompareOp, Expr),
+    /// A comparison, with the source text of each side (read only by `explain`).
+    Cmp(Expr, CompareOp, Expr, Box<[String; 2]>),
     /// A converter used as a boolean: must return a bool at run time.
     Converter(Expr),
 }
@@ -89,6 +90,8 @@ pub struct Compiler {
     pub ctx: Context,
     pub mode: PathMode,
     pub reads: Vec<(AttrScope, String)>,
+    /// The text the AST's spans index (to keep each comparison side as written).
+    pub source: String,
 }
 
 fn err(message: impl Into<String>, span: ast::Span) -> CompileError {
@@ -104,7 +107,23 @@ impl Compiler {
             ctx,
             mode,
             reads: Vec::new(),
+            source: String::new(),
         }
+    }
+
+    /// Compile against `text`, the statement or condition the AST was parsed from.
+    pub fn with_source(mut self, text: &str) -> Self {
+        self.source = text.to_owned();
+        self
+    }
+
+    /// A node's text as written, or as the AST prints it when the spans do not index `source`.
+    fn written<T: std::fmt::Display>(&self, n: &ast::Node<T>) -> String {
+        self.source
+            .get(n.span.start..n.span.end)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map_or_else(|| n.node.to_string(), str::to_owned)
     }
 
     pub fn bool_expr(&mut self, e: &ast::Node<BoolExpr>) -> Result<BoolNode, CompileError> {
@@ -123,7 +142,12 @@ impl Compiler {
                     let folded = compare(a, b, op.node).map_err(|m| err(m, e.span))?;
                     return Ok(BoolNode::Const(folded));
                 }
-                BoolNode::Cmp(l, op.node, r)
+                BoolNode::Cmp(
+                    l,
+                    op.node,
+                    r,
+                    Box::new([self.written(&**left), self.written(&**right)]),
+                )
             }
             BoolExpr::Converter(call) => BoolNode::Converter(self.call(call, e.span)?),
             BoolExpr::RegexMatch {

@@ -50,7 +50,7 @@ pub fn eval_bool<'a>(node: &'a BoolNode, item: &EvalItem<'a>) -> R<bool> {
             Ok(true)
         }
         BoolNode::Not(inner) => eval_bool(inner, item).map(|b| !b),
-        BoolNode::Cmp(l, op, r) => {
+        BoolNode::Cmp(l, op, r, _) => {
             let a = eval_value(l, item)?;
             let b = eval_value(r, item)?;
             compare(&a, &b, *op)
@@ -245,13 +245,15 @@ fn trace_state<'a>(sp: &'a Span, keys: &'a [KeyExpr]) -> R<Value<'a>> {
     let Some(key) = keys.first() else {
         return Ok(s(&sp.trace_state));
     };
+    // Upstream parses the W3C trace state first: an invalid one reads as nil.
+    let Some(members) = super::tracestate::parse(&sp.trace_state) else {
+        return Ok(Value::Nil);
+    };
     let KeyExpr::Str(k) = key else {
         return Err("trace_state indexing type must be a string".into());
     };
-    let found = sp
-        .trace_state
-        .split(',')
-        .filter_map(|entry| entry.trim().split_once('='))
+    let found = members
+        .iter()
         .find(|(name, _)| name == k)
         .map_or("", |(_, v)| v);
     Ok(s(found))

@@ -255,31 +255,19 @@ fn kind_from_name(s: &str, deprecated: bool) -> R<i64> {
         .ok_or_else(|| format!("unknown span kind string, {s}"))
 }
 
-/// `trace_state["k"] = v`: W3C `Insert` moves the key to the front; an invalid trace state or
-/// key/value leaves the span unchanged (upstream ignores those errors).
+/// `trace_state["k"] = v`: W3C `Insert` moves the key to the front; an invalid trace state,
+/// key or value leaves the span unchanged (upstream ignores those errors).
 fn set_trace_state_key(sp: &mut Span, keys: &[KeyVal], val: &Value) -> R<()> {
     let v = expect_str(val)?;
+    let Some(members) = super::tracestate::parse(&sp.trace_state) else {
+        return Ok(());
+    };
     let Some(KeyVal::LitStr(k)) = keys.first() else {
         return Err("trace_state indexing type must be a string".into());
     };
-    let entries: Vec<(&str, &str)> = sp
-        .trace_state
-        .split(',')
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-        .filter_map(|e| e.split_once('='))
-        .collect();
-    if k.is_empty() || v.contains([',', '=']) {
-        return Ok(());
+    if let Some(updated) = super::tracestate::insert(&members, k, &v) {
+        sp.trace_state = updated;
     }
-    let mut out = vec![format!("{k}={v}")];
-    out.extend(
-        entries
-            .iter()
-            .filter(|(name, _)| name != k)
-            .map(|(n, x)| format!("{n}={x}")),
-    );
-    sp.trace_state = out.join(",");
     Ok(())
 }
 
@@ -411,6 +399,7 @@ pub fn set_value(cur: &mut AnyValue, val: Value<'_>) -> R<()> {
         | Value::Duration(_)
         | Value::TraceId(_)
         | Value::SpanId(_)
+        | Value::ProfileId(_)
         | Value::Opaque(_)
         | Value::Seq(..) => Err(format!(
             "unsupported type {} for set operation; current value type is {}",

@@ -56,13 +56,22 @@ pub fn go_v(v: &Value) -> String {
         Value::Float(f) => go_float_v(*f),
         Value::Str(s) => s.to_string(),
         Value::Bytes(b) => bytes_v(b),
-        Value::TraceId(b) => bytes_v(b),
-        Value::SpanId(b) => bytes_v(b),
+        // The id types are Stringers: `%v` prints hex, nothing for an all-zero id.
+        Value::TraceId(b) | Value::ProfileId(b) => id_v(b),
+        Value::SpanId(b) => id_v(b),
         Value::Time(t) => go_time_v(*t),
         Value::Duration(d) => go_duration(*d),
         Value::StrList(l) => format!("[{}]", l.join(" ")),
         Value::List(l) => format!("[{}]", l.iter().map(go_v).collect::<Vec<_>>().join(" ")),
         other => other.go_type().to_string(),
+    }
+}
+
+fn id_v(b: &[u8]) -> String {
+    if b.iter().all(|&x| x == 0) {
+        String::new()
+    } else {
+        hex::encode(b)
     }
 }
 
@@ -122,7 +131,7 @@ pub fn json_value(v: &Value, out: &mut String) -> Result<(), &'static str> {
             }
             out.push(']');
         }
-        Value::TraceId(b) => json_byte_array(b, out),
+        Value::TraceId(b) | Value::ProfileId(b) => json_byte_array(b, out),
         Value::SpanId(b) => json_byte_array(b, out),
         Value::Time(t) => {
             out.push('"');

@@ -35,7 +35,7 @@ pub fn compile_statement(
     ctx: Context,
     mode: PathMode,
 ) -> Result<CompiledStatement, CompileError> {
-    let mut c = Compiler::new(ctx, mode);
+    let mut c = Compiler::new(ctx, mode).with_source(text);
     let editor = editors::compile(&mut c, &stmt.editor.node, stmt.editor.span)?;
     let condition = stmt
         .condition
@@ -82,6 +82,15 @@ impl CompiledStatement {
             None => Ok(true),
             Some(c) => eval_bool(c, item).map_err(|message| EvalError { message }),
         }
+    }
+
+    /// The value each side of each comparison of the `where` clause has on `item` (none
+    /// without a clause); for `explain`.
+    pub fn where_operands(&self, item: &EvalItem<'_>) -> Vec<super::Operand> {
+        self.condition
+            .as_ref()
+            .map(|c| super::operands::of(c, item))
+            .unwrap_or_default()
     }
 
     /// Run the editor, ignoring the `where` clause (the caller evaluated it).

@@ -37,6 +37,8 @@ pub enum Value<'a> {
     TraceId([u8; 16]),
     /// `pcommon.SpanID`
     SpanId([u8; 8]),
+    /// `pprofile.ProfileID` (the `ProfileID` converter; no span field holds one)
+    ProfileId([u8; 16]),
     /// `time.Time`, as Unix nanoseconds (UTC).
     Time(i64),
     /// `time.Duration`, nanoseconds.
@@ -65,6 +67,7 @@ impl<'a> Value<'a> {
             Value::StrList(_) => "[]string",
             Value::TraceId(_) => "pcommon.TraceID",
             Value::SpanId(_) => "pcommon.SpanID",
+            Value::ProfileId(_) => "pprofile.ProfileID",
             Value::Time(_) => "time.Time",
             Value::Duration(_) => "time.Duration",
             Value::Opaque(t) | Value::Seq(t, _) => t,
@@ -86,6 +89,7 @@ impl<'a> Value<'a> {
             Value::Float(f) => Value::Float(*f),
             Value::TraceId(t) => Value::TraceId(*t),
             Value::SpanId(s) => Value::SpanId(*s),
+            Value::ProfileId(p) => Value::ProfileId(*p),
             Value::Time(t) => Value::Time(*t),
             Value::Duration(d) => Value::Duration(*d),
             Value::Opaque(t) => Value::Opaque(t),
@@ -108,6 +112,7 @@ impl<'a> Value<'a> {
             Value::Float(f) => Value::Float(f),
             Value::TraceId(t) => Value::TraceId(t),
             Value::SpanId(s) => Value::SpanId(s),
+            Value::ProfileId(p) => Value::ProfileId(p),
             Value::Time(t) => Value::Time(t),
             Value::Duration(d) => Value::Duration(d),
             Value::Opaque(t) => Value::Opaque(t),

@@ -27,6 +27,7 @@ pub fn rule_infos(actions: &[Action], scope: AttrScope) -> Vec<RuleInfo> {
                 .collect(),
             examples_on_match: true,
             data_findings: false,
+            operands: None,
         })
         .collect()
 }

@@ -61,6 +61,7 @@ impl ProbabilisticSampler {
             read_keys: Vec::new(),
             examples_on_match: false,
             data_findings: false,
+            operands: None,
         };
         let rules = vec![
             rule(

@@ -472,6 +472,7 @@ impl Processor for RedactionProcessor {
                 read_keys: Vec::new(),
                 examples_on_match: true,
                 data_findings: false,
+                operands: None,
             })
             .collect()
     }

@@ -236,6 +236,7 @@ impl TailSampler {
                 read_keys: Vec::new(),
                 examples_on_match: false,
                 data_findings: false,
+                operands: None,
             });
         }
         // Drop policies are evaluated first, then the rest, each group in config order.
@@ -247,6 +248,7 @@ impl TailSampler {
             read_keys: Vec::new(),
             examples_on_match: false,
             data_findings: false,
+            operands: None,
         };
         rules.push(extra("no policy sampled the trace"));
         rules.push(extra(

@@ -16,7 +16,9 @@ mod diff;
 pub mod plan;
 
 use crate::capture::model::{Attributes, Batch, Resource, Scope, Span};
-use crate::ottl::runtime::{with_cache, EvalItem, ItemMut};
+use std::sync::Arc;
+
+use crate::ottl::runtime::{with_cache, EvalItem, ItemMut, OperandSource};
 use crate::ottl::Context;
 use crate::processors::api::{Ctx, Failed, Processor, RuleAction, RuleInfo};
 use crate::processors::ErrorMode;
@@ -93,6 +95,10 @@ impl Processor for TransformProcessor {
                 // A statement whose `where` matches every span is normal (`truncate_all` on
                 // everything), not a catch-all; drop-oriented data findings do not apply.
                 data_findings: false,
+                operands: Some(match &r.kind {
+                    RuleKind::Condition(c) => c.clone() as Arc<dyn OperandSource>,
+                    RuleKind::Statement(s) => s.clone(),
+                }),
             })
             .collect()
     }

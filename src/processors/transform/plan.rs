@@ -36,8 +36,9 @@ pub struct PlannedRule {
 
 #[derive(Debug)]
 pub enum RuleKind {
-    Condition(CompiledCondition),
-    Statement(CompiledStatement),
+    /// Shared with the rule's `RuleInfo` so `explain` can ask for operand values.
+    Condition(Arc<CompiledCondition>),
+    Statement(Arc<CompiledStatement>),
 }
 
 /// One statement group, compiled: rule indexes into [`TransformPlan::rules`].
@@ -158,7 +159,7 @@ fn plan_group(
         rules.push(PlannedRule {
             text: as_written(src),
             location,
-            kind: RuleKind::Condition(compiled),
+            kind: RuleKind::Condition(Arc::new(compiled)),
         });
     }
     for (src, tree) in g.statements.iter().zip(&statements) {
@@ -172,7 +173,7 @@ fn plan_group(
         rules.push(PlannedRule {
             text: as_written(src),
             location,
-            kind: RuleKind::Statement(compiled),
+            kind: RuleKind::Statement(Arc::new(compiled)),
         });
     }
     Ok(group)

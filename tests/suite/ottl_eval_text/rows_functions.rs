@@ -468,6 +468,22 @@ pub const CONVERTERS: &[Row] = &[
     ),
     row("values", r#"Values(attributes["m"]) == [1, "x"]"#, True),
     row("base64_encode", r#"Base64Encode("abc") == "YWJj""#, True),
+    // ottlfuncs README: `Decode(value, encoding)` with an IANA name; ISO-8859-1 byte n is U+00nn.
+    row(
+        "decode_latin1_bytes",
+        r#"Decode(0xe974e9, "ISO-8859-1") == "été""#,
+        True,
+    ),
+    row(
+        "decode_us_ascii",
+        r#"Decode("abc", "us-ascii") == "abc""#,
+        True,
+    ),
+    row(
+        "decode_utf16be",
+        r#"Decode(0x00680069, "UTF-16BE") == "hi""#,
+        True,
+    ),
     row("year_of_start", "Year(start_time) == 2023", True),
     row("weekday_of_start", "Weekday(start_time) == 2", True),
     row("parse_int_hex", r#"ParseInt("ff", 16) == 255"#, True),

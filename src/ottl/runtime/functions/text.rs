@@ -6,7 +6,7 @@
 //! | `IsValidLuhn(target)` | StringLikeGetter | Luhn check over the digits (spaces removed); a non-digit is an error |
 //! | `ConvertCase(target, case)` | StringGetter, literal `lower`/`upper`/`snake`/`camel` | |
 //! | `Base64Encode(target, variant?)` | StringGetter, StringGetter | `base64` (default), `base64-raw`, `base64-url`, `base64-raw-url` |
-//! | `Decode(target, encoding)` | Getter, StringGetter | base64 variants and UTF-8 |
+//! | `Decode(target, encoding)` | Getter, StringGetter | base64 variants, UTF-8, US-ASCII, ISO-8859-1, UTF-16 (x/text's decoders) |
 //! | `Format(format, values)` | literal string, list | Go `Sprintf` for the verbs `%s %v %d %f %q %t %x %X %%` with widths and precision |
 
 use base64::Engine as _;
@@ -286,9 +286,14 @@ fn format_one(verb: char, v: &Value, prec: Option<usize>) -> R<String> {
     })
 }
 
-/// `Decode(target, encoding)`: the four base64 variants (strings and bytes), and the UTF-8
-/// "encodings" that leave text as it is. Other character sets (`latin1`, `shift-jis`, ...)
-/// would need upstream's `textutils` tables: otelcheck says it cannot decode them.
+/// `Decode(target, encoding)`: the four base64 variants (strings and bytes) and the character
+/// sets of upstream's `textutils.LookupEncoding` whose decoding otelcheck reproduces: its
+/// overrides (`utf-8`, `utf8`, `ascii`, `us-ascii`, empty: UTF-8; `utf-16`/`utf16`: UTF-16LE
+/// keeping a BOM; `nop`, `utf-8-raw`), then the IANA names and aliases (any case, trimmed)
+/// of US-ASCII, ISO-8859-1, UTF-16BE/LE/UTF-16 and the single-byte sets below. Multi-byte
+/// sets (`shift-jis`, `gbk`, `euc-kr`, ...), EBCDIC and DOS code pages and ISO-8859-9 are not
+/// reproduced: otelcheck says it cannot decode them. Names are looked up here, never through
+/// `encoding_rs`'s WHATWG labels (`latin1` means windows-1252 there).
 #[derive(Debug)]
 pub struct Decode {
     target: Expr,
@@ -305,10 +310,29 @@ pub fn build_decode(mut args: Vec<Option<Expr>>) -> R<Box<dyn Converter>> {
     Ok(Box::new(Decode { target, encoding }))
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Decoder {
     Base64(&'static base64::engine::GeneralPurpose),
+    /// UTF-8 (and the raw/nop pass-throughs): ill-formed sequences become U+FFFD per maximal
+    /// subpart, as x/text's UTF-8 decoder does (a Go string could keep the raw bytes; an
+    /// attribute value here cannot).
     Utf8,
+    /// IANA US-ASCII: every byte above 0x7F becomes U+FFFD.
+    Ascii,
+    /// ISO-8859-1: byte n is U+00nn.
+    Latin1,
+    /// UTF-16 with a BOM decoded as U+FEFF (`IgnoreBOM`), or honoured when `bom` (`UseBOM`).
+    Utf16 {
+        big_endian: bool,
+        bom: bool,
+    },
+    /// A single-byte character set (windows-874 and 1250–1258, ISO-8859-2 to 16 but 9 and
+    /// 11–12, KOI8-R/U, IBM866, macintosh). `encoding_rs` has the same tables as x/text's
+    /// `charmap` except that WHATWG decodes the bytes a code page leaves undefined as the C1
+    /// controls U+0080–U+009F where x/text gives U+FFFD; no x/text table of these maps a byte
+    /// to a C1 control (checked byte for byte against the x/text that v0.156.0 vendors), so
+    /// those become U+FFFD.
+    SingleByte(&'static encoding_rs::Encoding),
 }
 
 fn decoder(name: &str) -> R<Decoder> {
@@ -318,12 +342,175 @@ fn decoder(name: &str) -> R<Decoder> {
         "base64-raw" => Decoder::Base64(&gp::STANDARD_NO_PAD),
         "base64-url" => Decoder::Base64(&gp::URL_SAFE),
         "base64-raw-url" => Decoder::Base64(&gp::URL_SAFE_NO_PAD),
-        n if matches!(n.to_ascii_lowercase().as_str(), "nop" | "utf-8" | "utf8") => Decoder::Utf8,
-        other => {
+        _ => text_decoder(name)?,
+    })
+}
+
+/// `textutils.LookupEncoding`: its overrides (lower-cased, untrimmed), then the IANA index
+/// (trimmed, any case).
+fn text_decoder(name: &str) -> R<Decoder> {
+    let lower = name.to_lowercase();
+    let le = Decoder::Utf16 {
+        big_endian: false,
+        bom: false,
+    };
+    match lower.as_str() {
+        "utf-16" | "utf16" => return Ok(le),
+        "utf-8" | "utf8" | "utf-8-raw" | "utf8-raw" | "ascii" | "us-ascii" | "nop" | "" => {
+            return Ok(Decoder::Utf8)
+        }
+        _ => {}
+    }
+    Ok(match lower.trim() {
+        "iso-ir-6" | "ansi_x3.4-1968" | "ansi_x3.4-1986" | "iso_646.irv:1991" | "iso646-us"
+        | "us" | "ibm367" | "cp367" | "csascii" | "us-ascii" => Decoder::Ascii,
+        "iso_8859-1:1987" | "iso-ir-100" | "iso_8859-1" | "iso-8859-1" | "latin1" | "l1"
+        | "ibm819" | "cp819" | "csisolatin1" => Decoder::Latin1,
+        "utf-16be" | "csutf16be" => Decoder::Utf16 {
+            big_endian: true,
+            bom: false,
+        },
+        "utf-16le" | "csutf16le" => le,
+        "utf-16" | "csutf16" => Decoder::Utf16 {
+            big_endian: true,
+            bom: true,
+        },
+        "utf-8" | "csutf8" => Decoder::Utf8,
+        // x/text's single-byte charmaps under their IANA names and aliases.
+        "csisolatin2" | "iso-8859-2" | "iso-ir-101" | "iso_8859-2" | "iso_8859-2:1987" | "l2"
+        | "latin2" => Decoder::SingleByte(encoding_rs::ISO_8859_2),
+        "csisolatin3" | "iso-8859-3" | "iso-ir-109" | "iso_8859-3" | "iso_8859-3:1988" | "l3"
+        | "latin3" => Decoder::SingleByte(encoding_rs::ISO_8859_3),
+        "csisolatin4" | "iso-8859-4" | "iso-ir-110" | "iso_8859-4" | "iso_8859-4:1988" | "l4"
+        | "latin4" => Decoder::SingleByte(encoding_rs::ISO_8859_4),
+        "csisolatincyrillic" | "cyrillic" | "iso-8859-5" | "iso-ir-144" | "iso_8859-5"
+        | "iso_8859-5:1988" => Decoder::SingleByte(encoding_rs::ISO_8859_5),
+        "arabic" | "asmo-708" | "csisolatinarabic" | "ecma-114" | "iso-8859-6" | "iso-ir-127"
+        | "iso_8859-6" | "iso_8859-6:1987" => Decoder::SingleByte(encoding_rs::ISO_8859_6),
+        "csisolatingreek" | "ecma-118" | "elot_928" | "greek" | "greek8" | "iso-8859-7"
+        | "iso-ir-126" | "iso_8859-7" | "iso_8859-7:1987" => {
+            Decoder::SingleByte(encoding_rs::ISO_8859_7)
+        }
+        "csisolatinhebrew" | "hebrew" | "iso-8859-8" | "iso-ir-138" | "iso_8859-8"
+        | "iso_8859-8:1988" => Decoder::SingleByte(encoding_rs::ISO_8859_8),
+        "csisolatin6" | "iso-8859-10" | "iso-ir-157" | "iso_8859-10:1992" | "l6" | "latin6" => {
+            Decoder::SingleByte(encoding_rs::ISO_8859_10)
+        }
+        "csiso885913" | "iso-8859-13" => Decoder::SingleByte(encoding_rs::ISO_8859_13),
+        "csiso885914" | "iso-8859-14" | "iso-celtic" | "iso-ir-199" | "iso_8859-14"
+        | "iso_8859-14:1998" | "l8" | "latin8" => Decoder::SingleByte(encoding_rs::ISO_8859_14),
+        "csiso885915" | "iso-8859-15" | "iso_8859-15" | "latin-9" => {
+            Decoder::SingleByte(encoding_rs::ISO_8859_15)
+        }
+        "csiso885916" | "iso-8859-16" | "iso-ir-226" | "iso_8859-16" | "iso_8859-16:2001"
+        | "l10" | "latin10" => Decoder::SingleByte(encoding_rs::ISO_8859_16),
+        "csmacintosh" | "mac" | "macintosh" => Decoder::SingleByte(encoding_rs::MACINTOSH),
+        "cskoi8r" | "koi8-r" => Decoder::SingleByte(encoding_rs::KOI8_R),
+        "866" | "cp866" | "csibm866" | "ibm866" => Decoder::SingleByte(encoding_rs::IBM866),
+        "cskoi8u" | "koi8-u" => Decoder::SingleByte(encoding_rs::KOI8_U),
+        "cswindows874" | "windows-874" => Decoder::SingleByte(encoding_rs::WINDOWS_874),
+        "cswindows1250" | "windows-1250" => Decoder::SingleByte(encoding_rs::WINDOWS_1250),
+        "cswindows1251" | "windows-1251" => Decoder::SingleByte(encoding_rs::WINDOWS_1251),
+        "cswindows1252" | "windows-1252" => Decoder::SingleByte(encoding_rs::WINDOWS_1252),
+        "cswindows1253" | "windows-1253" => Decoder::SingleByte(encoding_rs::WINDOWS_1253),
+        "cswindows1254" | "windows-1254" => Decoder::SingleByte(encoding_rs::WINDOWS_1254),
+        "cswindows1255" | "windows-1255" => Decoder::SingleByte(encoding_rs::WINDOWS_1255),
+        "cswindows1256" | "windows-1256" => Decoder::SingleByte(encoding_rs::WINDOWS_1256),
+        "cswindows1257" | "windows-1257" => Decoder::SingleByte(encoding_rs::WINDOWS_1257),
+        "cswindows1258" | "windows-1258" => Decoder::SingleByte(encoding_rs::WINDOWS_1258),
+        _ => {
             return Err(format!(
-                "otelcheck cannot decode the character set {other:?} yet"
+                "otelcheck cannot decode the character set {name:?} yet"
             ))
         }
+    })
+}
+
+/// x/text's UTF-16 decoder over a whole input: a surrogate followed by a code unit in
+/// DC00–DFFF takes both (U+FFFD unless they form a pair), a lone surrogate is U+FFFD, and so
+/// is a single trailing byte.
+fn decode_utf16(b: &[u8], mut big_endian: bool, bom: bool) -> String {
+    let mut i = 0;
+    if bom && b.len() >= 2 {
+        match (b[0], b[1]) {
+            (0xfe, 0xff) => (big_endian, i) = (true, 2),
+            (0xff, 0xfe) => (big_endian, i) = (false, 2),
+            _ => {}
+        }
+    }
+    let unit = |j: usize| -> u32 {
+        let (x, y) = (u32::from(b[j]), u32::from(b[j + 1]));
+        if big_endian {
+            x << 8 | y
+        } else {
+            y << 8 | x
+        }
+    };
+    let surrogate = |u: u32| (0xD800..=0xDFFF).contains(&u);
+    let mut out = String::with_capacity(b.len());
+    while i < b.len() {
+        if i + 1 >= b.len() {
+            out.push(char::REPLACEMENT_CHARACTER);
+            i += 1;
+            continue;
+        }
+        let u = unit(i);
+        if !surrogate(u) {
+            out.push(char::from_u32(u).unwrap_or(char::REPLACEMENT_CHARACTER));
+            i += 2;
+            continue;
+        }
+        if i + 3 < b.len() {
+            let v = unit(i + 2);
+            if (0xDC00..=0xDFFF).contains(&v) {
+                let pair = (0xD800..0xDC00)
+                    .contains(&u)
+                    .then(|| char::from_u32(0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00)))
+                    .flatten();
+                out.push(pair.unwrap_or(char::REPLACEMENT_CHARACTER));
+                i += 4;
+                continue;
+            }
+        }
+        out.push(char::REPLACEMENT_CHARACTER);
+        i += 2;
+    }
+    out
+}
+
+fn decode_text(d: Decoder, bytes: &[u8]) -> R<String> {
+    Ok(match d {
+        Decoder::Base64(engine) => {
+            let out = engine
+                .decode(bytes)
+                .map_err(|e| format!("could not decode: {e}"))?;
+            String::from_utf8_lossy(&out).into_owned()
+        }
+        Decoder::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
+        Decoder::Ascii => bytes
+            .iter()
+            .map(|&c| {
+                if c.is_ascii() {
+                    char::from(c)
+                } else {
+                    char::REPLACEMENT_CHARACTER
+                }
+            })
+            .collect(),
+        Decoder::Latin1 => bytes.iter().map(|&c| char::from(c)).collect(),
+        Decoder::Utf16 { big_endian, bom } => decode_utf16(bytes, big_endian, bom),
+        Decoder::SingleByte(enc) => enc
+            .decode_without_bom_handling(bytes)
+            .0
+            .chars()
+            .map(|c| {
+                if ('\u{80}'..='\u{9f}').contains(&c) {
+                    char::REPLACEMENT_CHARACTER
+                } else {
+                    c
+                }
+            })
+            .collect(),
     })
 }
 
@@ -344,13 +531,7 @@ impl Converter for Decode {
                 ))
             }
         };
-        let out = match d {
-            Decoder::Base64(engine) => engine
-                .decode(&bytes)
-                .map_err(|e| format!("could not decode: {e}"))?,
-            Decoder::Utf8 => bytes,
-        };
-        Ok(owned(String::from_utf8_lossy(&out).into_owned()))
+        Ok(owned(decode_text(d, &bytes)?))
     }
 }
 
@@ -365,6 +546,47 @@ mod tests {
         assert_eq!(luhn("4111111111111112"), Ok(false));
         assert!(luhn("41a1").is_err());
         assert_eq!(luhn(""), Ok(false));
+    }
+
+    /// Expected texts from Python's codecs (latin-1, utf-16-le/-be, utf-16 with a BOM,
+    /// ascii with "replace"); the ill-formed UTF-16 cases follow x/text's decoder source.
+    #[test]
+    fn decode_character_sets() {
+        let d = |name: &str, b: &[u8]| decode_text(decoder(name).unwrap(), b).unwrap();
+        assert_eq!(d("ISO-8859-1", b"\xe9t\xe9"), "\u{e9}t\u{e9}");
+        assert_eq!(d(" Latin1 ", b"\xe9"), "\u{e9}");
+        assert_eq!(d("utf-16", b"\xff\xfeh\x00i\x00"), "\u{feff}hi");
+        assert_eq!(d("UTF-16BE", b"\x00h\x00i"), "hi");
+        assert_eq!(d("csUTF16", b"\xfe\xff\x00h\x00i"), "hi");
+        assert_eq!(d("CSUTF16", b"\x00h\x00i"), "hi");
+        assert_eq!(d("UTF-16LE", b"\x3d\xd8\x00\xde"), "\u{1f600}");
+        assert_eq!(d("us", b"a\xffb"), "a\u{fffd}b");
+        assert_eq!(d("US-ASCII", b"a\xc3\xa9"), "a\u{e9}");
+        assert_eq!(d("", b"\xe2\x82"), "\u{fffd}");
+        // A lone trail surrogate followed by another: both taken, one U+FFFD.
+        assert_eq!(d("utf-16le", b"\x00\xdc\x00\xdcx\x00"), "\u{fffd}x");
+        // A lone lead surrogate, then a single trailing byte.
+        assert_eq!(d("utf-16le", b"\x3d\xd8x\x00y"), "\u{fffd}x\u{fffd}");
+        // Expected texts from golang.org/x/text's charmap tables (the bytes a code page leaves
+        // undefined are U+FFFD there) and Python's cp1252/iso8859_2/koi8_r codecs.
+        assert_eq!(
+            d("windows-1252", b"\x80caf\xe9\x81"),
+            "\u{20ac}caf\u{e9}\u{fffd}"
+        );
+        assert_eq!(d("Latin2", b"\xb1\x80"), "\u{105}\u{fffd}");
+        assert_eq!(
+            d("KOI8-R", b"\xf0\xd2\xc9\xd7\xc5\xd4"),
+            "\u{41f}\u{440}\u{438}\u{432}\u{435}\u{442}"
+        );
+        assert_eq!(
+            decoder("shift_jis").unwrap_err(),
+            "otelcheck cannot decode the character set \"shift_jis\" yet"
+        );
+        assert!(decoder("ISO-8859-9").is_err());
+        assert_eq!(
+            decode_text(decoder("base64").unwrap(), b"aGVsbG8gd29ybGQ="),
+            Ok("hello world".into())
+        );
     }
 
     #[test]

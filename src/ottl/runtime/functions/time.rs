@@ -1,5 +1,5 @@
 //! Durations, times and IDs: `Duration`, `Hours`…`Nanoseconds`, `UnixSeconds`…`UnixNano`,
-//! `TraceID`, `SpanID`.
+//! `TraceID`, `SpanID`, `ProfileID`.
 //!
 //! | Converter | Parameter | Result |
 //! |---|---|---|
@@ -7,7 +7,7 @@
 //! | `Hours/Minutes/Seconds(d)` | DurationGetter | float64 |
 //! | `Milliseconds/Microseconds/Nanoseconds(d)` | DurationGetter | int64 (truncated) |
 //! | `UnixSeconds/UnixMilli/UnixMicro/UnixNano(t)` | TimeGetter | int64 |
-//! | `TraceID(b)` / `SpanID(b)` | ByteSliceLikeGetter | ID from 16/8 raw bytes or 32/16 hex characters |
+//! | `TraceID(b)` / `SpanID(b)` / `ProfileID(b)` | ByteSliceLikeGetter | ID from 16/8 raw bytes or 32/16 hex characters |
 
 use super::{arg, bytes_like, to_duration, to_str, to_time, Build, Spec};
 use crate::ottl::runtime::value::Value;
@@ -68,6 +68,13 @@ pub const SPECS: &[Spec] = &[
         build: Build::Simple(|mut a| {
             let b = bytes_like(arg(&mut a, 0))?.unwrap_or_default();
             id::<8>("SpanID", &b).map(Value::SpanId)
+        }),
+    },
+    Spec {
+        name: "ProfileID",
+        build: Build::Simple(|mut a| {
+            let b = bytes_like(arg(&mut a, 0))?.unwrap_or_default();
+            id::<16>("ProfileID", &b).map(Value::ProfileId)
         }),
     },
 ];
