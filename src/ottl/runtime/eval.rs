@@ -217,28 +217,12 @@ fn otelcol<'a>(f: OtelColField, keys: &'a [KeyExpr], item: &EvalItem<'a>) -> R<V
 
 /// Span kind names (`kind.string`, `kind.deprecated_string`); unknown kinds read as "".
 fn kind_name(kind: i64, deprecated: bool) -> &'static str {
-    const NEW: [&str; 6] = [
-        "Unspecified",
-        "Internal",
-        "Server",
-        "Client",
-        "Producer",
-        "Consumer",
-    ];
-    const OLD: [&str; 6] = [
-        "SPAN_KIND_UNSPECIFIED",
-        "SPAN_KIND_INTERNAL",
-        "SPAN_KIND_SERVER",
-        "SPAN_KIND_CLIENT",
-        "SPAN_KIND_PRODUCER",
-        "SPAN_KIND_CONSUMER",
-    ];
-    let table = if deprecated { &OLD } else { &NEW };
-    usize::try_from(kind)
-        .ok()
-        .and_then(|k| table.get(k))
-        .copied()
-        .unwrap_or("")
+    let name = if deprecated {
+        crate::capture::model::span_kind::proto_name(kind)
+    } else {
+        crate::capture::model::span_kind::display_name(kind)
+    };
+    name.unwrap_or("")
 }
 
 fn trace_state<'a>(sp: &'a Span, keys: &'a [KeyExpr]) -> R<Value<'a>> {

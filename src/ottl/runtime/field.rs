@@ -231,26 +231,10 @@ fn set_event(item: &mut ItemMut<'_>, f: SpanEventField, keys: &[KeyVal], val: Va
 
 /// `kind.string` / `kind.deprecated_string` setters: an unknown name is an error.
 fn kind_from_name(s: &str, deprecated: bool) -> R<i64> {
-    const NEW: [&str; 6] = [
-        "Unspecified",
-        "Internal",
-        "Server",
-        "Client",
-        "Producer",
-        "Consumer",
-    ];
-    const OLD: [&str; 6] = [
-        "SPAN_KIND_UNSPECIFIED",
-        "SPAN_KIND_INTERNAL",
-        "SPAN_KIND_SERVER",
-        "SPAN_KIND_CLIENT",
-        "SPAN_KIND_PRODUCER",
-        "SPAN_KIND_CONSUMER",
-    ];
-    let table = if deprecated { &OLD } else { &NEW };
-    table
+    use crate::capture::model::span_kind::NAMES;
+    NAMES
         .iter()
-        .position(|n| *n == s)
+        .position(|(proto, display)| s == if deprecated { *proto } else { *display })
         .map(|i| i as i64)
         .ok_or_else(|| format!("unknown span kind string, {s}"))
 }
