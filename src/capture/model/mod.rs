@@ -8,6 +8,7 @@
 //! slices of the payload's own bytes rather than copies.
 
 mod key;
+pub mod pdata_string;
 
 pub use key::{Key, TooManyKeys};
 

@@ -218,23 +218,9 @@ pub fn json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// pdata `Value.AsString`: strings as they are, Empty as "", bytes as standard base64,
-/// doubles as JSON numbers, maps and slices as JSON, the rest as `%v`.
+/// pdata `Value.AsString` (one implementation, in the span model).
 pub fn pdata_as_string(v: &AnyValue) -> String {
-    match v {
-        AnyValue::Str(s) => s.to_string(),
-        AnyValue::Empty => String::new(),
-        AnyValue::Bytes(b) => base64_std(b),
-        AnyValue::Double(d) => json_float(*d),
-        AnyValue::Map(_) | AnyValue::Slice(_) => {
-            let mut out = String::new();
-            match json_value(&Value::from_any(v), &mut out) {
-                Ok(()) => out,
-                Err(e) => e.to_string(),
-            }
-        }
-        other => go_v(&Value::from_any(other)),
-    }
+    crate::capture::model::pdata_string::as_string(v)
 }
 
 /// Standard base64 with padding (how Go's JSON encodes `[]byte`).
