@@ -18,6 +18,8 @@ pub mod headers;
 pub mod model;
 pub mod msgpack;
 pub mod otlp_json;
+#[cfg(test)]
+mod otlp_json_reference;
 mod otlp_json_write;
 pub mod otlp_proto;
 pub mod samples;

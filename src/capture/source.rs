@@ -519,7 +519,7 @@ impl<R: Read> CaptureSource<R> {
                 return Some(Ok(r));
             }
             let line_end = loop {
-                if let Some(i) = self.window.unread().iter().position(|&b| b == b'\n') {
+                if let Some(i) = find_newline(self.window.unread()) {
                     break i + 1;
                 }
                 if self.window.eof {
@@ -693,6 +693,32 @@ impl<R: Read> Iterator for CaptureSource<R> {
     }
 }
 
+/// The index of the first `\n` in `bytes`, eight bytes at a time (a byte loop was 4% of an
+/// OTLP JSON lines dry-run).
+fn find_newline(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        // Bytes equal to `\n` become zero; the lowest flagged byte is the first zero byte (a
+        // borrow can only flag bytes after it).
+        let x = u64::from_le_bytes(word) ^ (ONES * u64::from(b'\n'));
+        let zeros = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zeros != 0 {
+            return Some(at + (zeros.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|i| at + i)
+}
+
 /// The length a 4-byte big-endian prefix declares, when the bytes could be a prefixed stream.
 fn first_prefixed_length(bytes: &[u8]) -> Option<usize> {
     let head = bytes.get(..4)?;
@@ -733,5 +759,29 @@ fn payload_format(p: &PayloadHeaders) -> Option<CaptureFormat> {
             })
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_newline;
+
+    #[test]
+    fn find_newline_is_the_first_newline_at_every_position() {
+        for len in 0..40 {
+            for nl in 0..=len {
+                // Bytes around `\n` that a word-at-a-time borrow could confuse with it.
+                let mut bytes: Vec<u8> =
+                    (0..len).map(|i| [0x0b, 0x09, 0x8a, 0x01][i % 4]).collect();
+                if nl < len {
+                    bytes[nl] = b'\n';
+                    if nl + 3 < len {
+                        bytes[nl + 3] = b'\n';
+                    }
+                }
+                let expected = bytes.iter().position(|&b| b == b'\n');
+                assert_eq!(find_newline(&bytes), expected, "{bytes:?}");
+            }
+        }
     }
 }

@@ -292,6 +292,23 @@ impl Attributes {
         }
         Self(out)
     }
+
+    /// [`Attributes::first_wins`] over a vector, which is kept as it is when its keys are
+    /// distinct (the common case: no second allocation, no hash set for a short list).
+    pub fn first_wins_vec(pairs: Vec<(Key, AnyValue)>) -> Self {
+        let repeated = if pairs.len() <= 16 {
+            (1..pairs.len()).any(|i| pairs[..i].iter().any(|(k, _)| *k == pairs[i].0))
+        } else {
+            let mut seen: rustc_hash::FxHashSet<Key> = rustc_hash::FxHashSet::default();
+            seen.reserve(pairs.len());
+            !pairs.iter().all(|(k, _)| seen.insert(*k))
+        };
+        if repeated {
+            Self::first_wins(pairs.into_iter())
+        } else {
+            Self(pairs)
+        }
+    }
 }
 
 impl FromIterator<(Key, AnyValue)> for Attributes {
