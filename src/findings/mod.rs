@@ -32,6 +32,8 @@ pub fn collect(engine: &Engine, counts: &Counts, keys: &KeyCatalog, ratio: f64) 
             for (info, s) in slot.rules.iter().zip(&c.rules) {
                 if info.data_findings {
                     out.extend(rule_findings(info, s, ratio, keys, slot));
+                } else {
+                    out.extend(evaluation_errors(info, s, slot));
                 }
             }
             if c.failed_requests > 0 {
@@ -92,23 +94,31 @@ fn rule_findings(
     } else if s.evaluated > 0 && s.matched == 0 {
         out.push(dead_rule(rule, s, keys, proc));
     }
-    if s.errors > 0 {
-        out.push(
-            Diagnostic::warning(
-                codes::EVALUATION_ERROR,
-                format!(
-                    "`{}` raised {} evaluation error(s) in {}; first: {}",
-                    rule.text,
-                    s.errors,
-                    proc.id,
-                    s.first_error.as_deref().unwrap_or("?")
-                ),
-            )
-            .at(rule.location.clone())
-            .with_help("with error_mode ignore/silent the span is kept; with propagate the whole request is dropped. Guard the condition, e.g. `attributes[\"x\"] != nil and ...`"),
-        );
-    }
+    out.extend(evaluation_errors(rule, s, proc));
     out
+}
+
+/// `evaluation-error` for any rule that raised errors the collector would hit — also for rules
+/// without the other data findings (a transform statement, a tail policy's OTTL).
+fn evaluation_errors(rule: &RuleInfo, s: &RuleStats, proc: &ProcSlot) -> Option<Diagnostic> {
+    (s.errors > 0).then(|| {
+        Diagnostic::warning(
+            codes::EVALUATION_ERROR,
+            format!(
+                "`{}` raised {} evaluation error(s) in {}; first: {}",
+                rule.text,
+                s.errors,
+                proc.id,
+                s.first_error.as_deref().unwrap_or("?")
+            ),
+        )
+        .at(rule.location.clone())
+        .with_help(
+            "with error_mode ignore/silent the item is left as it is (a filter keeps the span, a \
+             transform statement skips it); with propagate the whole request is dropped. Guard \
+             the condition, e.g. `attributes[\"x\"] != nil and ...`",
+        )
+    })
 }
 
 fn dead_rule(rule: &RuleInfo, s: &RuleStats, keys: &KeyCatalog, proc: &ProcSlot) -> Diagnostic {
