@@ -36,6 +36,7 @@
 //! timer (24 bytes) per trace taken in during the last `wait_duration`, evicted ones included
 //! — as upstream keeps one timer per such trace.
 
+use crate::processors::replay_clock::ReplayClock;
 use std::collections::{HashMap, VecDeque};
 
 use super::api::{Ctx, DropLevel, Failed, Processor, RuleAction, RuleInfo};
@@ -161,8 +162,7 @@ pub struct GroupByTrace {
     /// (due time, trace id), in the order set; the clock never goes back, so due times rise.
     timers: VecDeque<(u64, TraceId)>,
     now_ns: u64,
-    pending_arrival: Option<u64>,
-    arrival_clock: bool,
+    clock: ReplayClock,
     pub counts: GroupCounts,
 }
 
@@ -192,8 +192,7 @@ impl GroupByTrace {
             storage: HashMap::new(),
             timers: VecDeque::new(),
             now_ns: 0,
-            pending_arrival: None,
-            arrival_clock: false,
+            clock: ReplayClock::default(),
             counts: GroupCounts::default(),
         }
     }
@@ -306,18 +305,7 @@ impl Processor for GroupByTrace {
         ctx: &mut Ctx<'_>,
         out: &mut Vec<Batch>,
     ) -> Result<(), Failed> {
-        let t = match self.pending_arrival.take() {
-            Some(t) => t,
-            None if self.arrival_clock => self.now_ns,
-            None => batch
-                .resource_spans
-                .iter()
-                .flat_map(|rs| rs.scope_spans.iter())
-                .flat_map(|ss| ss.spans.iter())
-                .map(|s| s.end_time_unix_nano)
-                .max()
-                .unwrap_or(0),
-        };
+        let t = self.clock.time_of(&batch, self.now_ns);
         self.now_ns = self.now_ns.max(t);
         self.fire_timers(Some(self.now_ns), out, &mut Vec::new());
         for (id, piece) in split_traces(batch) {
@@ -327,8 +315,7 @@ impl Processor for GroupByTrace {
     }
 
     fn arrival(&mut self, received_unix_nano: u64) {
-        self.pending_arrival = Some(received_unix_nano);
-        self.arrival_clock = true;
+        self.clock.arrival(received_unix_nano);
     }
 
     fn flush(&mut self, _ctx: &mut Ctx<'_>, out: &mut Vec<Batch>) {
@@ -341,7 +328,7 @@ impl Processor for GroupByTrace {
     fn flush_timed(&mut self, _ctx: &mut Ctx<'_>, out: &mut Vec<Batch>) -> Vec<u64> {
         let mut times = Vec::new();
         self.fire_timers(None, out, &mut times);
-        if self.arrival_clock {
+        if self.clock.uses_arrivals() {
             times
         } else {
             Vec::new()

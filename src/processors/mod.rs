@@ -10,6 +10,7 @@ pub mod groupbytrace;
 pub mod legacy_match;
 pub mod probabilistic_sampler;
 pub mod redaction;
+pub mod replay_clock;
 pub mod resource;
 pub mod rule;
 pub mod sampling;

@@ -26,6 +26,7 @@ pub mod policy;
 pub mod proto_size;
 pub mod w3c_sdk;
 
+use crate::processors::replay_clock::ReplayClock;
 use std::collections::{HashMap, VecDeque};
 
 use super::api::{
@@ -130,10 +131,8 @@ pub struct TailSampler {
     /// Replay clock (ns) and the next tick; ticks start one second after the first request.
     now_ns: u64,
     next_tick_ns: Option<u64>,
-    /// The arrival time of the request about to be processed, when the capture recorded it.
-    pending_arrival: Option<u64>,
-    /// Whether any arrival time was seen (then the clock is arrival times, not span ends).
-    arrival_clock: bool,
+    /// Where the replay clock's time comes from (arrival times or span ends).
+    clock: ReplayClock,
     decision_wait: String,
     pub counts: TailCounts,
 }
@@ -283,8 +282,7 @@ impl TailSampler {
             non_sampled_cache: DecisionCache::new(s.non_sampled_cache_size),
             now_ns: 0,
             next_tick_ns: None,
-            pending_arrival: None,
-            arrival_clock: false,
+            clock: ReplayClock::default(),
             decision_wait: s.decision_wait.clone(),
             counts: TailCounts {
                 policies: vec![PolicyCounts::default(); n],
@@ -782,21 +780,7 @@ impl Processor for TailSampler {
         ctx: &mut Ctx<'_>,
         out: &mut Vec<Batch>,
     ) -> Result<(), Failed> {
-        // The recorded arrival time when there is one; else the latest span end time (a
-        // tracer sends a span after it ended). Once arrival times are in use, a request
-        // without one does not move the clock.
-        let t = match self.pending_arrival.take() {
-            Some(t) => t,
-            None if self.arrival_clock => self.now_ns,
-            None => batch
-                .resource_spans
-                .iter()
-                .flat_map(|rs| rs.scope_spans.iter())
-                .flat_map(|ss| ss.spans.iter())
-                .map(|s| s.end_time_unix_nano)
-                .max()
-                .unwrap_or(0),
-        };
+        let t = self.clock.time_of(&batch, self.now_ns);
         self.advance(t, ctx, out);
         for (id, piece) in group_by_trace(batch) {
             self.accept(id, piece, ctx, out);
@@ -805,8 +789,7 @@ impl Processor for TailSampler {
     }
 
     fn arrival(&mut self, received_unix_nano: u64) {
-        self.pending_arrival = Some(received_unix_nano);
-        self.arrival_clock = true;
+        self.clock.arrival(received_unix_nano);
     }
 
     fn flush(&mut self, ctx: &mut Ctx<'_>, out: &mut Vec<Batch>) {
@@ -864,7 +847,7 @@ impl Processor for TailSampler {
                         self.counts.traces_split,
                         self.counts.late_spans,
                         self.decision_wait,
-                        if self.arrival_clock {
+                        if self.clock.uses_arrivals() {
                             "arrival times recorded in the capture's sidecar"
                         } else {
                             "span end times (the capture recorded no arrival times)"
