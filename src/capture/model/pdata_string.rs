@@ -92,6 +92,13 @@ fn json_raw(v: &AnyValue, out: &mut String) -> Result<(), NotJson> {
 struct NotJson;
 
 fn json_str(s: &str, out: &mut String) {
+    go_json_string(s, false, out);
+}
+
+/// A string as Go's `encoding/json` writes it: `<`, `>` and `&` escaped only when
+/// `escape_html` (`json.Marshal`'s default; pdata's `AsString` turns it off); U+2028/U+2029
+/// and control characters always.
+pub fn go_json_string(s: &str, escape_html: bool, out: &mut String) {
     use std::fmt::Write;
     out.push('"');
     for c in s.chars() {
@@ -103,6 +110,9 @@ fn json_str(s: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
+            '<' | '>' | '&' if escape_html => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
             '\u{2028}' | '\u{2029}' => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }

@@ -3,7 +3,6 @@
 //! string-like conversion (`IsMatch(attributes["m"], ...)` matches against compact JSON with
 //! sorted keys and HTML escaping).
 
-use std::fmt::Write;
 
 use super::value::Value;
 use crate::capture::model::{AnyValue, Attributes};
@@ -196,26 +195,7 @@ impl<'a> Value<'a> {
 
 /// Go's JSON string encoding with HTML escaping on (the `json.Marshal` default).
 pub fn json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    crate::capture::model::pdata_string::go_json_string(s, true, out);
 }
 
 /// pdata `Value.AsString` (one implementation, in the span model).
