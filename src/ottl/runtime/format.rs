@@ -3,7 +3,6 @@
 //! string-like conversion (`IsMatch(attributes["m"], ...)` matches against compact JSON with
 //! sorted keys and HTML escaping).
 
-
 use super::value::Value;
 use crate::capture::model::{AnyValue, Attributes};
 
