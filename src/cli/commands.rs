@@ -14,7 +14,7 @@ use super::replay_run::{self, ReplayError, ReplayOpts};
 use super::settings::{self, RunSettings};
 use super::ExitStatus;
 use crate::analyze::{analyze_loaded, Analysis};
-use crate::capture::{load_capture, Capture, CaptureFormat};
+use crate::capture::CaptureFormat;
 use crate::config::{load_config_strs, LoadOptions};
 use crate::diag::{codes, render_text, Diagnostic, SourceMap};
 use crate::report::{self, CaptureInfo, ConfigPipeline, Finding, Report};
@@ -240,14 +240,14 @@ fn nothing_replayed(name: &str, analysis: &Analysis, spans: usize) -> Diagnostic
 
 pub fn inspect(a: &InspectArgs) -> ExitStatus {
     let mut run = Collected::default();
-    let captures = load_captures(&a.captures, a.capture_format, &mut run);
+    let captures = summarize_captures(&a.captures, a.capture_format, &mut run);
     if run.fatal {
         for (_, d) in &run.diags {
             eprint!("{}", render_text(d, &run.sources, false));
         }
         return ExitStatus::Error;
     }
-    let summary = crate::capture::summarize(&captures);
+    let summary = crate::capture::summary::combine(captures);
     let text = match a.format {
         InspectFormat::Json => inspect_json(&summary),
         InspectFormat::Text => {
@@ -467,16 +467,19 @@ fn split_files(files: &[PathBuf], explicit: &[PathBuf]) -> (Vec<PathBuf>, Vec<Pa
         .partition(|p| inputs::looks_like_config(p))
 }
 
-/// Decode every capture (for `inspect`); one that cannot be read is a fatal finding.
-fn load_captures(
+/// Summarise every capture (for `inspect`), streaming each so memory stays flat in its size;
+/// one that cannot be read is a fatal finding.
+fn summarize_captures(
     paths: &[PathBuf],
     forced: Option<CaptureFormatArg>,
     run: &mut Collected,
-) -> Vec<Capture> {
+) -> Vec<crate::capture::summary::CaptureSummary> {
     let forced = forced.map(to_format);
     let mut out = Vec::with_capacity(paths.len());
     for p in paths {
-        match load_capture(p, forced) {
+        let summary = crate::capture::source::CaptureSource::open(p, forced)
+            .and_then(crate::capture::summary::summarize_stream);
+        match summary {
             Ok(c) => out.push(c),
             Err(e) => run.fail(None, replay_run::capture_finding(&e)),
         }
