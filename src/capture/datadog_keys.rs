@@ -5,6 +5,8 @@
 //! case-sensitively on the original key (that asymmetry is upstream's). Unknown keys pass
 //! through unchanged, `_dd.*` included.
 
+use crate::capture::model::Key;
+
 /// (DataDog key, OTel key); the DataDog side is lower case.
 const KNOWN: &[(&str, &str)] = &[
     ("env", "deployment.environment.name"),
@@ -82,13 +84,26 @@ pub fn translate_key(key: &str) -> String {
     key.to_string()
 }
 
-/// [`translate_key`] for an interned key: an unchanged key is returned as it is.
-pub fn translate_interned(key: crate::capture::model::Key) -> crate::capture::model::Key {
-    if needs_rename(&key) {
-        crate::capture::model::Key::of(&translate_key(&key))
-    } else {
-        key
+/// [`translate_key`] for an interned key: an unchanged key is returned as it is. Each distinct
+/// key is translated once per thread and remembered by its pointer (a capture repeats a few
+/// hundred keys millions of times; the memo is bounded by the key interner's own bound).
+pub fn translate_interned(key: Key) -> Key {
+    thread_local! {
+        static TRANSLATED: std::cell::RefCell<rustc_hash::FxHashMap<Key, Key>> =
+            std::cell::RefCell::new(rustc_hash::FxHashMap::default());
     }
+    TRANSLATED.with(|memo| {
+        if let Some(&k) = memo.borrow().get(&key) {
+            return k;
+        }
+        let translated = if needs_rename(&key) {
+            Key::of(&translate_key(&key))
+        } else {
+            key
+        };
+        memo.borrow_mut().insert(key, translated);
+        translated
+    })
 }
 
 /// The rename table by its (lower-case) DataDog key, built once.

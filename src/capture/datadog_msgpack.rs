@@ -47,6 +47,14 @@ impl DdSpan {
             .map(|(_, v)| v.as_str())
     }
 
+    /// [`DdSpan::meta`] by interned key: a pointer comparison per tag.
+    pub fn meta_key(&self, key: Key) -> Option<&str> {
+        self.meta
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
     pub fn metric(&self, key: &str) -> Option<f64> {
         self.metrics
             .iter()

@@ -22,6 +22,45 @@ use super::model::{
     ScopeSpans, Span, Status,
 };
 
+/// The keys translation reads or writes on every span, interned once for the process (each is
+/// then a pointer comparison, not a string comparison or a lookup by text).
+struct Keys {
+    resource: Key,
+    priority: Key,
+    span_id: Key,
+    trace_id: Key,
+    server_address: Key,
+    p_tid: Key,
+    base_service: Key,
+    service_name: Key,
+    peer_hostname: Key,
+    span_kind: Key,
+    version: Key,
+    span_links: Key,
+    events: Key,
+    has_exception: Key,
+}
+
+fn keys() -> &'static Keys {
+    static KEYS: std::sync::OnceLock<Keys> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| Keys {
+        resource: Key::of("dd.span.Resource"),
+        priority: Key::of("sampling.priority"),
+        span_id: Key::of("datadog.span.id"),
+        trace_id: Key::of("datadog.trace.id"),
+        server_address: Key::of("server.address"),
+        p_tid: Key::of("_dd.p.tid"),
+        base_service: Key::of("_dd.base_service"),
+        service_name: Key::of("service.name"),
+        peer_hostname: Key::of("peer.hostname"),
+        span_kind: Key::of("span.kind"),
+        version: Key::of("version"),
+        span_links: Key::of("_dd.span_links"),
+        events: Key::of("events"),
+        has_exception: Key::of("_dd.span_events.has_exception"),
+    })
+}
+
 /// semconv 1.40 schema URL, as the receiver sets on every ResourceSpans.
 pub const SCHEMA_URL: &str = "https://opentelemetry.io/schemas/1.40.0";
 /// The receiver's default `trace_id_cache_size`.
@@ -61,7 +100,7 @@ impl TraceIdCache {
         if let Some(id) = self.get(span.trace_id) {
             return Some(id);
         }
-        let tid = span.meta("_dd.p.tid")?;
+        let tid = span.meta_key(keys().p_tid)?;
         if tid.is_empty() || !tid.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None; // upstream logs "error converting ... to uint64"
         }
@@ -111,9 +150,9 @@ pub fn translate_payload(payload: DdPayload, info: &TracerInfo, cache: &mut Trac
             .map(|p| super::model::Str::from(go_percent_f(p)));
         // Spans are consumed: decoding happens once and nothing is copied twice.
         for mut dd in chunk {
-            if let Some(base) = dd.meta("_dd.base_service").map(str::to_string) {
+            if let Some(base) = dd.meta_key(keys().base_service).map(str::to_string) {
                 let original = std::mem::replace(&mut dd.service, base);
-                set_meta(&mut dd, "service.name", original);
+                set_meta(&mut dd, keys().service_name, original);
             }
             let span = translate_span(&mut dd, priority.as_ref(), cache);
             match group_of.get(&dd.service).and_then(|&i| groups.get_mut(i)) {
@@ -151,10 +190,10 @@ pub fn translate_payload(payload: DdPayload, info: &TracerInfo, cache: &mut Trac
     Batch { resource_spans }
 }
 
-fn set_meta(dd: &mut DdSpan, key: &str, value: String) {
-    match dd.meta.iter_mut().find(|(k, _)| **k == *key) {
+fn set_meta(dd: &mut DdSpan, key: Key, value: String) {
+    match dd.meta.iter_mut().find(|(k, _)| *k == key) {
         Some(slot) => slot.1 = value,
-        None => dd.meta.push((Key::of(key), value)),
+        None => dd.meta.push((key, value)),
     }
 }
 
@@ -163,7 +202,7 @@ fn shared_resource_attributes(payload: &DdPayload, info: &TracerInfo) -> Attribu
         .traces
         .iter()
         .flatten()
-        .find_map(|s| s.meta("version").filter(|v| !v.is_empty()));
+        .find_map(|s| s.meta_key(keys().version).filter(|v| !v.is_empty()));
     let mut attrs = Attributes::new();
     let candidates = [
         ("container.id", info.container_id.as_str()),
@@ -216,9 +255,10 @@ fn translate_span(
     priority: Option<&super::model::Str>,
     cache: &mut TraceIdCache,
 ) -> Span {
-    let meta_links = take_meta(dd, "_dd.span_links");
-    let meta_events = take_meta(dd, "events");
-    take_meta(dd, "_dd.span_events.has_exception");
+    let k = keys();
+    let meta_links = take_meta(dd, k.span_links);
+    let meta_events = take_meta(dd, k.events);
+    take_meta(dd, k.has_exception);
     let mut span = Span {
         links: links(dd, meta_links.as_deref()),
         events: events(meta_events.as_deref()),
@@ -245,7 +285,7 @@ fn translate_span(
         span.kind,
         span_kind::CLIENT | span_kind::PRODUCER | span_kind::CONSUMER
     )
-    .then(|| dd.meta("peer.hostname").map(str::to_owned))
+    .then(|| dd.meta_key(k.peer_hostname).map(str::to_owned))
     .flatten();
     // The meta strings move into the attributes; only the few operation names whose span name
     // is derived from meta afterwards keep a copy.
@@ -256,21 +296,12 @@ fn translate_span(
     };
     // Upsert semantics (meta first, then metrics overwrite), built in one linear pass.
     let mut pairs: Vec<(Key, AnyValue)> = Vec::with_capacity(4 + meta.len() + dd.metrics.len());
-    pairs.push((
-        Key::of("dd.span.Resource"),
-        AnyValue::Str(dd.resource.clone().into()),
-    ));
+    pairs.push((k.resource, AnyValue::Str(dd.resource.clone().into())));
     if let Some(p) = priority {
-        pairs.push((Key::of("sampling.priority"), AnyValue::Str(p.clone())));
+        pairs.push((k.priority, AnyValue::Str(p.clone())));
     }
-    pairs.push((
-        Key::of("datadog.span.id"),
-        AnyValue::Str(dd.span_id.to_string().into()),
-    ));
-    pairs.push((
-        Key::of("datadog.trace.id"),
-        AnyValue::Str(dd.trace_id.to_string().into()),
-    ));
+    pairs.push((k.span_id, AnyValue::Str(dd.span_id.to_string().into())));
+    pairs.push((k.trace_id, AnyValue::Str(dd.trace_id.to_string().into())));
     pairs.extend(
         meta.into_iter()
             .map(|(k, v)| (translate_interned(k), AnyValue::Str(v.into()))),
@@ -282,22 +313,22 @@ fn translate_span(
     );
     span.attributes = Attributes::from_pairs(pairs);
     if let Some(host) = peer_host {
-        if !span.attributes.contains_key("server.address") {
+        if span.attributes.get_key(k.server_address).is_none() {
             span.attributes
-                .upsert("server.address", AnyValue::Str(host.into()));
+                .upsert(k.server_address, AnyValue::Str(host.into()));
         }
     }
     super::datadog_names::apply(dd, &mut span);
     span
 }
 
-fn take_meta(dd: &mut DdSpan, key: &str) -> Option<String> {
-    let i = dd.meta.iter().position(|(k, _)| **k == *key)?;
+fn take_meta(dd: &mut DdSpan, key: Key) -> Option<String> {
+    let i = dd.meta.iter().position(|(k, _)| *k == key)?;
     Some(dd.meta.remove(i).1)
 }
 
 fn kind(dd: &DdSpan) -> i64 {
-    match dd.meta("span.kind").unwrap_or("") {
+    match dd.meta_key(keys().span_kind).unwrap_or("") {
         "server" => span_kind::SERVER,
         "client" => span_kind::CLIENT,
         "producer" => span_kind::PRODUCER,

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::capture::model::{AnyValue, Attributes, Batch, Resource, Span};
+use crate::capture::model::{AnyValue, Attributes, Batch, Key, Resource, Span};
 use crate::diag::{codes, Diagnostic};
 use crate::engine::Engine;
 use crate::processors::api::{Example, Observer};
@@ -65,10 +65,12 @@ pub fn scan_resource(resource: &Resource) -> Vec<Hit> {
 /// Every hit in one attribute map; field names get `prefix` (`resource.`, ...).
 pub fn scan_attributes(attrs: &Attributes, prefix: &str) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for (key, value) in attrs.iter() {
+    for &(key, ref value) in attrs.entries() {
         let mut kinds: Vec<(Kind, String)> = Vec::new();
+        let mut flags = None;
         for s in strings(value) {
-            for (kind, masked) in scan_value(key, s) {
+            let flags = *flags.get_or_insert_with(|| KeyFlags::of_interned(key));
+            for (kind, masked) in scan_value_with(flags, s) {
                 if !kinds.iter().any(|(k, _)| *k == kind) {
                     kinds.push((kind, masked));
                 }
@@ -76,7 +78,7 @@ pub fn scan_attributes(attrs: &Attributes, prefix: &str) -> Vec<Hit> {
         }
         for (kind, masked) in kinds {
             hits.push(Hit {
-                field: format!("{prefix}attributes[{}]", quote(key)),
+                field: format!("{prefix}attributes[{}]", quote(&key)),
                 kind,
                 masked,
             });
@@ -100,8 +102,47 @@ fn strings(value: &AnyValue) -> impl Iterator<Item = &str> {
         }))
 }
 
+/// What an attribute key says about its values, worked out once per distinct key.
+#[derive(Clone, Copy)]
+struct KeyFlags {
+    /// A header or key whose value is a secret by nature.
+    credential: bool,
+    /// An identifier key: long decimal ids there are not card numbers.
+    id: bool,
+}
+
+impl KeyFlags {
+    fn of(key: &str) -> KeyFlags {
+        KeyFlags {
+            credential: credential_key(key),
+            id: id_key(key),
+        }
+    }
+
+    /// [`KeyFlags::of`] remembered per interned key (pointer), as a dry run scans the same few
+    /// hundred keys on every exported span; bounded by the key interner's own bound.
+    fn of_interned(key: Key) -> KeyFlags {
+        thread_local! {
+            static MEMO: std::cell::RefCell<rustc_hash::FxHashMap<Key, KeyFlags>> =
+                std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+        }
+        MEMO.with(|m| {
+            if let Some(&f) = m.borrow().get(&key) {
+                return f;
+            }
+            let f = KeyFlags::of(&key);
+            m.borrow_mut().insert(key, f);
+            f
+        })
+    }
+}
+
 /// The kinds of sensitive data in one string value of attribute `key` (each kind once).
 pub fn scan_value(key: &str, value: &str) -> Vec<(Kind, String)> {
+    scan_value_with(KeyFlags::of(key), value)
+}
+
+fn scan_value_with(key: KeyFlags, value: &str) -> Vec<(Kind, String)> {
     let mut out = Vec::new();
     if value.is_empty() {
         return out;
@@ -119,13 +160,13 @@ pub fn scan_value(key: &str, value: &str) -> Vec<(Kind, String)> {
     } else {
         (std::borrow::Cow::Borrowed(value), raw)
     };
-    if credential_key(key) || (shape.may_hold_token(&decoded) && token_re().is_match(&decoded)) {
+    if key.credential || (shape.may_hold_token(&decoded) && token_re().is_match(&decoded)) {
         out.push((
             Kind::Credential,
             format!("<credential, {} chars>", value.chars().count()),
         ));
     }
-    let card = if shape.digits < 13 || id_key(key) {
+    let card = if shape.digits < 13 || key.id {
         None
     } else {
         card_numbers(&decoded).next()
@@ -166,31 +207,56 @@ struct Shape {
     /// `bearer`/`basic` (`\s` is Unicode-aware, so any non-ASCII byte counts), the `=` of a
     /// query parameter, the `_` of `sk_live_`/`ghp_`.
     token_byte: bool,
+    /// An `A` or an `x`: the tokens without such a byte start `AKIA`/`xox`.
+    a_or_x: bool,
 }
 
 impl Shape {
     fn of(value: &str) -> Shape {
-        let mut s = Shape {
-            digits: 0,
-            at: false,
-            percent: false,
-            token_byte: false,
-        };
-        for b in value.bytes() {
-            match b {
-                b'0'..=b'9' => s.digits += 1,
-                b'@' => s.at = true,
-                b'%' => s.percent = true,
-                b'=' | b'_' => s.token_byte = true,
-                b if b.is_ascii_whitespace() || b == 0x0b || b >= 0x80 => s.token_byte = true,
-                _ => {}
+        // One table lookup per byte and no branches: every exported value goes through here.
+        const DIGIT: u8 = 1;
+        const AT: u8 = 2;
+        const PERCENT: u8 = 4;
+        const TOKEN: u8 = 8;
+        const A_OR_X: u8 = 16;
+        const CLASS: [u8; 256] = {
+            let mut t = [0u8; 256];
+            let mut b = 0;
+            while b < 256 {
+                let c = b as u8;
+                t[b] = match c {
+                    b'0'..=b'9' => DIGIT,
+                    b'@' => AT,
+                    b'%' => PERCENT,
+                    b'=' | b'_' => TOKEN,
+                    b'A' | b'x' => A_OR_X,
+                    // `\s` of the token pattern (Unicode-aware: any non-ASCII byte counts).
+                    b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => TOKEN,
+                    0x80..=0xff => TOKEN,
+                    _ => 0,
+                };
+                b += 1;
             }
+            t
+        };
+        let mut seen = 0u8;
+        let mut digits = 0usize;
+        for &b in value.as_bytes() {
+            let class = CLASS[usize::from(b)];
+            seen |= class;
+            digits += usize::from(class & DIGIT);
         }
-        s
+        Shape {
+            digits,
+            at: seen & AT != 0,
+            percent: seen & PERCENT != 0,
+            token_byte: seen & TOKEN != 0,
+            a_or_x: seen & A_OR_X != 0,
+        }
     }
 
     fn may_hold_token(self, value: &str) -> bool {
-        self.token_byte || value.contains("AKIA") || value.contains("xox")
+        self.token_byte || (self.a_or_x && (value.contains("AKIA") || value.contains("xox")))
     }
 }
 
