@@ -6,7 +6,7 @@
 //! A payload file may hold several payloads back to back; [`decode_one`] reads one and says
 //! where it ended.
 
-use super::model::Key;
+use super::model::{Key, Str};
 use super::msgpack::{DecodeError, Reader, Result};
 
 /// One DataDog span exactly as the agent decodes it (before any OTLP translation).
@@ -21,8 +21,9 @@ pub struct DdSpan {
     pub start: i64,
     pub duration: i64,
     pub error: i32,
-    /// Keys are interned as they are read: real payloads repeat a few hundred keys.
-    pub meta: Vec<(Key, String)>,
+    /// Keys are interned as they are read: real payloads repeat a few hundred keys. Values are
+    /// the model's shared strings: they move into the span's attributes as they are.
+    pub meta: Vec<(Key, Str)>,
     pub metrics: Vec<(Key, f64)>,
     pub span_type: String,
     pub span_links: Vec<DdSpanLink>,
@@ -44,15 +45,12 @@ impl DdSpan {
         self.meta
             .iter()
             .find(|(k, _)| **k == *key)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| &**v)
     }
 
     /// [`DdSpan::meta`] by interned key: a pointer comparison per tag.
     pub fn meta_key(&self, key: Key) -> Option<&str> {
-        self.meta
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v.as_str())
+        self.meta.iter().find(|(k, _)| *k == key).map(|(_, v)| &**v)
     }
 
     pub fn metric(&self, key: &str) -> Option<f64> {
@@ -148,8 +146,8 @@ fn decode_span_map(r: &mut Reader) -> Result<DdSpan> {
     Ok(s)
 }
 
-fn string_map(r: &mut Reader) -> Result<Vec<(Key, String)>> {
-    keyed_map(r, Reader::dd_string)
+fn string_map(r: &mut Reader) -> Result<Vec<(Key, Str)>> {
+    keyed_map(r, Reader::dd_str)
 }
 
 fn metrics_map(r: &mut Reader) -> Result<Vec<(Key, f64)>> {
@@ -239,44 +237,72 @@ fn decode_v05(r: &mut Reader) -> Result<Vec<Vec<DdSpan>>> {
         ));
     }
     let n_strings = r.array_len()?;
-    let mut dict = Vec::with_capacity(n_strings as usize);
+    let mut dict = StringTable {
+        strings: Vec::with_capacity(n_strings as usize),
+        keys: Vec::new(),
+    };
     for _ in 0..n_strings {
-        dict.push(r.dd_string()?);
+        dict.strings.push(r.dd_str()?);
     }
+    dict.keys = vec![None; dict.strings.len()];
     let n_traces = r.array_len()?;
     let mut traces = Vec::with_capacity(n_traces as usize);
     for _ in 0..n_traces {
         let n_spans = r.array_len()?;
         let mut spans = Vec::with_capacity(n_spans as usize);
         for _ in 0..n_spans {
-            spans.push(decode_span_array(r, &dict)?);
+            spans.push(decode_span_array(r, &mut dict)?);
         }
         traces.push(spans);
     }
     Ok(traces)
 }
 
-fn dict_str(r: &mut Reader, dict: &[String]) -> Result<String> {
-    let at = r.pos();
-    let idx = r.strict_u32()? as usize;
-    dict.get(idx).cloned().ok_or_else(|| {
-        r.error_at(
-            at,
-            format!(
-                "dictionary index {idx} out of range (the string table has {} entries)",
-                dict.len()
-            ),
-        )
-    })
+/// A v0.5 payload's string table: each entry is decoded (UTF-8 repaired) once, and interned
+/// once the first time a span uses it as a tag key; spans then share the entries.
+struct StringTable {
+    strings: Vec<Str>,
+    keys: Vec<Option<Key>>,
 }
 
-fn dict_key(r: &mut Reader, dict: &[String]) -> Result<Key> {
-    let at = r.pos();
-    let s = dict_str(r, dict)?;
-    Key::new(&s).map_err(|e| r.error_at(at, e.to_string()))
+impl StringTable {
+    fn index(&self, r: &mut Reader) -> Result<usize> {
+        let at = r.pos();
+        let idx = r.strict_u32()? as usize;
+        if idx < self.strings.len() {
+            Ok(idx)
+        } else {
+            Err(r.error_at(
+                at,
+                format!(
+                    "dictionary index {idx} out of range (the string table has {} entries)",
+                    self.strings.len()
+                ),
+            ))
+        }
+    }
+
+    fn str(&self, r: &mut Reader) -> Result<Str> {
+        Ok(self.strings[self.index(r)?].clone())
+    }
+
+    fn string(&self, r: &mut Reader) -> Result<String> {
+        Ok(self.strings[self.index(r)?].to_string())
+    }
+
+    fn key(&mut self, r: &mut Reader) -> Result<Key> {
+        let at = r.pos();
+        let idx = self.index(r)?;
+        if let Some(k) = self.keys[idx] {
+            return Ok(k);
+        }
+        let k = Key::new(&self.strings[idx]).map_err(|e| r.error_at(at, e.to_string()))?;
+        self.keys[idx] = Some(k);
+        Ok(k)
+    }
 }
 
-fn decode_span_array(r: &mut Reader, dict: &[String]) -> Result<DdSpan> {
+fn decode_span_array(r: &mut Reader, dict: &mut StringTable) -> Result<DdSpan> {
     let at = r.pos();
     let n = r.array_len()?;
     if n != 12 {
@@ -286,9 +312,9 @@ fn decode_span_array(r: &mut Reader, dict: &[String]) -> Result<DdSpan> {
         ));
     }
     let mut s = DdSpan {
-        service: dict_str(r, dict)?,
-        name: dict_str(r, dict)?,
-        resource: dict_str(r, dict)?,
+        service: dict.string(r)?,
+        name: dict.string(r)?,
+        resource: dict.string(r)?,
         trace_id: r.dd_u64()?,
         span_id: r.dd_u64()?,
         parent_id: r.dd_u64()?,
@@ -299,18 +325,18 @@ fn decode_span_array(r: &mut Reader, dict: &[String]) -> Result<DdSpan> {
     };
     let n_meta = r.map_len()?;
     for _ in 0..n_meta {
-        let k = dict_key(r, dict)?;
-        let v = dict_str(r, dict)?;
+        let k = dict.key(r)?;
+        let v = dict.str(r)?;
         s.meta.push((k, v));
     }
     s.meta = dedupe(std::mem::take(&mut s.meta));
     let n_metrics = r.map_len()?;
     for _ in 0..n_metrics {
-        let k = dict_key(r, dict)?;
+        let k = dict.key(r)?;
         let v = r.dd_f64()?;
         s.metrics.push((k, v));
     }
     s.metrics = dedupe(std::mem::take(&mut s.metrics));
-    s.span_type = dict_str(r, dict)?;
+    s.span_type = dict.string(r)?;
     Ok(s)
 }

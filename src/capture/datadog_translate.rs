@@ -19,7 +19,7 @@ use super::datadog_msgpack::{DdPayload, DdSpan, DdVersion};
 use super::headers::PayloadHeaders;
 use super::model::{
     span_kind, status_code, AnyValue, Attributes, Batch, Key, Resource, ResourceSpans, Scope,
-    ScopeSpans, Span, Status,
+    ScopeSpans, Span, Status, Str,
 };
 
 /// The keys translation reads or writes on every span, interned once for the process (each is
@@ -152,7 +152,7 @@ pub fn translate_payload(payload: DdPayload, info: &TracerInfo, cache: &mut Trac
         for mut dd in chunk {
             if let Some(base) = dd.meta_key(keys().base_service).map(str::to_string) {
                 let original = std::mem::replace(&mut dd.service, base);
-                set_meta(&mut dd, keys().service_name, original);
+                set_meta(&mut dd, keys().service_name, original.into());
             }
             let span = translate_span(&mut dd, priority.as_ref(), cache);
             match group_of.get(&dd.service).and_then(|&i| groups.get_mut(i)) {
@@ -190,7 +190,7 @@ pub fn translate_payload(payload: DdPayload, info: &TracerInfo, cache: &mut Trac
     Batch { resource_spans }
 }
 
-fn set_meta(dd: &mut DdSpan, key: Key, value: String) {
+fn set_meta(dd: &mut DdSpan, key: Key, value: Str) {
     match dd.meta.iter_mut().find(|(k, _)| *k == key) {
         Some(slot) => slot.1 = value,
         None => dd.meta.push((key, value)),
@@ -304,7 +304,7 @@ fn translate_span(
     pairs.push((k.trace_id, AnyValue::Str(dd.trace_id.to_string().into())));
     pairs.extend(
         meta.into_iter()
-            .map(|(k, v)| (translate_interned(k), AnyValue::Str(v.into()))),
+            .map(|(k, v)| (translate_interned(k), AnyValue::Str(v))),
     );
     pairs.extend(
         dd.metrics
@@ -322,7 +322,7 @@ fn translate_span(
     span
 }
 
-fn take_meta(dd: &mut DdSpan, key: Key) -> Option<String> {
+fn take_meta(dd: &mut DdSpan, key: Key) -> Option<Str> {
     let i = dd.meta.iter().position(|(k, _)| *k == key)?;
     Some(dd.meta.remove(i).1)
 }

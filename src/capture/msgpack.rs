@@ -218,6 +218,18 @@ impl<'a> Reader<'a> {
         Ok(utf8_as_agent(self.str_or_bin()?).into_owned())
     }
 
+    /// Like [`Reader::dd_string`], as the model's shared string (no second copy when it becomes
+    /// an attribute value).
+    pub fn dd_str(&mut self) -> Result<crate::capture::model::Str> {
+        if self.eat_nil() {
+            return Ok(crate::capture::model::Str::new());
+        }
+        Ok(match utf8_as_agent(self.str_or_bin()?) {
+            std::borrow::Cow::Borrowed(s) => crate::capture::model::Str::from(s),
+            std::borrow::Cow::Owned(s) => crate::capture::model::Str::from(s),
+        })
+    }
+
     /// A map key: like [`Reader::dd_string`], interned (no allocation for a key seen before).
     pub fn dd_key(&mut self) -> Result<crate::capture::model::Key> {
         let at = self.pos;
