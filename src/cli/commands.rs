@@ -242,10 +242,14 @@ pub fn inspect(a: &InspectArgs) -> ExitStatus {
     let mut run = Collected::default();
     let captures = load_captures(&a.captures, a.capture_format, &mut run);
     if run.fatal {
-        for (_, d) in &run.diags {
-            eprint!("{}", render_text(d, &run.sources, false));
-        }
-        return ExitStatus::Error;
+        let diags: Vec<Diagnostic> = run.diags.into_iter().map(|(_, d)| d).collect();
+        return fatal_document(
+            "inspect",
+            Vec::new(),
+            &diags,
+            &run.sources,
+            a.format == InspectFormat::Json,
+        );
     }
     let summary = crate::capture::summarize(&captures);
     let text = match a.format {
@@ -275,6 +279,38 @@ fn inspect_json(summary: &impl serde::Serialize) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// A run of a command without `finish` (`inspect`, `explain`) that could not complete: the
+/// reason on standard error and, when JSON was asked for, the report document carrying it
+/// (`"verdict": "error"`), so a script reading standard output never parses an empty file.
+pub(super) fn fatal_document(
+    kind: &str,
+    configs: Vec<String>,
+    diags: &[Diagnostic],
+    sources: &SourceMap,
+    json: bool,
+) -> ExitStatus {
+    for d in diags {
+        eprint!("{}", render_text(d, sources, false));
+    }
+    if !json {
+        return ExitStatus::Error;
+    }
+    let mut report = Report::new(configs);
+    report.findings = diags.iter().map(Finding::from).collect();
+    report.decide(crate::diag::Severity::Error, 0);
+    report.set_error();
+    let mut doc = serde_json::to_value(&report).unwrap_or_default();
+    if let Some(obj) = doc.as_object_mut() {
+        obj.insert("kind".to_owned(), serde_json::Value::from(kind));
+    }
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    if let Err(m) = write_stdout(&text) {
+        fatal(&m);
+    }
+    ExitStatus::Error
 }
 
 pub(super) fn usage(message: &str) -> ExitStatus {
