@@ -225,6 +225,7 @@ mod tests {
             spans_changed: 0,
             fields: std::collections::BTreeMap::new(),
             policy: None,
+            ..RuleReport::default()
         };
         let r = rule_row(&rule);
         // 8 columns → 9 unescaped pipes.

@@ -224,17 +224,15 @@ fn wrap(text: &str, indent: bool, width: usize) -> String {
         .join("\n")
 }
 
-/// Per dropping rule: the span names and services of its examples, most frequent first.
+/// Per dropping rule: the most frequent span names and services among the spans it dropped.
 fn dropped_examples(p: &ConfigPipeline, file: Option<&str>) -> String {
     let mut out = String::new();
     for proc in &p.processors {
         for rule in proc
             .rules
             .iter()
-            .filter(|r| r.dropped > 0 && !r.examples.is_empty())
+            .filter(|r| r.dropped > 0 && !r.dropped_names.is_empty())
         {
-            let names = top(rule.examples.iter().map(|e| e.name.as_str()));
-            let services = top(rule.examples.iter().map(|e| e.service.as_str()));
             let at = rule
                 .location
                 .as_ref()
@@ -242,12 +240,24 @@ fn dropped_examples(p: &ConfigPipeline, file: Option<&str>) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {} {at} dropped {}: e.g. {names}; services: {services}",
-                proc.id, rule.dropped
+                "  {} {at} dropped {}: {}; services: {}",
+                proc.id,
+                rule.dropped,
+                counted(&rule.dropped_names),
+                counted(&rule.dropped_services)
             );
         }
     }
     out
+}
+
+/// `flask.request ×20, GET /health ×4`: values with how many dropped spans had each.
+fn counted(values: &[super::DroppedValue]) -> String {
+    values
+        .iter()
+        .map(|v| format!("{} ×{}", v.value, v.spans))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Per rewriting rule that changed something: spans changed and the fields it touched.
@@ -290,30 +300,6 @@ fn rewritten_fields(p: &ConfigPipeline, file: Option<&str>) -> String {
     out
 }
 
-/// Distinct values, most frequent first, at most five, with counts when repeated.
-fn top<'a>(values: impl Iterator<Item = &'a str>) -> String {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for v in values {
-        match counts.iter_mut().find(|(k, _)| *k == v) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((v, 1)),
-        }
-    }
-    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
-    counts
-        .iter()
-        .take(5)
-        .map(|(k, n)| {
-            if *n > 1 {
-                format!("{k} ×{n}")
-            } else {
-                (*k).to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn join_or_none(v: &[String]) -> String {
     if v.is_empty() {
         "(none)".to_owned()
@@ -333,10 +319,5 @@ mod tests {
         assert!(wrap(&"x".repeat(30), true, 12)
             .lines()
             .all(|l| l.starts_with("  ")));
-    }
-
-    #[test]
-    fn top_counts_repeats() {
-        assert_eq!(top(["a", "b", "a"].into_iter()), "a ×2, b");
     }
 }
