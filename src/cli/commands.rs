@@ -4,14 +4,15 @@
 //! a finding in it), so CI never receives an empty file.
 
 use super::args::{
-    CaptureFormatArg, ConfigArgs, DryRunArgs, Format, InspectArgs, InspectFormat, ValidateArgs,
+    CaptureFormatArg, ConfigArgs, DryRunArgs, Format, InspectArgs, InspectFormat, OutputArgs,
+    ValidateArgs,
 };
 use super::inputs::{self, ConfigUnit};
 use super::output::{
     append_step_summary, fatal, note, use_color, warn, write_file, write_stdout, Stream,
 };
 use super::replay_run::{self, ReplayError, ReplayOpts};
-use super::settings::{self, RunSettings};
+use super::settings::{self, RunSettings, SettingsError};
 use super::ExitStatus;
 use crate::analyze::{analyze_loaded, Analysis};
 use crate::capture::{load_capture, Capture, CaptureFormat};
@@ -43,9 +44,9 @@ impl Collected {
 }
 
 pub fn validate(a: &ValidateArgs) -> ExitStatus {
-    let s = match settings::resolve(&a.output) {
+    let s = match settings_or_report(&a.output, "validate") {
         Ok(s) => s,
-        Err(m) => return usage(&m),
+        Err(status) => return status,
     };
     let mut run = Collected::default();
     let units = read_units(&a.configs, &a.config, &mut run);
@@ -57,9 +58,9 @@ pub fn validate(a: &ValidateArgs) -> ExitStatus {
 }
 
 pub fn dry_run(a: &DryRunArgs) -> ExitStatus {
-    let s = match settings::resolve(&a.output) {
+    let s = match settings_or_report(&a.output, "dry-run") {
         Ok(s) => s,
-        Err(m) => return usage(&m),
+        Err(status) => return status,
     };
     let (configs, capture_paths) = split_files(&a.files, &a.captures);
     if configs.is_empty() && a.config.merged.is_empty() {
@@ -105,6 +106,37 @@ pub fn dry_run(a: &DryRunArgs) -> ExitStatus {
         }
     }
     finish("dry-run", run, &s)
+}
+
+/// The settings of a run, or the exit status of a run the project file stopped: its finding
+/// goes into every requested report, as any fatal error does.
+fn settings_or_report(o: &OutputArgs, command: &str) -> Result<RunSettings, ExitStatus> {
+    match settings::resolve(o) {
+        Ok(s) => Ok(s),
+        Err(SettingsError::Usage(m)) => Err(usage(&m)),
+        Err(SettingsError::Project {
+            finding,
+            source,
+            fallback,
+        }) => {
+            let mut run = project_failed_run(*finding, source);
+            run.configs.clear();
+            Err(finish(command, run, &fallback))
+        }
+    }
+}
+
+/// A run stopped by the project file, as the findings of a fatal run.
+pub(super) fn project_failed_run(
+    finding: Diagnostic,
+    source: Option<(String, String)>,
+) -> Collected {
+    let mut run = Collected::default();
+    if let Some((name, text)) = source {
+        run.sources.insert(name, text);
+    }
+    run.fail(None, finding);
+    run
 }
 
 /// Replay one config's pipelines and add its pipelines and findings to `run`.
