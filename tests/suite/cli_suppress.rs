@@ -85,6 +85,46 @@ fn ignore_and_select_filter_codes_and_count_what_they_removed() {
 }
 
 #[test]
+fn every_format_counts_what_was_suppressed() {
+    let args = |format: &'static str| {
+        [
+            "validate",
+            BROKEN,
+            "--ignore",
+            "catch-all-rule",
+            "--format",
+            format,
+        ]
+    };
+    let doc = json(&otelcheck(&args("json")));
+    let n = doc["summary"]["suppressed"].as_u64().unwrap_or(0);
+    assert!(n > 0, "{doc:#}");
+    let md = otelcheck(&args("markdown")).stdout;
+    assert!(md.contains(&format!(", {n} suppressed in ")), "{md}");
+    let gh = otelcheck(&args("github")).stdout;
+    assert!(
+        gh.lines()
+            .any(|l| l.starts_with("::notice ") && l.contains(&format!("{n} finding"))),
+        "{gh}"
+    );
+    let sarif = json(&otelcheck(&args("sarif")));
+    assert_eq!(
+        sarif["runs"][0]["properties"]["suppressed"].as_u64(),
+        Some(n)
+    );
+    let xml = otelcheck(&args("junit")).stdout;
+    let junit = quick_junit::Report::deserialize_from_str(&xml).expect("JUnit parses");
+    let prop = junit.test_suites[0]
+        .properties
+        .iter()
+        .find(|p| p.name.as_str() == "suppressed")
+        .map(|p| p.value.to_string());
+    assert_eq!(prop, Some(n.to_string()), "{xml}");
+    let text = otelcheck(&args("text")).stdout;
+    assert!(text.contains(&format!("{n} suppressed")), "{text}");
+}
+
+#[test]
 fn an_unknown_code_in_a_filter_is_an_error() {
     let r = otelcheck(&["validate", FIXED, "--ignore", "catch-all"]);
     assert_eq!(r.code, 2);
