@@ -49,9 +49,20 @@ pub fn validate(a: &ValidateArgs) -> ExitStatus {
         Err(status) => return status,
     };
     let mut run = Collected::default();
-    let units = read_units(&a.configs, &a.config, &mut run);
-    if (a.fix || a.diff) && !run.fatal {
-        return super::fix::run(&units, a.diff);
+    let mut units = read_units(&a.configs, &a.config, &mut run);
+    if a.diff && !run.fatal {
+        return super::fix::run(&mut units, true, true);
+    }
+    if a.fix && !run.fatal {
+        // Rewrite, then check the files as they now are (like `ruff check --fix`): the exit
+        // code says whether anything is left.
+        let text = s.format == Format::Text;
+        if super::fix::run(&mut units, false, text) == ExitStatus::Error {
+            return ExitStatus::Error;
+        }
+        for (name, doc) in units.iter().flat_map(|u| u.docs.iter()) {
+            run.sources.insert(name.as_str(), doc.as_str());
+        }
     }
     let _analyses = analyze_units(units, &a.config, &s, &mut run);
     finish("validate", run, &s)
