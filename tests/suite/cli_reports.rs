@@ -447,3 +447,79 @@ fn junit_has_one_case_per_finding_even_at_one_location() {
         "{messages:?}"
     );
 }
+
+/// The done-when, as one matrix: for every command that writes machine reports and
+/// every way a run can fail to start, SARIF validates against the official SARIF 2.1.0
+/// schema, JUnit parses with a JUnit reader and has a failed case, JSON says `error`.
+#[test]
+fn every_fatal_error_of_every_command_is_valid_sarif_and_junit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let garbled = dir.path().join("garbled.msgpack");
+    std::fs::write(&garbled, b"\xc1\xc1 this is not a capture").expect("write");
+    let garbled = garbled.display().to_string();
+    let test_file = dir.path().join("t.yaml");
+    std::fs::write(&test_file, "config: missing.yaml\ntests: []\n").expect("write");
+    let test_file = test_file.display().to_string();
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        ("validate, bad YAML", vec!["validate", BAD_YAML]),
+        ("validate, missing file", vec!["validate", "no/such.yaml"]),
+        ("dry-run, bad YAML", vec!["dry-run", BAD_YAML, CAPTURE]),
+        (
+            "dry-run, missing capture",
+            vec!["dry-run", FIXED, "no/such.msgpack"],
+        ),
+        ("dry-run, garbled capture", vec!["dry-run", FIXED, &garbled]),
+        ("diff, bad YAML", vec!["diff", FIXED, BAD_YAML, CAPTURE]),
+        (
+            "diff, garbled capture",
+            vec!["diff", FIXED, BROKEN, &garbled],
+        ),
+    ];
+    let sarif_schema = sarif_schema();
+    let report_schema = report_schema();
+    for (what, args) in &cases {
+        let with = |format: &'static str| {
+            let mut a = args.clone();
+            a.extend(["--format", format]);
+            otelcheck(&a)
+        };
+        let r = with("sarif");
+        assert_eq!(r.code, 2, "{what}: {}", r.stderr);
+        let doc = json(&r);
+        assert_valid(&sarif_schema, &doc, what);
+        let results = doc["runs"][0]["results"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            results.iter().any(|x| x["level"] == "error"),
+            "{what}: {doc:#}"
+        );
+        let r = with("junit");
+        assert_eq!(r.code, 2, "{what}");
+        let report = junit(&r.stdout);
+        assert!(report.test_suites[0].failures >= 1, "{what}: {}", r.stdout);
+        let r = with("json");
+        assert_eq!(r.code, 2, "{what}");
+        let doc = json(&r);
+        assert_eq!(doc["verdict"], "error", "{what}");
+        if args[0] != "diff" {
+            assert_valid(&report_schema, &doc, what);
+        }
+    }
+    // `test` writes JSON and JUnit.
+    for format in ["junit", "json"] {
+        let r = otelcheck(&["test", &test_file, "--format", format]);
+        assert_eq!(r.code, 2, "test --format {format}: {}", r.stderr);
+        if format == "junit" {
+            assert!(
+                junit(&r.stdout).test_suites[0].failures + junit(&r.stdout).test_suites[0].errors
+                    >= 1,
+                "{}",
+                r.stdout
+            );
+        } else {
+            assert!(json(&r).is_object());
+        }
+    }
+}
