@@ -95,9 +95,12 @@ fn project_error(at: Location, message: String) -> Diagnostic {
         )
 }
 
-/// Find and read the project file; `Err` is a finding about it (exit 2), with its text
-/// when it could be read (for the snippet).
-pub fn discover() -> Result<Option<Found>, (Box<Diagnostic>, Option<(String, String)>)> {
+/// A project file that stops the run: the finding about it, and its name and text when it
+/// could be read (for the snippet).
+pub type Broken = (Box<Diagnostic>, Option<(String, String)>);
+
+/// Find and read the project file; `Err` is a finding about it (exit 2).
+pub fn discover() -> Result<Option<Found>, Broken> {
     let Ok(cwd) = std::env::current_dir() else {
         return Ok(None);
     };
