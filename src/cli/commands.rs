@@ -297,9 +297,11 @@ pub fn inspect(a: &InspectArgs) -> ExitStatus {
     let summary = crate::capture::summarize(&captures);
     let text = match a.format {
         InspectFormat::Json => inspect_json(&summary),
-        InspectFormat::Text => {
-            report::inspect::render(&summary, use_color(a.color, Stream::Stdout))
-        }
+        InspectFormat::Text => report::inspect::render(
+            &summary,
+            use_color(a.color, Stream::Stdout),
+            super::output::terminal_width(),
+        ),
     };
     match write_stdout(&text) {
         Ok(()) => ExitStatus::Clean,

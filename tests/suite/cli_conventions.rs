@@ -295,6 +295,25 @@ fn tables_fit_the_width_and_name_the_file_once() {
         let rule_lines = table.iter().filter(|l| l.starts_with("│   ")).count();
         assert!(rule_lines >= 5, "{}", r.stdout);
     }
+    // inspect's tables fit too (long sample values wrap), and still name every key.
+    for (columns, width) in [(Some("80"), 80), (None, 100)] {
+        let env: Vec<(&str, &str)> = columns.map(|c| ("COLUMNS", c)).into_iter().collect();
+        let r = run_with(&root(), &["inspect", CAPTURE], None, &env);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let widest = r
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with(['│', '┌', '└', '╞']))
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0);
+        assert!(
+            widest > 0 && widest <= width,
+            "{widest} > {width}: {}",
+            r.stdout
+        );
+        assert!(r.stdout.contains("http.route"), "{}", r.stdout);
+    }
     // Not a terminal and no COLUMNS: 100.
     let r = otelcheck(&["dry-run", FIXED, CAPTURE]);
     assert!(r
