@@ -55,7 +55,7 @@ pub fn render_pipeline(p: &ConfigPipeline, color: bool, width: u16) -> String {
         join_or_none(&p.services_out)
     );
     out.push_str(&trace_lines(p, file.as_deref()));
-    out.push_str(&dropped_examples(p, file.as_deref()));
+    out.push_str(&dropped_examples(p, file.as_deref(), usize::from(width)));
     out.push_str(&rewritten_fields(p, file.as_deref()));
     out
 }
@@ -224,8 +224,9 @@ fn wrap(text: &str, indent: bool, width: usize) -> String {
         .join("\n")
 }
 
-/// Per dropping rule: the most frequent span names and services among the spans it dropped.
-fn dropped_examples(p: &ConfigPipeline, file: Option<&str>) -> String {
+/// Per dropping rule: the most frequent span names and services among the spans it dropped,
+/// as many as fit in `width` columns (at least the first of each).
+fn dropped_examples(p: &ConfigPipeline, file: Option<&str>, width: usize) -> String {
     let mut out = String::new();
     for proc in &p.processors {
         for rule in proc
@@ -238,14 +239,27 @@ fn dropped_examples(p: &ConfigPipeline, file: Option<&str>) -> String {
                 .as_ref()
                 .map(|l| short_location(l, file, true))
                 .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {} {at} dropped {}: {}; services: {}",
-                proc.id,
-                rule.dropped,
-                counted(&rule.dropped_names),
-                counted(&rule.dropped_services)
-            );
+            let line = |names: usize, services: usize| {
+                format!(
+                    "  {} {at} dropped {}: {}; services: {}",
+                    proc.id,
+                    rule.dropped,
+                    counted(&rule.dropped_names[..names]),
+                    counted(&rule.dropped_services[..services])
+                )
+            };
+            let (mut names, mut services) = (rule.dropped_names.len(), rule.dropped_services.len());
+            let mut text = line(names, services);
+            while text.chars().count() > width && (names > 1 || services > 1) {
+                if names >= services && names > 1 {
+                    names -= 1;
+                } else {
+                    services -= 1;
+                }
+                text = line(names, services);
+            }
+            out.push_str(&text);
+            out.push('\n');
         }
     }
     out

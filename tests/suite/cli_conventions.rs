@@ -291,6 +291,10 @@ fn tables_fit_the_width_and_name_the_file_once() {
             !table.iter().any(|l| l.contains("fixed.yaml:")),
             "file named once"
         );
+        // The lines below the table that name the dropped spans fit as well.
+        for line in r.stdout.lines().filter(|l| l.contains(" dropped ")) {
+            assert!(line.chars().count() <= width, "{columns}: {line}");
+        }
         // Wrapped rule rows keep their indent.
         let rule_lines = table.iter().filter(|l| l.starts_with("│   ")).count();
         assert!(rule_lines >= 5, "{}", r.stdout);
