@@ -60,6 +60,17 @@ fn dash_reads_the_config_from_standard_input() {
     let doc = json(&r);
     assert_eq!(doc["configs"], serde_json::json!(["<stdin>"]));
     assert_eq!(doc["findings"][0]["location"]["file"], "<stdin>");
+    // dry-run reads it the same way and replays the capture through it.
+    let r = run_with(
+        &root(),
+        &["dry-run", "-", CAPTURE, "--format", "json"],
+        Some(&seed(FIXED)),
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = json(&r);
+    assert_eq!(doc["configs"], serde_json::json!(["<stdin>"]));
+    assert_eq!(doc["pipelines"][0]["spans_in"], 1093);
 }
 
 #[test]
