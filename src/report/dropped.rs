@@ -3,7 +3,7 @@
 //! few examples the counts keep.
 
 use super::DroppedValue;
-use crate::capture::model::{service_name, Resource, Scope, Span};
+use crate::capture::model::{service_name, AnyValue, Resource, Scope, Span};
 use crate::processors::api::{DropLevel, Observer, RuleRef};
 use std::collections::HashMap;
 
@@ -75,10 +75,14 @@ impl Observer for DropTally {
         }
         let (names, services) = self.rules.entry(rule).or_default();
         names.add(&span.name);
-        services.add(
-            service_name(resource)
-                .as_deref()
-                .unwrap_or("<nil-service-name>"),
-        );
+        // The usual string service name is read in place; other kinds are rendered.
+        match resource.attributes.get("service.name") {
+            Some(AnyValue::Str(s)) => services.add(s),
+            _ => services.add(
+                service_name(resource)
+                    .as_deref()
+                    .unwrap_or("<nil-service-name>"),
+            ),
+        }
     }
 }
