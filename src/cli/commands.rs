@@ -4,14 +4,15 @@
 //! a finding in it), so CI never receives an empty file.
 
 use super::args::{
-    CaptureFormatArg, ConfigArgs, DryRunArgs, Format, InspectArgs, InspectFormat, ValidateArgs,
+    CaptureFormatArg, ConfigArgs, DryRunArgs, Format, InspectArgs, InspectFormat, OutputArgs,
+    ValidateArgs,
 };
 use super::inputs::{self, ConfigUnit};
 use super::output::{
     append_step_summary, fatal, note, use_color, warn, write_file, write_stdout, Stream,
 };
 use super::replay_run::{self, ReplayError, ReplayOpts};
-use super::settings::{self, RunSettings};
+use super::settings::{self, RunSettings, SettingsError};
 use super::ExitStatus;
 use crate::analyze::{analyze_loaded, Analysis};
 use crate::capture::CaptureFormat;
@@ -43,23 +44,34 @@ impl Collected {
 }
 
 pub fn validate(a: &ValidateArgs) -> ExitStatus {
-    let s = match settings::resolve(&a.output) {
+    let s = match settings_or_report(&a.output, "validate") {
         Ok(s) => s,
-        Err(m) => return usage(&m),
+        Err(status) => return status,
     };
     let mut run = Collected::default();
-    let units = read_units(&a.configs, &a.config, &mut run);
-    if (a.fix || a.diff) && !run.fatal {
-        return super::fix::run(&units, a.diff);
+    let mut units = read_units(&a.configs, &a.config, &mut run);
+    if a.diff && !run.fatal {
+        return super::fix::run(&mut units, true, true);
+    }
+    if a.fix && !run.fatal {
+        // Rewrite, then check the files as they now are (like `ruff check --fix`): the exit
+        // code says whether anything is left.
+        let text = s.format == Format::Text;
+        if super::fix::run(&mut units, false, text) == ExitStatus::Error {
+            return ExitStatus::Error;
+        }
+        for (name, doc) in units.iter().flat_map(|u| u.docs.iter()) {
+            run.sources.insert(name.as_str(), doc.as_str());
+        }
     }
     let _analyses = analyze_units(units, &a.config, &s, &mut run);
     finish("validate", run, &s)
 }
 
 pub fn dry_run(a: &DryRunArgs) -> ExitStatus {
-    let s = match settings::resolve(&a.output) {
+    let s = match settings_or_report(&a.output, "dry-run") {
         Ok(s) => s,
-        Err(m) => return usage(&m),
+        Err(status) => return status,
     };
     let (configs, capture_paths) = split_files(&a.files, &a.captures);
     if configs.is_empty() && a.config.merged.is_empty() {
@@ -105,6 +117,37 @@ pub fn dry_run(a: &DryRunArgs) -> ExitStatus {
         }
     }
     finish("dry-run", run, &s)
+}
+
+/// The settings of a run, or the exit status of a run the project file stopped: its finding
+/// goes into every requested report, as any fatal error does.
+fn settings_or_report(o: &OutputArgs, command: &str) -> Result<RunSettings, ExitStatus> {
+    match settings::resolve(o) {
+        Ok(s) => Ok(s),
+        Err(SettingsError::Usage(m)) => Err(usage(&m)),
+        Err(SettingsError::Project {
+            finding,
+            source,
+            fallback,
+        }) => {
+            let mut run = project_failed_run(*finding, source);
+            run.configs.clear();
+            Err(finish(command, run, &fallback))
+        }
+    }
+}
+
+/// A run stopped by the project file, as the findings of a fatal run.
+pub(super) fn project_failed_run(
+    finding: Diagnostic,
+    source: Option<(String, String)>,
+) -> Collected {
+    let mut run = Collected::default();
+    if let Some((name, text)) = source {
+        run.sources.insert(name, text);
+    }
+    run.fail(None, finding);
+    run
 }
 
 /// Replay one config's pipelines and add its pipelines and findings to `run`.
@@ -242,17 +285,23 @@ pub fn inspect(a: &InspectArgs) -> ExitStatus {
     let mut run = Collected::default();
     let captures = summarize_captures(&a.captures, a.capture_format, &mut run);
     if run.fatal {
-        for (_, d) in &run.diags {
-            eprint!("{}", render_text(d, &run.sources, false));
-        }
-        return ExitStatus::Error;
+        let diags: Vec<Diagnostic> = run.diags.into_iter().map(|(_, d)| d).collect();
+        return fatal_document(
+            "inspect",
+            Vec::new(),
+            &diags,
+            &run.sources,
+            a.format == InspectFormat::Json,
+        );
     }
     let summary = crate::capture::summary::combine(captures);
     let text = match a.format {
         InspectFormat::Json => inspect_json(&summary),
-        InspectFormat::Text => {
-            report::inspect::render(&summary, use_color(a.color, Stream::Stdout))
-        }
+        InspectFormat::Text => report::inspect::render(
+            &summary,
+            use_color(a.color, Stream::Stdout),
+            super::output::terminal_width(),
+        ),
     };
     match write_stdout(&text) {
         Ok(()) => ExitStatus::Clean,
@@ -275,6 +324,38 @@ fn inspect_json(summary: &impl serde::Serialize) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// A run of a command without `finish` (`inspect`, `explain`) that could not complete: the
+/// reason on standard error and, when JSON was asked for, the report document carrying it
+/// (`"verdict": "error"`), so a script reading standard output never parses an empty file.
+pub(super) fn fatal_document(
+    kind: &str,
+    configs: Vec<String>,
+    diags: &[Diagnostic],
+    sources: &SourceMap,
+    json: bool,
+) -> ExitStatus {
+    for d in diags {
+        eprint!("{}", render_text(d, sources, false));
+    }
+    if !json {
+        return ExitStatus::Error;
+    }
+    let mut report = Report::new(configs);
+    report.findings = diags.iter().map(Finding::from).collect();
+    report.decide(crate::diag::Severity::Error, 0);
+    report.set_error();
+    let mut doc = serde_json::to_value(&report).unwrap_or_default();
+    if let Some(obj) = doc.as_object_mut() {
+        obj.insert("kind".to_owned(), serde_json::Value::from(kind));
+    }
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    if let Err(m) = write_stdout(&text) {
+        fatal(&m);
+    }
+    ExitStatus::Error
 }
 
 pub(super) fn usage(message: &str) -> ExitStatus {

@@ -74,7 +74,25 @@ fn plan(a: &DiffArgs) -> Result<Plan, String> {
 pub fn run(a: &DiffArgs) -> ExitStatus {
     let s = match settings::resolve(&a.output) {
         Ok(s) => s,
-        Err(m) => return usage(&m),
+        Err(settings::SettingsError::Usage(m)) => return usage(&m),
+        Err(settings::SettingsError::Project {
+            finding,
+            source,
+            fallback,
+        }) => {
+            // The project file stopped the run: its finding is the diff document's.
+            let side = |run| SideRun {
+                run,
+                fates: Fates::default(),
+                pipelines: BTreeMap::new(),
+                sensitive: diff::sensitive::Scan::NotAvailable,
+            };
+            let base = side(super::commands::project_failed_run(*finding, source));
+            let sources = base.run.sources.clone();
+            let head = side(Collected::default());
+            let max_extra_drop = a.max_extra_drop.unwrap_or(0.0);
+            return could_not_run(base, head, &sources, &fallback, max_extra_drop);
+        }
     };
     let plan = match plan(a) {
         Ok(p) => p,

@@ -10,7 +10,7 @@ use super::replay_run::capture_finding;
 use super::ExitStatus;
 use crate::analyze::analyze_loaded;
 use crate::config::{load_config_strs, LoadOptions};
-use crate::diag::{render_text, Diagnostic, Severity, SourceMap};
+use crate::diag::{Diagnostic, Severity, SourceMap};
 use crate::engine::replay::replay_files;
 use crate::engine::Engine;
 use crate::explain::{self, render, ExplainObserver, TraceQuery};
@@ -33,8 +33,9 @@ pub fn explain(a: &ExplainArgs) -> ExitStatus {
     }
     let read = inputs::read_configs(&configs, &a.config.merged);
     let mut sources = SourceMap::default();
+    let json = a.format == ExplainFormat::Json;
     if !read.errors.is_empty() {
-        return print_and_fail(&read.errors, &sources);
+        return print_and_fail(&read.errors, &sources, names(&read), json);
     }
     let opts = LoadOptions {
         sets: a.config.sets.clone(),
@@ -45,7 +46,7 @@ pub fn explain(a: &ExplainArgs) -> ExitStatus {
     let mut docs = Vec::new();
     let trace_text = a.trace_id.trim().to_owned();
     for unit in &read.units {
-        let stories = match explain_unit(unit, &opts, query, a, &captures, &mut sources) {
+        let stories = match explain_unit(unit, &opts, query, a, &captures, &mut sources, json) {
             Ok(s) => s,
             Err(status) => return status,
         };
@@ -94,6 +95,7 @@ fn explain_unit(
     a: &ExplainArgs,
     captures: &[PathBuf],
     sources: &mut SourceMap,
+    json: bool,
 ) -> Result<Vec<explain::SpanStory>, ExitStatus> {
     let docs: Vec<(&str, &str)> = unit
         .docs
@@ -105,7 +107,14 @@ fn explain_unit(
     }
     let loaded = match load_config_strs(&docs, opts) {
         Ok(l) => l,
-        Err(diags) => return Err(print_and_fail(&diags, sources)),
+        Err(diags) => {
+            return Err(print_and_fail(
+                &diags,
+                sources,
+                vec![unit.name.clone()],
+                json,
+            ))
+        }
     };
     let analysis = analyze_loaded(loaded);
     let errors = analysis
@@ -125,7 +134,12 @@ fn explain_unit(
     let mut observer = ExplainObserver::new(query, &engine).with_reveal(a.reveal);
     let forced = a.capture_format.map(super::commands::to_format);
     if let Err(e) = replay_files(&mut engine, captures, forced, &mut observer, None) {
-        return Err(print_and_fail(&[capture_finding(&e)], sources));
+        return Err(print_and_fail(
+            &[capture_finding(&e)],
+            sources,
+            vec![unit.name.clone()],
+            json,
+        ));
     }
     Ok(observer.into_stories())
 }
@@ -153,11 +167,24 @@ fn split(a: &ExplainArgs) -> (Vec<PathBuf>, Vec<PathBuf>) {
         .partition(|p| inputs::looks_like_config(p))
 }
 
-fn print_and_fail(diags: &[Diagnostic], sources: &SourceMap) -> ExitStatus {
-    for d in diags {
-        eprint!("{}", render_text(d, sources, false));
-    }
-    ExitStatus::Error
+/// The configs named by the arguments, for the report of a run that could not read them.
+fn names(read: &inputs::Inputs) -> Vec<String> {
+    let mut out: Vec<String> = read
+        .errors
+        .iter()
+        .filter_map(|d| d.location.as_ref().map(|l| l.file.to_string()))
+        .collect();
+    out.extend(read.units.iter().map(|u| u.name.clone()));
+    out
+}
+
+fn print_and_fail(
+    diags: &[Diagnostic],
+    sources: &SourceMap,
+    configs: Vec<String>,
+    json: bool,
+) -> ExitStatus {
+    super::commands::fatal_document("explain", configs, diags, sources, json)
 }
 
 fn usage(message: &str) -> ExitStatus {

@@ -2,10 +2,11 @@
 //! `=~` / `!~` operators to `IsMatch(...)` / `not IsMatch(...)` — in place, keeping every other
 //! byte of the file (comments, layout, quoting), after showing the unified diff.
 //!
-//! Safety: only YAML scalars whose text is the OTTL text byte for byte are edited (plain and
-//! single-quoted scalars on one line without `''` escapes); the rewritten OTTL must parse
-//! without error, or the scalar is left alone and counted as skipped. Files are written
-//! atomically.
+//! Safety: only one-line list-item scalars are edited: plain and single-quoted ones whose text
+//! is the OTTL text byte for byte (no `''` escapes), and double-quoted ones whose only escapes
+//! are `\"` and `\\` (decoded, rewritten, encoded back). The rewritten OTTL must parse without
+//! error, or the scalar is left alone and counted as skipped. Files are written atomically.
+//! After `--fix`, `validate` checks the rewritten files, so the exit code tells what is left.
 
 use super::inputs::{ConfigUnit, STDIN_NAME};
 use super::output::{fatal, note, write_file, write_stdout};
@@ -25,14 +26,19 @@ pub struct Rewrite {
     pub skipped: usize,
 }
 
-pub fn run(units: &[ConfigUnit], diff_only: bool) -> ExitStatus {
+/// Show (and unless `diff_only`, apply) the rewrites of every unit's files. The diff goes to
+/// standard output when it is the only output (`diff_only`, or a text report after it), else
+/// to standard error, so a JSON or SARIF report on standard output stays one document. The
+/// units take the rewritten text of each file written, so the checks that follow `--fix`
+/// see the file as it now is.
+pub fn run(units: &mut [ConfigUnit], diff_only: bool, diff_to_stdout: bool) -> ExitStatus {
     let mut changed = false;
     let mut status = ExitStatus::Clean;
-    for (name, text) in units.iter().flat_map(|u| u.docs.iter()) {
+    for (name, text) in units.iter_mut().flat_map(|u| u.docs.iter_mut()) {
         let r = rewrite_file(text);
         if r.skipped > 0 {
             note(&format!(
-                "{name}: {} rule(s) with =~/!~ left as they are (double-quoted, multi-line or \
+                "{name}: {} rule(s) with =~/!~ left as they are (multi-line, flow-style or \
                  escaped YAML): rewrite them by hand as IsMatch(...)",
                 r.skipped
             ));
@@ -45,9 +51,13 @@ pub fn run(units: &[ConfigUnit], diff_only: bool) -> ExitStatus {
             .unified_diff()
             .header(name, name)
             .to_string();
-        if let Err(m) = write_stdout(&diff) {
-            fatal(&m);
-            return ExitStatus::Error;
+        if diff_to_stdout {
+            if let Err(m) = write_stdout(&diff) {
+                fatal(&m);
+                return ExitStatus::Error;
+            }
+        } else {
+            eprint!("{diff}");
         }
         if diff_only {
             continue;
@@ -56,8 +66,11 @@ pub fn run(units: &[ConfigUnit], diff_only: bool) -> ExitStatus {
             note("standard input cannot be fixed in place; the diff above shows the rewrite");
             continue;
         }
-        match write_file(Path::new(name), &r.text) {
-            Ok(()) => note(&format!("fixed {} rule(s) in {name}", r.fixed)),
+        match write_file(Path::new(name.as_str()), &r.text) {
+            Ok(()) => {
+                note(&format!("fixed {} rule(s) in {name}", r.fixed));
+                *text = r.text;
+            }
             Err(m) => {
                 fatal(&m);
                 status = ExitStatus::Error;
@@ -89,13 +102,26 @@ fn rewrite_line(line: &str, acc: &mut Rewrite) -> String {
         }
         return line.to_owned();
     };
-    let ottl = &line[start..end];
-    if !has_operator(ottl) {
+    let quoted = &line[start..end];
+    let double = start > 0 && line.as_bytes()[start - 1] == b'"';
+    let ottl = if double {
+        match unescape_double(quoted) {
+            Some(t) => t,
+            None => {
+                acc.skipped += usize::from(has_operator(quoted));
+                return line.to_owned();
+            }
+        }
+    } else {
+        quoted.to_owned()
+    };
+    if !has_operator(&ottl) {
         return line.to_owned();
     }
-    match rewrite_ottl(ottl) {
+    match rewrite_ottl(&ottl) {
         Some(new) => {
             acc.fixed += 1;
+            let new = if double { escape_double(&new) } else { new };
             format!("{}{new}{}", &line[..start], &line[end..])
         }
         None => {
@@ -140,7 +166,13 @@ fn scalar_range(line: &str) -> Option<(usize, usize)> {
             let tail = inner[close + 1..].trim_start();
             (tail.is_empty() || tail.starts_with('#')).then_some((at + 1, at + 1 + close))
         }
-        '"' | '|' | '>' | '&' | '*' | '!' | '[' | '{' => None,
+        '"' => {
+            let inner = &rest[1..];
+            let close = closing_double_quote(inner)?;
+            let tail = inner[close + 1..].trim_start();
+            (tail.is_empty() || tail.starts_with('#')).then_some((at + 1, at + 1 + close))
+        }
+        '|' | '>' | '&' | '*' | '!' | '[' | '{' => None,
         _ => {
             let end = rest.find(" #").unwrap_or(rest.len());
             let value = rest[..end].trim_end();
@@ -151,6 +183,44 @@ fn scalar_range(line: &str) -> Option<(usize, usize)> {
             Some((at, at + value.len()))
         }
     }
+}
+
+/// The byte position of the `"` that closes a double-quoted scalar starting after its
+/// opening quote (escaped quotes `\"` do not close it).
+fn closing_double_quote(inner: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in inner.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A double-quoted scalar's value when its only escapes are `\"` and `\\` (the ones OTTL
+/// text needs); other escapes (`\n`, `\u..`) are left to a human.
+fn unescape_double(quoted: &str) -> Option<String> {
+    let mut out = String::with_capacity(quoted.len());
+    let mut chars = quoted.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next()? {
+                e @ ('"' | '\\') => out.push(e),
+                _ => return None,
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+/// `text` as the inside of a double-quoted YAML scalar.
+fn escape_double(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
 /// The OTTL text with every `a =~ b` → `IsMatch(a, b)` and `a !~ b` → `not IsMatch(a, b)`,
@@ -244,12 +314,12 @@ mod tests {
 
     #[test]
     fn keeps_everything_else_of_the_file() {
-        let text = "a:\n  # keep me\n  - 'name =~ \"x\"'   # trailing\n  - \"name =~ \\\"y\\\"\"\n";
+        let text = "a:\n  # keep me\n  - 'name =~ \"x\"'   # trailing\n  - \"name =~ \\\"y\\\"\"\n  - \"name =~ \\\"a\\\\n\\\"\"\n  - \"name =~ \\\"\\n\\\"\"\n";
         let r = rewrite_file(text);
         assert_eq!(
             r.text,
-            "a:\n  # keep me\n  - 'IsMatch(name, \"x\")'   # trailing\n  - \"name =~ \\\"y\\\"\"\n"
+            "a:\n  # keep me\n  - 'IsMatch(name, \"x\")'   # trailing\n  - \"IsMatch(name, \\\"y\\\")\"\n  - \"IsMatch(name, \\\"a\\\\n\\\")\"\n  - \"name =~ \\\"\\n\\\"\"\n"
         );
-        assert_eq!((r.fixed, r.skipped), (1, 1));
+        assert_eq!((r.fixed, r.skipped), (3, 1));
     }
 }

@@ -51,9 +51,46 @@ pub fn append_step_summary(markdown: &str) -> std::io::Result<()> {
     file.write_all(b"\n")
 }
 
+/// Whether standard output was closed when otelcheck started (`otelcheck ... >&-`).
+static STDOUT_CLOSED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// Look at standard output once, at start. The Rust runtime reopens a closed standard
+/// output on `/dev/null` (read-write) before `main`, so a report written there would vanish
+/// silently. A shell's `>/dev/null` opens it write-only; read-write `/dev/null` on descriptor
+/// 1 is how a closed standard output looks once the runtime has replaced it.
+pub fn check_stdout() {
+    let _ = STDOUT_CLOSED.set(stdout_was_closed());
+}
+
+fn stdout_was_closed() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let stdout = std::io::stdout();
+    let Ok(fd) = stdout.as_fd().try_clone_to_owned() else {
+        return true;
+    };
+    let read_write = rustix::fs::fcntl_getfl(&fd)
+        .is_ok_and(|f| f & rustix::fs::OFlags::RWMODE == rustix::fs::OFlags::RDWR);
+    let (Ok(out), Ok(null)) = (
+        std::fs::File::from(fd).metadata(),
+        std::fs::metadata("/dev/null"),
+    ) else {
+        return false;
+    };
+    read_write && out.rdev() == null.rdev() && !out.is_file()
+}
+
 /// Write `text` to standard output. A closed pipe (`otelcheck ... | head`) is not an error;
-/// any other failure (a full disk, `/dev/full`) is, because the report is lost.
+/// any other failure (a full disk, `/dev/full`, standard output closed) is, because the
+/// report is lost.
 pub fn write_stdout(text: &str) -> Result<(), String> {
+    if !text.is_empty() && STDOUT_CLOSED.get().copied().unwrap_or(false) {
+        return Err(
+            "cannot write the report to standard output: it is closed (write it to a file \
+             with --report FMT=PATH instead)"
+                .to_owned(),
+        );
+    }
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),

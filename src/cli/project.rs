@@ -10,6 +10,7 @@
 //!   "otel/legacy/*.yaml": [dead-rule]
 //! ```
 
+use crate::diag::{codes, Diagnostic, Location};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -37,54 +38,152 @@ pub struct ProjectFile {
 /// A project file and the directory it was found in.
 #[derive(Debug)]
 pub struct Found {
-    pub path: PathBuf,
+    /// The path as reports show it: relative to the current directory (`.otelcheck.yaml`,
+    /// `../../.otelcheck.yaml`).
+    pub name: String,
     pub dir: PathBuf,
+    pub text: String,
     pub file: ProjectFile,
 }
 
-/// Find and read the project file; `Err` is a one-paragraph message (exit 2).
-pub fn discover() -> Result<Option<Found>, String> {
+impl Found {
+    /// Where a top-level `key:` of the file is (its value, or the key when the value is on
+    /// the next lines); the file itself when the key is not found.
+    pub fn key_location(&self, key: &str) -> Location {
+        self.locate(|line| {
+            line.strip_prefix(key)
+                .and_then(|rest| rest.strip_prefix(':'))
+                .map(|rest| {
+                    let value = rest.trim_start();
+                    if value.is_empty() || value.starts_with('#') {
+                        0
+                    } else {
+                        line.len() - value.len()
+                    }
+                })
+        })
+    }
+
+    /// Where `text` first occurs in the file (a per-file-ignores pattern or code).
+    pub fn text_location(&self, text: &str) -> Location {
+        self.locate(|line| line.find(text))
+    }
+
+    fn locate(&self, find: impl Fn(&str) -> Option<usize>) -> Location {
+        for (i, line) in self.text.lines().enumerate() {
+            if let Some(col) = find(line) {
+                let col = line[..col].chars().count() + 1;
+                return Location::new(self.name.as_str(), i as u32 + 1, col as u32);
+            }
+        }
+        Location::file(self.name.as_str())
+    }
+
+    /// A finding about this file (exit 2: the run does not start).
+    pub fn error(&self, at: Location, message: String) -> Diagnostic {
+        project_error(at, message)
+    }
+}
+
+fn project_error(at: Location, message: String) -> Diagnostic {
+    Diagnostic::error(codes::INVALID_PROJECT_FILE, message)
+        .at(at)
+        .with_help(
+            "it takes fail-on, ignore, select, max-match-ratio, max-extra-drop, format, color \
+             and per-file-ignores (see `otelcheck rule invalid-project-file`); pass \
+             --no-config-file to skip it",
+        )
+}
+
+/// A project file that stops the run: the finding about it, and its name and text when it
+/// could be read (for the snippet).
+pub type Broken = (Box<Diagnostic>, Option<(String, String)>);
+
+/// Find and read the project file; `Err` is a finding about it (exit 2).
+pub fn discover() -> Result<Option<Found>, Broken> {
     let Ok(cwd) = std::env::current_dir() else {
         return Ok(None);
     };
-    let Some(path) = find_from(&cwd) else {
+    let Some((path, up)) = find_from(&cwd) else {
         return Ok(None);
     };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let file = parse(&text).map_err(|e| {
-        format!(
-            "{}: {e}; it takes fail-on, ignore, select, max-match-ratio, max-extra-drop, format, \
-             color and per-file-ignores (or pass --no-config-file)",
-            path.display()
-        )
+    let name = format!("{}{FILE_NAME}", "../".repeat(up));
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        let d = project_error(
+            Location::file(name.as_str()),
+            format!(
+                "cannot read the project file {name}: {}",
+                super::inputs::io_reason(&e)
+            ),
+        );
+        (Box::new(d), None)
     })?;
+    let file = match parse(&text) {
+        Ok(f) => f,
+        Err((line, column, what)) => {
+            let at = if line > 0 {
+                Location::new(name.as_str(), line, column.max(1))
+            } else {
+                Location::file(name.as_str())
+            };
+            let d = project_error(at, format!("invalid project file {name}: {what}"));
+            return Err((Box::new(d), Some((name, text))));
+        }
+    };
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    Ok(Some(Found { path, dir, file }))
+    Ok(Some(Found {
+        name,
+        dir,
+        text,
+        file,
+    }))
 }
 
-pub fn parse(text: &str) -> Result<ProjectFile, String> {
+/// Parse the file; `Err` is the line and column (0 when unknown) and what is wrong.
+pub fn parse(text: &str) -> Result<ProjectFile, (u32, u32, String)> {
     if text.trim().is_empty() {
         return Ok(ProjectFile::default());
     }
-    serde_saphyr::from_str(text).map_err(|e| first_line(&e.to_string()))
+    serde_saphyr::from_str(text).map_err(|e| {
+        let message = e.to_string();
+        let first = message.lines().next().unwrap_or_default();
+        let first = first.strip_prefix("error: ").unwrap_or(first);
+        match split_position(first) {
+            Some((line, column, what)) => (line, column, readable(what)),
+            None => (0, 0, readable(first)),
+        }
+    })
 }
 
-fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or_default().to_owned()
+/// serde's "unknown field `x`, expected one of a, b" → "unknown key `x`" (the help lists
+/// the keys once).
+fn readable(what: &str) -> String {
+    let what = what.split(", expected").next().unwrap_or(what);
+    what.replace("unknown field", "unknown key")
 }
 
-fn find_from(start: &Path) -> Option<PathBuf> {
+fn split_position(s: &str) -> Option<(u32, u32, &str)> {
+    let rest = s.strip_prefix("line ")?;
+    let (line, rest) = rest.split_once(" column ")?;
+    let (col, what) = rest.split_once(": ")?;
+    Some((line.trim().parse().ok()?, col.trim().parse().ok()?, what))
+}
+
+/// The nearest project file from `start` up to the repository root, and how many
+/// directories up it is.
+fn find_from(start: &Path) -> Option<(PathBuf, usize)> {
     let mut dir = Some(start);
+    let mut up = 0;
     while let Some(d) = dir {
         let candidate = d.join(FILE_NAME);
         if candidate.is_file() {
-            return Some(candidate);
+            return Some((candidate, up));
         }
         if d.join(".git").exists() {
             return None;
         }
         dir = d.parent();
+        up += 1;
     }
     None
 }
@@ -105,6 +204,8 @@ mod tests {
 
     #[test]
     fn rejects_unknown_keys() {
-        assert!(parse("fail_on: warning\n").is_err());
+        let e = parse("fail_on: warning\n").err().unwrap_or_default();
+        assert_eq!((e.0, e.1), (1, 1));
+        assert_eq!(e.2, "unknown key `fail_on`");
     }
 }

@@ -70,6 +70,7 @@ pub fn replay_captures_observed(
     let mut counts = Counts::for_engine(&engine);
     let mut exposures = crate::findings::sensitive::Exposures::default();
     let mut samples = EditSamples::default();
+    let mut drops = crate::report::dropped::DropTally::default();
     let mut writer = match a.write_output {
         Some(dir) => match OutputWriter::create(dir, &engine) {
             Ok(w) => Some(w),
@@ -87,7 +88,7 @@ pub fn replay_captures_observed(
         .map(|pb| Box::new(move |n: u64| pb.inc(n)) as Box<dyn Fn(u64) + Send + Sync>);
     let forced = a.capture_format.map(super::commands::to_format);
     let result = {
-        let mut list: Vec<&mut dyn Observer> = vec![&mut counts, &mut exposures, extra];
+        let mut list: Vec<&mut dyn Observer> = vec![&mut counts, &mut exposures, &mut drops, extra];
         if a.show_diff {
             list.push(&mut samples);
         }
@@ -122,7 +123,7 @@ pub fn replay_captures_observed(
     ));
     Ok(DryRunOutcome {
         captures: outcome.captures.iter().map(capture_info).collect(),
-        pipelines: crate::report::rows::pipelines(&engine, &counts),
+        pipelines: crate::report::rows::pipelines(&engine, &counts, &drops),
         diagnostics,
         diffs: samples
             .render(&engine)

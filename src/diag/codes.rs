@@ -50,6 +50,8 @@ pub const FILTER_WRONG_SIGNAL: &str = "filter-wrong-signal";
 pub const CONFIG_REFUSED: &str = "config-refused";
 /// `test`: a test file that cannot be read, parsed or run (exit 2).
 pub const INVALID_TEST_FILE: &str = "invalid-test-file";
+/// `.otelcheck.yaml` cannot be read, or has a key or value otelcheck does not take (exit 2).
+pub const INVALID_PROJECT_FILE: &str = "invalid-project-file";
 /// A sampler kept a share of traces further from its configured percentage than binomial
 /// chance allows (trace ids that are not random, or too few traces to judge are excluded).
 pub const SAMPLING_RATIO_SKEW: &str = "sampling-ratio-skew";
@@ -332,6 +334,17 @@ pub const TABLE: &[CodeDoc] = &[
         why: "Its tests cannot run, so nothing they promise is checked (exit 2).",
         example: "tests:\n  - name: x\n    expect:\n      - droped: [{name: GET /health}]   # unknown key",
         fix: "Fix the file at the position shown; the README section \"Test files\" lists every key.",
+    },
+    CodeDoc {
+        code: INVALID_PROJECT_FILE,
+        severity: Severity::Error,
+        summary: "the project file .otelcheck.yaml cannot be read or has a key or value otelcheck does not take",
+        why: "The project file sets defaults for flags and per-file ignores for every run in the \
+              repository; a typo in it would silently change what fails, so the run stops (exit 2).",
+        example: "# .otelcheck.yaml\nfail_on: warning   # the key is fail-on",
+        fix: "Fix the key or value at the position shown (keys: fail-on, ignore, select, \
+              max-match-ratio, max-extra-drop, format, color, per-file-ignores), or pass \
+              --no-config-file to skip the file.",
     },
     CodeDoc {
         code: SAMPLING_RATIO_SKEW,

@@ -272,6 +272,7 @@ mod tests {
             spans_changed: 0,
             fields: Default::default(),
             policy: None,
+            ..RuleReport::default()
         }
     }
 

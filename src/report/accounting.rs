@@ -31,6 +31,7 @@ pub fn account_unattributed_drops(p: &mut PipelineReport) {
                 spans_changed: 0,
                 fields: std::collections::BTreeMap::new(),
                 policy: None,
+                ..RuleReport::default()
             });
         }
     }

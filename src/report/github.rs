@@ -34,7 +34,22 @@ pub fn render(report: &Report) -> String {
     if !left_out.is_empty() {
         out.push_str(&left_out_notice(&left_out));
     }
+    if report.summary.suppressed > 0 {
+        let text = format!(
+            "otelcheck: {} suppressed (--ignore/--select, `# otelcheck: ignore[...]` comments, \
+             .otelcheck.yaml)",
+            finding_count(report.summary.suppressed)
+        );
+        out.push_str(&format!(
+            "::notice title=otelcheck::{}\n",
+            escape_data(&text)
+        ));
+    }
     out
+}
+
+fn finding_count(n: usize) -> String {
+    format!("{n} finding{}", if n == 1 { "" } else { "s" })
 }
 
 /// One workflow command line for one finding.

@@ -28,6 +28,11 @@ pub fn render(report: &Report, command: &str, fail_on: Severity) -> String {
         };
         suite.add_test_case(finding_case(f, name, fail_on));
     }
+    // Findings removed by --ignore/--select, inline comments or .otelcheck.yaml.
+    suite.add_property(quick_junit::Property::new(
+        "suppressed",
+        report.summary.suppressed.to_string(),
+    ));
     let mut junit = quick_junit::Report::new("otelcheck");
     junit.add_test_suite(suite);
     // Serialising into a String only fails on I/O, which a String cannot have.

@@ -44,6 +44,9 @@ fn verdict_line(report: &Report) -> String {
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" },
     );
+    if report.summary.suppressed > 0 {
+        let _ = write!(line, ", {} suppressed", report.summary.suppressed);
+    }
     if !report.configs.is_empty() {
         let configs: Vec<String> = report.configs.iter().map(|c| code(c)).collect();
         let _ = write!(line, " in {}", configs.join(", "));
@@ -225,6 +228,7 @@ mod tests {
             spans_changed: 0,
             fields: std::collections::BTreeMap::new(),
             policy: None,
+            ..RuleReport::default()
         };
         let r = rule_row(&rule);
         // 8 columns → 9 unescaped pipes.

@@ -5,6 +5,7 @@
 
 pub mod accounting;
 pub mod diff_view;
+pub mod dropped;
 pub mod github;
 pub mod inspect;
 pub mod json;
@@ -142,7 +143,7 @@ pub struct PolicyCounts {
     pub traces_decided: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct RuleReport {
     pub text: String,
     pub location: Option<JsonLocation>,
@@ -166,6 +167,19 @@ pub struct RuleReport {
     /// Top-level tail-sampling policies: traces per verdict.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicyCounts>,
+    /// Dropping rules: the most frequent span names among all the spans they dropped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dropped_names: Vec<DroppedValue>,
+    /// Dropping rules: the most frequent services among all the spans they dropped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dropped_services: Vec<DroppedValue>,
+}
+
+/// A span name or service and how many of a rule's dropped spans had it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DroppedValue {
+    pub value: String,
+    pub spans: u64,
 }
 
 /// A tail sampler's decisions in words (text and markdown reports).

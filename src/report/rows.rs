@@ -1,19 +1,23 @@
 //! The dry-run's per-pipeline, per-processor and per-rule rows, from the engine's static
 //! facts and the counts observer.
 
+use super::dropped::DropTally;
 use super::{
     JsonLocation, PipelineReport, PolicyCounts, ProcessorReport, RuleReport, TraceDecisions,
 };
 use crate::engine::counts::{Counts, ProcCounts, RuleStats};
 use crate::engine::{Engine, PipelineRt, ProcSlot};
-use crate::processors::api::TracePolicy;
+use crate::processors::api::{RuleRef, TracePolicy};
 
-/// One row per instantiated pipeline, in config order.
-pub fn pipelines(engine: &Engine, counts: &Counts) -> Vec<PipelineReport> {
-    engine.pipelines().map(|p| pipeline(p, counts)).collect()
+/// One row per instantiated pipeline, in config order; `drops` names what each rule dropped.
+pub fn pipelines(engine: &Engine, counts: &Counts, drops: &DropTally) -> Vec<PipelineReport> {
+    engine
+        .pipelines()
+        .map(|p| pipeline(p, counts, drops))
+        .collect()
 }
 
-fn pipeline(p: &PipelineRt, counts: &Counts) -> PipelineReport {
+fn pipeline(p: &PipelineRt, counts: &Counts, drops: &DropTally) -> PipelineReport {
     let c = counts.pipelines.get(&p.index).cloned().unwrap_or_default();
     PipelineReport {
         id: p.id.clone(),
@@ -25,7 +29,19 @@ fn pipeline(p: &PipelineRt, counts: &Counts) -> PipelineReport {
             .processors
             .iter()
             .zip(c.processors.iter())
-            .map(|(slot, pc)| processor(slot, pc))
+            .enumerate()
+            .map(|(at, (slot, pc))| {
+                let mut row = processor(slot, pc);
+                for (i, rule) in row.rules.iter_mut().enumerate() {
+                    let r = RuleRef {
+                        pipeline: p.index,
+                        processor: at,
+                        rule: i,
+                    };
+                    (rule.dropped_names, rule.dropped_services) = drops.top(r);
+                }
+                row
+            })
             .collect(),
         exporters: p.exporters.clone(),
     }
@@ -70,6 +86,7 @@ fn processor(slot: &ProcSlot, c: &ProcCounts) -> ProcessorReport {
                     .iter()
                     .find(|p| p.rule == i)
                     .map(|p| policy_counts(p, s)),
+                ..RuleReport::default()
             })
             .collect(),
     }

@@ -42,6 +42,9 @@ pub fn document(report: &Report) -> Value {
                 }
             },
             "results": results,
+            // Findings removed by --ignore/--select, inline comments or .otelcheck.yaml:
+            // counted so that nothing disappears silently.
+            "properties": { "suppressed": report.summary.suppressed },
         }]
     })
 }

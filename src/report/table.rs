@@ -55,7 +55,7 @@ pub fn render_pipeline(p: &ConfigPipeline, color: bool, width: u16) -> String {
         join_or_none(&p.services_out)
     );
     out.push_str(&trace_lines(p, file.as_deref()));
-    out.push_str(&dropped_examples(p, file.as_deref()));
+    out.push_str(&dropped_examples(p, file.as_deref(), usize::from(width)));
     out.push_str(&rewritten_fields(p, file.as_deref()));
     out
 }
@@ -224,30 +224,54 @@ fn wrap(text: &str, indent: bool, width: usize) -> String {
         .join("\n")
 }
 
-/// Per dropping rule: the span names and services of its examples, most frequent first.
-fn dropped_examples(p: &ConfigPipeline, file: Option<&str>) -> String {
+/// Per dropping rule: the most frequent span names and services among the spans it dropped,
+/// as many as fit in `width` columns (at least the first of each).
+fn dropped_examples(p: &ConfigPipeline, file: Option<&str>, width: usize) -> String {
     let mut out = String::new();
     for proc in &p.processors {
         for rule in proc
             .rules
             .iter()
-            .filter(|r| r.dropped > 0 && !r.examples.is_empty())
+            .filter(|r| r.dropped > 0 && !r.dropped_names.is_empty())
         {
-            let names = top(rule.examples.iter().map(|e| e.name.as_str()));
-            let services = top(rule.examples.iter().map(|e| e.service.as_str()));
             let at = rule
                 .location
                 .as_ref()
                 .map(|l| short_location(l, file, true))
                 .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {} {at} dropped {}: e.g. {names}; services: {services}",
-                proc.id, rule.dropped
-            );
+            let line = |names: usize, services: usize| {
+                format!(
+                    "  {} {at} dropped {}: {}; services: {}",
+                    proc.id,
+                    rule.dropped,
+                    counted(&rule.dropped_names[..names]),
+                    counted(&rule.dropped_services[..services])
+                )
+            };
+            let (mut names, mut services) = (rule.dropped_names.len(), rule.dropped_services.len());
+            let mut text = line(names, services);
+            while text.chars().count() > width && (names > 1 || services > 1) {
+                if names >= services && names > 1 {
+                    names -= 1;
+                } else {
+                    services -= 1;
+                }
+                text = line(names, services);
+            }
+            out.push_str(&text);
+            out.push('\n');
         }
     }
     out
+}
+
+/// `flask.request ×20, GET /health ×4`: values with how many dropped spans had each.
+fn counted(values: &[super::DroppedValue]) -> String {
+    values
+        .iter()
+        .map(|v| format!("{} ×{}", v.value, v.spans))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Per rewriting rule that changed something: spans changed and the fields it touched.
@@ -290,30 +314,6 @@ fn rewritten_fields(p: &ConfigPipeline, file: Option<&str>) -> String {
     out
 }
 
-/// Distinct values, most frequent first, at most five, with counts when repeated.
-fn top<'a>(values: impl Iterator<Item = &'a str>) -> String {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for v in values {
-        match counts.iter_mut().find(|(k, _)| *k == v) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((v, 1)),
-        }
-    }
-    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
-    counts
-        .iter()
-        .take(5)
-        .map(|(k, n)| {
-            if *n > 1 {
-                format!("{k} ×{n}")
-            } else {
-                (*k).to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn join_or_none(v: &[String]) -> String {
     if v.is_empty() {
         "(none)".to_owned()
@@ -333,10 +333,5 @@ mod tests {
         assert!(wrap(&"x".repeat(30), true, 12)
             .lines()
             .all(|l| l.starts_with("  ")));
-    }
-
-    #[test]
-    fn top_counts_repeats() {
-        assert_eq!(top(["a", "b", "a"].into_iter()), "a ×2, b");
     }
 }

@@ -60,6 +60,17 @@ fn dash_reads_the_config_from_standard_input() {
     let doc = json(&r);
     assert_eq!(doc["configs"], serde_json::json!(["<stdin>"]));
     assert_eq!(doc["findings"][0]["location"]["file"], "<stdin>");
+    // dry-run reads it the same way and replays the capture through it.
+    let r = run_with(
+        &root(),
+        &["dry-run", "-", CAPTURE, "--format", "json"],
+        Some(&seed(FIXED)),
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = json(&r);
+    assert_eq!(doc["configs"], serde_json::json!(["<stdin>"]));
+    assert_eq!(doc["pipelines"][0]["spans_in"], 1093);
 }
 
 #[test]
@@ -291,9 +302,32 @@ fn tables_fit_the_width_and_name_the_file_once() {
             !table.iter().any(|l| l.contains("fixed.yaml:")),
             "file named once"
         );
+        // The lines below the table that name the dropped spans fit as well.
+        for line in r.stdout.lines().filter(|l| l.contains(" dropped ")) {
+            assert!(line.chars().count() <= width, "{columns}: {line}");
+        }
         // Wrapped rule rows keep their indent.
         let rule_lines = table.iter().filter(|l| l.starts_with("│   ")).count();
         assert!(rule_lines >= 5, "{}", r.stdout);
+    }
+    // inspect's tables fit too (long sample values wrap), and still name every key.
+    for (columns, width) in [(Some("80"), 80), (None, 100)] {
+        let env: Vec<(&str, &str)> = columns.map(|c| ("COLUMNS", c)).into_iter().collect();
+        let r = run_with(&root(), &["inspect", CAPTURE], None, &env);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let widest = r
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with(['│', '┌', '└', '╞']))
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0);
+        assert!(
+            widest > 0 && widest <= width,
+            "{widest} > {width}: {}",
+            r.stdout
+        );
+        assert!(r.stdout.contains("http.route"), "{}", r.stdout);
     }
     // Not a terminal and no COLUMNS: 100.
     let r = otelcheck(&["dry-run", FIXED, CAPTURE]);
@@ -301,8 +335,26 @@ fn tables_fit_the_width_and_name_the_file_once() {
         .stdout
         .lines()
         .all(|l| l.chars().count() <= 100 || !l.starts_with('│')));
-    // The dropped spans are named below the table.
-    assert!(r.stdout.contains("dropped 24: e.g. "), "{}", r.stdout);
+    // The dropped spans are named below the table, counted over every span the rule dropped
+    // (not only the three examples the report keeps).
+    assert!(
+        r.stdout
+            .contains(":21:12 dropped 24: flask.request ×24; services: orders-api ×24"),
+        "{}",
+        r.stdout
+    );
+    let doc = json(&otelcheck(&["dry-run", FIXED, CAPTURE, "--format", "json"]));
+    let rules = processor(&doc, "filter/health")["rules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for rule in rules.iter().filter(|r| r["dropped"].as_u64() > Some(0)) {
+        let named: u64 = rule["dropped_names"]
+            .as_array()
+            .map(|v| v.iter().filter_map(|n| n["spans"].as_u64()).sum())
+            .unwrap_or(0);
+        assert_eq!(Some(named), rule["dropped"].as_u64(), "{rule}");
+    }
 }
 
 #[test]
@@ -379,4 +431,88 @@ fn write_output_with_several_configs_uses_a_folder_per_config() {
             std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         assert!(text.lines().count() > 0, "{}", file.display());
     }
+}
+
+#[test]
+fn progress_runs_over_the_bytes_read_on_a_terminal_only() {
+    // 16 MiB or more of capture (the seed capture's payloads back to back) shows a bar.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let big = dir.path().join("big.msgpack");
+    let one = std::fs::read(root().join(CAPTURE)).expect("capture");
+    let copies = (16 << 20) / one.len() + 1;
+    std::fs::write(&big, one.repeat(copies)).expect("write");
+    let size = (one.len() * copies) as f64 / f64::from(1 << 20);
+    let total = format!("/{size:.2} MiB");
+    let big = big.display().to_string();
+
+    // Not a terminal: no bar, whatever the size.
+    let r = otelcheck(&["dry-run", FIXED, &big, "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("replaying"), "{}", r.stderr);
+
+    // On a terminal (a pseudo-terminal from util-linux `script`): the bar counts bytes of
+    // the capture files, so decoding is covered from the first byte read.
+    let has_script = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        eprintln!("skipped the terminal half: no `script` (util-linux) on this machine");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_otelcheck");
+    let run = |extra: &str| {
+        let cmd = format!("'{bin}' dry-run {FIXED} '{big}' --format json{extra}");
+        let out = Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .current_dir(root())
+            .env("NO_COLOR", "1")
+            .env_remove("COLUMNS")
+            .stdin(Stdio::null())
+            .output()
+            .expect("script runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let tty = run("");
+    assert!(tty.contains("replaying "), "{tty}");
+    assert!(
+        tty.contains(&total),
+        "the bar's total is the file size {total}: {tty}"
+    );
+    let quiet = run(" --no-progress");
+    assert!(!quiet.contains("replaying "), "{quiet}");
+}
+
+#[test]
+fn the_package_says_how_to_install_and_ships_its_license_and_schema() {
+    let cargo = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml");
+    assert!(cargo.contains("license = \"Apache-2.0\""));
+    let license = std::fs::read_to_string(root().join("LICENSE")).expect("LICENSE file");
+    assert!(license.contains("Apache License") && license.contains("Version 2.0"));
+    // The release binary carries no debug info; symbols for profiling are a separate profile.
+    let release = cargo
+        .split("[profile.release]")
+        .nth(1)
+        .and_then(|s| s.split("\n[").next())
+        .unwrap_or_default();
+    assert!(!release.contains("debug ="), "{release}");
+    assert!(cargo.contains("[profile.profiling]"));
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    for needed in [
+        "Rust toolchain",
+        "cargo install --locked --path .",
+        "first build",
+    ] {
+        assert!(readme.contains(needed), "README lacks {needed:?}");
+    }
+    // The JSON contract ships in the repository, and a real report validates against it.
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/report.schema.json")).expect("schema"),
+    )
+    .expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let doc = json(&otelcheck(&[
+        "dry-run", BROKEN, CAPTURE, "--format", "json",
+    ]));
+    assert!(validator.is_valid(&doc), "{doc:#}");
 }

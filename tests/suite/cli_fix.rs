@@ -27,7 +27,7 @@ fn diff_shows_and_fix_applies_the_is_match_rewrite() {
         .expect("seed")
         .replace(
             "processors:\n",
-            "processors:\n  filter/neg:\n    traces:\n      span:\n        - name !~ \"^GET\"   # plain scalar\n",
+            "processors:\n  filter/neg:\n    traces:\n      span:\n        - name !~ \"^GET\"   # plain scalar\n        - \"attributes[\\\"db.statement\\\"] =~ \\\"^SELECT\\\\\\\\s\\\"\"\n",
         );
     let path = dir.path().join("c.yaml");
     std::fs::write(&path, &original).expect("write");
@@ -55,19 +55,47 @@ fn diff_shows_and_fix_applies_the_is_match_rewrite() {
         "{}",
         r.stdout
     );
+    // A double-quoted scalar is decoded, rewritten and encoded back.
+    assert!(
+        r.stdout.contains(
+            "+        - \"IsMatch(attributes[\\\"db.statement\\\"], \\\"^SELECT\\\\\\\\s\\\")\""
+        ),
+        "{}",
+        r.stdout
+    );
     assert_eq!(
         std::fs::read_to_string(&path).unwrap_or_default(),
         original,
         "--diff changes nothing"
     );
 
+    // A JSON report on standard output stays one document: the diff goes to stderr.
+    let copy = dir.path().join("copy.yaml");
+    std::fs::write(&copy, &original).expect("write");
+    let r = run_in(
+        dir.path(),
+        &["validate", "copy.yaml", "--fix", "--format", "json"],
+    );
+    let doc = json(&r);
+    assert!(r.stderr.contains("+++ copy.yaml"), "{}", r.stderr);
+    assert!(!codes(&doc).contains(&"non-upstream-syntax".to_owned()));
+
+    // --fix rewrites, then checks the file as it now is (like `ruff check --fix`): the
+    // catch-all is still an error, so the exit code is 1.
     let r = run_in(dir.path(), &["validate", "c.yaml", "--fix"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stderr.contains("fixed 2 rule(s) in c.yaml"),
+        r.stderr.contains("fixed 3 rule(s) in c.yaml"),
         "{}",
         r.stderr
     );
+    assert!(
+        r.stdout.starts_with("--- c.yaml\n"),
+        "diff first: {}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("error[catch-all-rule]"), "{}", r.stdout);
+    assert!(!r.stdout.contains("non-upstream-syntax"), "{}", r.stdout);
     let fixed = std::fs::read_to_string(&path).unwrap_or_default();
     // Only the two rule lines changed: comments and layout are the same bytes.
     let changed: Vec<(&str, &str)> = original
@@ -75,7 +103,7 @@ fn diff_shows_and_fix_applies_the_is_match_rewrite() {
         .zip(fixed.lines())
         .filter(|(a, b)| a != b)
         .collect();
-    assert_eq!(changed.len(), 2, "{changed:#?}");
+    assert_eq!(changed.len(), 3, "{changed:#?}");
     assert_eq!(original.lines().count(), fixed.lines().count());
 
     // The collector's syntax now: no non-upstream-syntax finding is left (the catch-all is).

@@ -282,3 +282,244 @@ fn github_annotations_are_capped_at_ten_per_level_and_keep_notes() {
         "{rule}"
     );
 }
+
+#[test]
+fn explain_and_inspect_json_are_documents_when_they_cannot_run() {
+    let r = otelcheck(&[
+        "explain",
+        BAD_YAML,
+        CAPTURE,
+        "--trace-id",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let doc = json(&r);
+    assert_valid(&report_schema(), &doc, "explain json");
+    assert_eq!(doc["kind"], "explain");
+    assert_eq!(doc["verdict"], "error");
+    assert_eq!(doc["configs"], serde_json::json!([BAD_YAML]));
+    assert_eq!(doc["findings"][0]["code"], "invalid-config");
+    assert_eq!(doc["findings"][0]["location"]["file"], BAD_YAML);
+    assert!(r.stderr.contains("error[invalid-config]"), "{}", r.stderr);
+
+    // A capture explain cannot read is a finding about that file.
+    let r = otelcheck(&[
+        "explain",
+        FIXED,
+        BAD_YAML.replace(".yaml", ".bin").as_str(),
+        "--trace-id",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let doc = json(&r);
+    assert_valid(&report_schema(), &doc, "explain json");
+    assert_eq!(doc["findings"][0]["code"], "invalid-capture");
+
+    let r = otelcheck(&["inspect", BAD_YAML, "--format", "json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let doc = json(&r);
+    assert_valid(&report_schema(), &doc, "inspect json");
+    assert_eq!(doc["kind"], "inspect");
+    assert_eq!(doc["verdict"], "error");
+    assert_eq!(doc["findings"][0]["code"], "invalid-capture");
+    assert_eq!(
+        doc["findings"][0]["location"],
+        serde_json::json!({"file": BAD_YAML})
+    );
+    // Text stays on standard error only.
+    let r = otelcheck(&["inspect", BAD_YAML]);
+    assert_eq!((r.code, r.stdout.as_str()), (2, ""));
+}
+
+#[test]
+fn a_closed_standard_output_is_exit_2_not_a_lost_report() {
+    // `exec ... >&-` closes the descriptor before otelcheck starts, as a shell user would.
+    let closed = |args: &[&str]| {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg("exec \"$0\" \"$@\" >&-")
+            .arg(env!("CARGO_BIN_EXE_otelcheck"))
+            .args(args)
+            .current_dir(root())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("sh runs");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    for format in ["json", "sarif", "junit", "text"] {
+        let (code, stderr) = closed(&["validate", BROKEN, "--format", format]);
+        assert_eq!(code, 2, "{format}: {stderr}");
+        assert!(
+            stderr.contains("cannot write the report to standard output: it is closed"),
+            "{format}: {stderr}"
+        );
+    }
+    // The same run into /dev/null is what the user asked for: not an error.
+    let out = Command::new(env!("CARGO_BIN_EXE_otelcheck"))
+        .args(["validate", FIXED, "--format", "json"])
+        .current_dir(root())
+        .stdout(std::fs::File::create("/dev/null").expect("/dev/null"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    // A report file still works with standard output closed.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("r.sarif").display().to_string();
+    let (code, stderr) = closed(&[
+        "validate",
+        BROKEN,
+        "--quiet",
+        "--format",
+        "json",
+        "--report",
+        &format!("sarif={path}"),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("report")).expect("json");
+    assert_valid(&sarif_schema(), &sarif, "sarif");
+}
+
+#[test]
+fn junit_has_one_case_per_finding_even_at_one_location() {
+    // The fixed seed's pipeline exports both a card number and an e-mail address: two
+    // sensitive-data-exported findings at the same line and column.
+    let r = otelcheck(&[
+        "dry-run",
+        FIXED,
+        CAPTURE,
+        "--format",
+        "json",
+        "--select",
+        "sensitive-data-exported",
+    ]);
+    let doc = json(&r);
+    let locations: Vec<String> = doc["findings"]
+        .as_array()
+        .map(|fs| fs.iter().map(|f| f["location"].to_string()).collect())
+        .unwrap_or_default();
+    assert_eq!(locations.len(), 2, "{doc:#}");
+    assert_eq!(locations[0], locations[1], "one location");
+
+    let r = otelcheck(&[
+        "dry-run",
+        FIXED,
+        CAPTURE,
+        "--format",
+        "junit",
+        "--select",
+        "sensitive-data-exported",
+        "--fail-on",
+        "warning",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let report = junit(&r.stdout);
+    let cases: Vec<&quick_junit::TestCase> = report.test_suites[0]
+        .test_cases
+        .iter()
+        .filter(|c| c.classname.as_deref() == Some("otelcheck.sensitive-data-exported"))
+        .collect();
+    assert_eq!(cases.len(), 2, "{}", r.stdout);
+    assert_ne!(cases[0].name, cases[1].name, "names stay unique");
+    assert_eq!(report.test_suites[0].failures, 2, "{}", r.stdout);
+    let messages: Vec<String> = cases
+        .iter()
+        .filter_map(|c| match &c.status {
+            quick_junit::TestCaseStatus::NonSuccess { message, .. } => {
+                message.as_ref().map(|m| m.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("card number")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("e-mail")),
+        "{messages:?}"
+    );
+}
+
+/// The done-when, as one matrix: for every command that writes machine reports and
+/// every way a run can fail to start, SARIF validates against the official SARIF 2.1.0
+/// schema, JUnit parses with a JUnit reader and has a failed case, JSON says `error`.
+#[test]
+fn every_fatal_error_of_every_command_is_valid_sarif_and_junit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let garbled = dir.path().join("garbled.msgpack");
+    std::fs::write(&garbled, b"\xc1\xc1 this is not a capture").expect("write");
+    let garbled = garbled.display().to_string();
+    let test_file = dir.path().join("t.yaml");
+    std::fs::write(&test_file, "config: missing.yaml\ntests: []\n").expect("write");
+    let test_file = test_file.display().to_string();
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        ("validate, bad YAML", vec!["validate", BAD_YAML]),
+        ("validate, missing file", vec!["validate", "no/such.yaml"]),
+        ("dry-run, bad YAML", vec!["dry-run", BAD_YAML, CAPTURE]),
+        (
+            "dry-run, missing capture",
+            vec!["dry-run", FIXED, "no/such.msgpack"],
+        ),
+        ("dry-run, garbled capture", vec!["dry-run", FIXED, &garbled]),
+        ("diff, bad YAML", vec!["diff", FIXED, BAD_YAML, CAPTURE]),
+        (
+            "diff, garbled capture",
+            vec!["diff", FIXED, BROKEN, &garbled],
+        ),
+    ];
+    let sarif_schema = sarif_schema();
+    let report_schema = report_schema();
+    for (what, args) in &cases {
+        let with = |format: &'static str| {
+            let mut a = args.clone();
+            a.extend(["--format", format]);
+            otelcheck(&a)
+        };
+        let r = with("sarif");
+        assert_eq!(r.code, 2, "{what}: {}", r.stderr);
+        let doc = json(&r);
+        assert_valid(&sarif_schema, &doc, what);
+        let results = doc["runs"][0]["results"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            results.iter().any(|x| x["level"] == "error"),
+            "{what}: {doc:#}"
+        );
+        let r = with("junit");
+        assert_eq!(r.code, 2, "{what}");
+        let report = junit(&r.stdout);
+        assert!(report.test_suites[0].failures >= 1, "{what}: {}", r.stdout);
+        let r = with("json");
+        assert_eq!(r.code, 2, "{what}");
+        let doc = json(&r);
+        assert_eq!(doc["verdict"], "error", "{what}");
+        if args[0] != "diff" {
+            assert_valid(&report_schema, &doc, what);
+        }
+    }
+    // `test` writes JSON and JUnit.
+    for format in ["junit", "json"] {
+        let r = otelcheck(&["test", &test_file, "--format", format]);
+        assert_eq!(r.code, 2, "test --format {format}: {}", r.stderr);
+        if format == "junit" {
+            assert!(
+                junit(&r.stdout).test_suites[0].failures + junit(&r.stdout).test_suites[0].errors
+                    >= 1,
+                "{}",
+                r.stdout
+            );
+        } else {
+            assert!(json(&r).is_object());
+        }
+    }
+}

@@ -85,6 +85,46 @@ fn ignore_and_select_filter_codes_and_count_what_they_removed() {
 }
 
 #[test]
+fn every_format_counts_what_was_suppressed() {
+    let args = |format: &'static str| {
+        [
+            "validate",
+            BROKEN,
+            "--ignore",
+            "catch-all-rule",
+            "--format",
+            format,
+        ]
+    };
+    let doc = json(&otelcheck(&args("json")));
+    let n = doc["summary"]["suppressed"].as_u64().unwrap_or(0);
+    assert!(n > 0, "{doc:#}");
+    let md = otelcheck(&args("markdown")).stdout;
+    assert!(md.contains(&format!(", {n} suppressed in ")), "{md}");
+    let gh = otelcheck(&args("github")).stdout;
+    assert!(
+        gh.lines()
+            .any(|l| l.starts_with("::notice ") && l.contains(&format!("{n} finding"))),
+        "{gh}"
+    );
+    let sarif = json(&otelcheck(&args("sarif")));
+    assert_eq!(
+        sarif["runs"][0]["properties"]["suppressed"].as_u64(),
+        Some(n)
+    );
+    let xml = otelcheck(&args("junit")).stdout;
+    let junit = quick_junit::Report::deserialize_from_str(&xml).expect("JUnit parses");
+    let prop = junit.test_suites[0]
+        .properties
+        .iter()
+        .find(|p| p.name.as_str() == "suppressed")
+        .map(|p| p.value.to_string());
+    assert_eq!(prop, Some(n.to_string()), "{xml}");
+    let text = otelcheck(&args("text")).stdout;
+    assert!(text.contains(&format!("{n} suppressed")), "{text}");
+}
+
+#[test]
 fn an_unknown_code_in_a_filter_is_an_error() {
     let r = otelcheck(&["validate", FIXED, "--ignore", "catch-all"]);
     assert_eq!(r.code, 2);
@@ -193,6 +233,122 @@ fn a_broken_project_file_is_a_clear_error() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains(".otelcheck.yaml"), "{}", r.stderr);
     assert!(r.stderr.contains("--no-config-file"), "{}", r.stderr);
+}
+
+#[test]
+fn a_broken_project_file_is_a_finding_in_every_report() {
+    let dir = project(&[
+        (
+            ".otelcheck.yaml",
+            "ignore: [unused-component]\nfail-on: warnings\n",
+        ),
+        ("c.yaml", &seed(BROKEN)),
+        ("sub/.keep", ""),
+    ]);
+    // Text: file:line:col at the value, with a snippet, on standard error.
+    let r = run_in(dir.path(), &["validate", "c.yaml"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with(
+            ".otelcheck.yaml:2:10: error[invalid-project-file] `fail-on: warnings` is not one of error, warning"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains(" 2 | fail-on: warnings"), "{}", r.stderr);
+    assert!(!r.stderr.contains("otelcheck: error:"), "{}", r.stderr);
+
+    // Machine formats: a document carrying it, from a subdirectory too.
+    let sub = dir.path().join("sub");
+    let out = sub.join("r.sarif").display().to_string();
+    let r = run_in(
+        &sub,
+        &[
+            "validate",
+            "../c.yaml",
+            "--format",
+            "json",
+            "--report",
+            &format!("sarif={out}"),
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let doc = json(&r);
+    assert_eq!(doc["verdict"], "error");
+    assert_eq!(codes(&doc), ["invalid-project-file"]);
+    assert_eq!(
+        doc["findings"][0]["location"],
+        serde_json::json!({"file": "../.otelcheck.yaml", "line": 2, "column": 10})
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("sarif report"))
+            .expect("sarif is JSON");
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["ruleId"],
+        "invalid-project-file"
+    );
+
+    // An unknown key is named (once, without the YAML library's "expected one of").
+    std::fs::write(dir.path().join(".otelcheck.yaml"), "fail_on: warning\n").expect("write");
+    let r = run_in(dir.path(), &["validate", "c.yaml", "--format", "junit"]);
+    assert_eq!(r.code, 2);
+    let junit = quick_junit::Report::deserialize_from_str(&r.stdout).expect("JUnit parses");
+    assert_eq!(junit.test_suites[0].failures, 1);
+    assert!(
+        r.stderr.starts_with(
+            ".otelcheck.yaml:1:1: error[invalid-project-file] invalid project file .otelcheck.yaml: unknown key `fail_on`"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("expected one of"), "{}", r.stderr);
+
+    // A code that does not exist is pointed at where it is written.
+    std::fs::write(
+        dir.path().join(".otelcheck.yaml"),
+        "per-file-ignores:\n  'legacy/*.yaml': [dead-rules]\n",
+    )
+    .expect("write");
+    let r = run_in(
+        dir.path(),
+        &[
+            "dry-run",
+            "c.yaml",
+            &fixture("captures/orders-ddtrace-py-v04.msgpack"),
+            "--format",
+            "github",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stdout.starts_with(
+            "::error file=.otelcheck.yaml,line=2,col=21,title=invalid-project-file::per-file-ignores: unknown finding code `dead-rules`; did you mean `dead-rule`?"
+        ),
+        "{}",
+        r.stdout
+    );
+    // diff's document carries it as well.
+    let r = run_in(
+        dir.path(),
+        &[
+            "diff",
+            "c.yaml",
+            "c.yaml",
+            &fixture("captures/orders-ddtrace-py-v04.msgpack"),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    let doc = json(&r);
+    assert_eq!(
+        (doc["kind"].as_str(), doc["verdict"].as_str()),
+        (Some("diff"), Some("error"))
+    );
+    assert_eq!(codes(&doc), ["invalid-project-file"]);
+    // --no-config-file skips it.
+    let r = run_in(dir.path(), &["validate", "c.yaml", "--no-config-file"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
 }
 
 #[test]
