@@ -22,6 +22,7 @@ mod cli_test;
 mod cli_validate;
 mod common;
 mod config_expand;
+mod converters_replay;
 mod config_load;
 mod config_strpos;
 mod config_wiring;

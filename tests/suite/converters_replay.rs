@@ -1,0 +1,95 @@
+//! Converters that parse text, replayed end to end: a transform config of
+//! `fixtures/replay/transform/` runs over `captures/converters.otlp.jsonl` and the attributes
+//! the exporter receives (`--write-output`) are compared with what upstream v0.156.0 gives for
+//! the same strings (its `Test_Time` rows and Go's `time` package, `time.Local` being UTC).
+
+use crate::common::*;
+use serde_json::{Map, Value};
+
+const CAPTURE: &str = "captures/converters.otlp.jsonl";
+
+/// Replay `config` and return (span name → attributes as plain JSON values, the report).
+fn replay(config: &str) -> (Vec<(String, Map<String, Value>)>, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = otelcheck(&[
+        "dry-run",
+        &fixture(config),
+        &fixture(CAPTURE),
+        "--format",
+        "json",
+        "--write-output",
+        out.to_str().unwrap(),
+    ]);
+    assert_ne!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let report = json(&run);
+    let text = std::fs::read_to_string(out.join("traces.jsonl")).unwrap();
+    let mut spans = Vec::new();
+    for line in text.lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        for rs in v["resourceSpans"].as_array().unwrap() {
+            for ss in rs["scopeSpans"].as_array().unwrap() {
+                for sp in ss["spans"].as_array().unwrap() {
+                    let attrs = sp["attributes"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|kv| {
+                            let val = kv["value"].as_object().unwrap().values().next().unwrap();
+                            (kv["key"].as_str().unwrap().to_owned(), val.clone())
+                        })
+                        .collect();
+                    spans.push((sp["name"].as_str().unwrap().to_owned(), attrs));
+                }
+            }
+        }
+    }
+    (spans, report)
+}
+
+fn attr<'a>(spans: &'a [(String, Map<String, Value>)], span: &str, key: &str) -> Option<&'a Value> {
+    spans.iter().find(|(n, _)| n == span).and_then(|(_, a)| a.get(key))
+}
+
+#[test]
+fn time_parses_zones_locations_and_flexible_fields() {
+    let (spans, report) = replay("replay/transform/time_parse.yaml");
+    assert_eq!(processor(&report, "transform/time")["emulated"], true);
+    assert_eq!(spans.len(), 3);
+    // "2023-05-26 12:34:56 HST": HST is UTC−10 in the tz database.
+    assert_eq!(
+        attr(&spans, "syslog.line", "when.unix"),
+        Some(&Value::from("1685140496"))
+    );
+    // "1986-10-01 00:17:33 MST": UTC−7 (upstream's "before 2000" row).
+    assert_eq!(
+        attr(&spans, "legacy.line", "when.unix"),
+        Some(&Value::from("528535053"))
+    );
+    // "yesterday" does not parse: the statement errs and the span keeps going without it.
+    assert_eq!(attr(&spans, "broken.line", "when.unix"), None);
+    // America/New_York: daylight time in May (UTC−4), standard time in January (UTC−5).
+    assert_eq!(
+        attr(&spans, "syslog.line", "local.unix"),
+        Some(&Value::from("1685118896"))
+    );
+    assert_eq!(
+        attr(&spans, "legacy.line", "local.unix"),
+        Some(&Value::from("1673787600"))
+    );
+    // "2/4/2023  7:05" with "%m/%d/%Y %H:%M": one-digit month and day, a padded hour.
+    assert_eq!(
+        attr(&spans, "syslog.line", "flex.iso"),
+        Some(&Value::from("2023-02-04T07:05:00"))
+    );
+    assert_eq!(
+        attr(&spans, "legacy.line", "flex.iso"),
+        Some(&Value::from("1999-12-31T23:59:00"))
+    );
+    // Times compare in conditions.
+    assert_eq!(
+        attr(&spans, "syslog.line", "after.2000"),
+        Some(&Value::from(true))
+    );
+    assert_eq!(attr(&spans, "legacy.line", "after.2000"), None);
+}
