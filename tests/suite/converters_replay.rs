@@ -93,3 +93,80 @@ fn time_parses_zones_locations_and_flexible_fields() {
     );
     assert_eq!(attr(&spans, "legacy.line", "after.2000"), None);
 }
+
+/// The value of `key` in an OTLP JSON key-value list (`{"values": [{"key", "value"}]}`).
+fn kv<'a>(list: &'a Value, key: &str) -> &'a Value {
+    list["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["key"] == key)
+        .map(|e| &e["value"])
+        .unwrap_or(&Value::Null)
+}
+
+#[test]
+fn parse_xml_builds_upstreams_map_and_fails_on_bad_documents() {
+    let (spans, report) = replay("replay/transform/parse_xml.yaml");
+    assert_eq!(processor(&report, "transform/xml")["emulated"], true);
+    // <Log><User id="0001"><Name>Joe</Name></User><Text>User did a thing</Text></Log>
+    let doc = attr(&spans, "syslog.line", "doc").unwrap();
+    assert_eq!(kv(doc, "tag")["stringValue"], "Log");
+    let children = kv(doc, "children")["arrayValue"]["values"].as_array().unwrap();
+    assert_eq!(children.len(), 2);
+    let user = &children[0]["kvlistValue"];
+    assert_eq!(kv(user, "tag")["stringValue"], "User");
+    assert_eq!(
+        kv(&kv(user, "attributes")["kvlistValue"], "id")["stringValue"],
+        "0001"
+    );
+    let text = &children[1]["kvlistValue"];
+    assert_eq!(kv(text, "content")["stringValue"], "User did a thing");
+    assert_eq!(
+        attr(&spans, "syslog.line", "first.tag"),
+        Some(&Value::from("User"))
+    );
+    // The declaration and the comment are skipped; each text chunk is trimmed, then joined.
+    let event = attr(&spans, "legacy.line", "doc").unwrap();
+    assert_eq!(kv(event, "content")["stringValue"], "disk &memory");
+    assert_eq!(
+        attr(&spans, "legacy.line", "warned"),
+        Some(&Value::from(true))
+    );
+    assert_eq!(attr(&spans, "syslog.line", "warned"), None);
+    // <Log><Text></Log>: Go's "element <Text> closed by </Log>", so nothing is set.
+    assert_eq!(attr(&spans, "broken.line", "doc"), None);
+    let warnings = report.to_string();
+    assert!(
+        warnings.contains("element <Text> closed by </Log>"),
+        "{warnings}"
+    );
+}
+
+/// A converter otelcheck does not evaluate leaves its processor not emulated, and says so.
+#[test]
+fn a_converter_not_emulated_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("ua.yaml");
+    let text = std::fs::read_to_string(fixture("replay/transform/parse_xml.yaml"))
+        .unwrap()
+        .replace(
+            r#"ParseXML(span.attributes["xml"]))"#,
+            r#"UserAgent(span.attributes["xml"]))"#,
+        );
+    std::fs::write(&cfg, text).unwrap();
+    let run = otelcheck(&[
+        "dry-run",
+        cfg.to_str().unwrap(),
+        &fixture(CAPTURE),
+        "--format",
+        "json",
+    ]);
+    assert_ne!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let report = json(&run);
+    assert_eq!(processor(&report, "transform/xml")["emulated"], false);
+    assert!(
+        codes(&report).contains(&"unsupported-component".to_string()),
+        "{report}"
+    );
+}

@@ -21,6 +21,7 @@ pub mod time;
 pub mod timefmt;
 pub mod timeparse;
 pub mod type_checks;
+pub mod xml;
 
 use std::fmt;
 
@@ -77,6 +78,7 @@ fn registry() -> impl Iterator<Item = &'static Spec> {
         timefmt::SPECS,
         timeparse::SPECS,
         csv::SPECS,
+        xml::SPECS,
     ]
     .into_iter()
     .flatten()
@@ -344,7 +346,6 @@ mod tests {
             "GetXML",
             "InsertXML",
             "ParseSimplifiedXML",
-            "ParseXML",
             "RemoveXML",
         ];
         let missing: Vec<&str> = signatures::all()
