@@ -134,8 +134,20 @@ fn parse_xml_builds_upstreams_map_and_fails_on_bad_documents() {
         Some(&Value::from(true))
     );
     assert_eq!(attr(&spans, "syslog.line", "warned"), None);
+    // ParseSimplifiedXML: elements by name, leaves as their text, attributes dropped; the
+    // <Event> has only text and an empty element, so its map is empty and left out.
+    let simple = attr(&spans, "syslog.line", "simple").unwrap();
+    let log = &kv(simple, "Log")["kvlistValue"];
+    assert_eq!(
+        kv(&kv(log, "User")["kvlistValue"], "Name")["stringValue"],
+        "Joe"
+    );
+    assert_eq!(kv(log, "Text")["stringValue"], "User did a thing");
+    let event = attr(&spans, "legacy.line", "simple").unwrap();
+    assert_eq!(event, &serde_json::json!({}));
     // <Log><Text></Log>: Go's "element <Text> closed by </Log>", so nothing is set.
     assert_eq!(attr(&spans, "broken.line", "doc"), None);
+    assert_eq!(attr(&spans, "broken.line", "simple"), None);
     let warnings = report.to_string();
     assert!(
         warnings.contains("element <Text> closed by </Log>"),

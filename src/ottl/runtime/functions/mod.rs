@@ -345,7 +345,6 @@ mod tests {
             "ConvertTextToElementsXML",
             "GetXML",
             "InsertXML",
-            "ParseSimplifiedXML",
             "RemoveXML",
         ];
         let missing: Vec<&str> = signatures::all()

@@ -18,10 +18,16 @@ use crate::ottl::runtime::value::Value;
 
 type R<T> = Result<T, String>;
 
-pub const SPECS: &[Spec] = &[Spec {
-    name: "ParseXML",
-    build: Build::Simple(|mut a| parse_xml(&to_str(arg(&mut a, 0))?)),
-}];
+pub const SPECS: &[Spec] = &[
+    Spec {
+        name: "ParseXML",
+        build: Build::Simple(|mut a| parse_xml(&to_str(arg(&mut a, 0))?)),
+    },
+    Spec {
+        name: "ParseSimplifiedXML",
+        build: Build::Simple(|mut a| parse_simplified_xml(&to_str(arg(&mut a, 0))?)),
+    },
+];
 
 /// Upstream's `maxXMLElementDepth`.
 const MAX_DEPTH: usize = 10_000;
@@ -46,7 +52,8 @@ pub enum Token {
         attrs: Vec<(Name, String)>,
     },
     End(Name),
-    CharData(String),
+    /// Character data, and whether it came from a CDATA section.
+    CharData(String, bool),
     Comment,
     ProcInst,
     Directive,
@@ -67,6 +74,9 @@ pub struct Decoder<'s> {
     stack: Vec<Name>,
     /// The end element owed by an empty element tag (`<a/>`).
     pending_end: Option<Name>,
+    /// Whether the caller set a `CharsetReader` (xmlquery does): a declared encoding other
+    /// than UTF-8 is then converted upstream, which otelcheck does not do.
+    charset_reader: bool,
 }
 
 fn is_name_byte(c: u8) -> bool {
@@ -100,6 +110,7 @@ impl<'s> Decoder<'s> {
             line: 1,
             stack: Vec::new(),
             pending_end: None,
+            charset_reader: false,
         }
     }
 
@@ -323,7 +334,7 @@ impl<'s> Decoder<'s> {
         };
         if b != b'<' {
             self.ungetc();
-            return self.text(None, false).map(Token::CharData);
+            return self.text(None, false).map(|t| Token::CharData(t, false));
         }
         match self.must()? {
             b'/' => {
@@ -363,6 +374,11 @@ impl<'s> Decoder<'s> {
                     }
                     let enc = proc_inst("encoding", &content);
                     if !enc.is_empty() && !enc.eq_ignore_ascii_case("utf-8") {
+                        if self.charset_reader {
+                            return Err(Stop::Err(format!(
+                                "otelcheck cannot read XML declared as encoding {enc:?} yet"
+                            )));
+                        }
                         return Err(Stop::Err(format!(
                             "xml: encoding {enc:?} declared but Decoder.CharsetReader is nil"
                         )));
@@ -437,7 +453,7 @@ impl<'s> Decoder<'s> {
                         return Err(self.syntax("invalid <![ sequence"));
                     }
                 }
-                self.text(None, true).map(Token::CharData)
+                self.text(None, true).map(|t| Token::CharData(t, true))
             }
             _ => {
                 // A directive: up to the `>` that closes it, quotes and nested `<...>` and
@@ -597,8 +613,8 @@ fn parse_xml(src: &str) -> R<Value<'static>> {
                     None => break el,
                 }
             }
-            Token::CharData(_) if deep > 0 => {}
-            Token::CharData(t) => {
+            Token::CharData(..) if deep > 0 => {}
+            Token::CharData(t, _) => {
                 if let Some(el) = stack.last_mut() {
                     el.text.push_str(t.trim_matches(|c: char| c.is_whitespace()));
                 }
@@ -647,6 +663,189 @@ fn into_map(el: Element) -> Attributes {
         m.upsert("children", AnyValue::Slice(children));
     }
     m
+}
+
+/// A node of xmlquery's tree, as far as `ParseSimplifiedXML` reads it.
+#[derive(Debug)]
+enum QNode {
+    Element { name: String, children: Vec<usize> },
+    /// Text or CDATA (the first one is an element's leaf value).
+    Text(String),
+    /// Comments, processing instructions, directives: they only make an element non-empty.
+    Other,
+}
+
+/// The document node's children and every node, as xmlquery's `Parse` builds them (several
+/// top-level elements and text allowed, the input may end after any complete token).
+struct QTree {
+    nodes: Vec<QNode>,
+    top: Vec<usize>,
+}
+
+/// xmlquery `Parse` (through `parseNodesXML`): Go's strict decoder plus xmlquery's own check
+/// that every element prefix is declared.
+fn parse_nodes(src: &str) -> R<QTree> {
+    let fail = |m: String| format!("parse xml: {m}");
+    let mut d = Decoder::new(src);
+    d.charset_reader = true;
+    let mut tree = QTree {
+        nodes: Vec::new(),
+        top: Vec::new(),
+    };
+    // Open elements: node index and the prefixes each one binds.
+    let mut open: Vec<(usize, Vec<(String, String)>)> = Vec::new();
+    // Every namespace URI declared so far (xmlquery never forgets one) and the xml URI.
+    let mut known: Vec<String> = vec!["http://www.w3.org/XML/1998/namespace".into()];
+    let mut deep = 0usize;
+    let mut too_deep = false;
+    loop {
+        let tok = match d.token() {
+            Ok(t) => t,
+            Err(Stop::Eof) => break,
+            Err(Stop::Err(m)) => return Err(fail(m)),
+        };
+        let node = match tok {
+            Token::Start { name, attrs } => {
+                let mut binds = Vec::new();
+                for (an, v) in &attrs {
+                    if an.space == "xmlns" {
+                        binds.push((an.local.clone(), v.clone()));
+                        known.push(v.clone());
+                    } else if an.space.is_empty() && an.local == "xmlns" {
+                        binds.push((String::new(), v.clone()));
+                        known.push(v.clone());
+                    }
+                }
+                // Go's `translate` of the element name.
+                let lookup = |p: &str| {
+                    binds
+                        .iter()
+                        .rev()
+                        .chain(open.iter().rev().flat_map(|(_, b)| b.iter().rev()))
+                        .find(|(k, _)| k == p)
+                        .map(|(_, v)| v.clone())
+                };
+                let space = match name.space.as_str() {
+                    "xmlns" => name.space.clone(),
+                    "xml" => "http://www.w3.org/XML/1998/namespace".into(),
+                    p => lookup(p).unwrap_or_else(|| p.to_string()),
+                };
+                if !space.is_empty() && !known.contains(&space) {
+                    return Err(fail(format!(
+                        "xmlquery: invalid XML document, namespace {space} is missing"
+                    )));
+                }
+                if deep > 0 || open.len() >= OWN_DEPTH {
+                    deep += 1;
+                    too_deep = true;
+                    if open.len() + deep > MAX_DEPTH + 1 {
+                        return Err(format!(
+                            "exceeded maximum XML nesting depth of {MAX_DEPTH}"
+                        ));
+                    }
+                    continue;
+                }
+                let i = tree.nodes.len();
+                tree.nodes.push(QNode::Element {
+                    name: name.local,
+                    children: Vec::new(),
+                });
+                attach(&mut tree, &open, i);
+                open.push((i, binds));
+                continue;
+            }
+            Token::End(_) => {
+                if deep > 0 {
+                    deep -= 1;
+                } else {
+                    open.pop();
+                }
+                continue;
+            }
+            _ if deep > 0 => continue,
+            Token::CharData(t, _) => QNode::Text(t),
+            Token::Comment | Token::ProcInst | Token::Directive => QNode::Other,
+        };
+        let i = tree.nodes.len();
+        tree.nodes.push(node);
+        attach(&mut tree, &open, i);
+    }
+    if too_deep {
+        return Err(format!(
+            "otelcheck cannot build an XML tree deeper than {OWN_DEPTH} elements (upstream \
+             allows {MAX_DEPTH})"
+        ));
+    }
+    Ok(tree)
+}
+
+fn attach(tree: &mut QTree, open: &[(usize, Vec<(String, String)>)], i: usize) {
+    match open.last() {
+        Some((p, _)) => {
+            if let QNode::Element { children, .. } = &mut tree.nodes[*p] {
+                children.push(i);
+            }
+        }
+        None => tree.top.push(i),
+    }
+}
+
+fn parse_simplified_xml(src: &str) -> R<Value<'static>> {
+    let tree = parse_nodes(src)?;
+    Ok(Value::Map(Cow::Owned(simplify(&tree, &tree.top))))
+}
+
+/// Upstream's `parseElement`: element children by name, a name seen more than once becomes
+/// a slice, a leaf becomes its first text, empty elements are left out.
+fn simplify(tree: &QTree, children: &[usize]) -> Attributes {
+    let elements: Vec<(&str, &[usize])> = children
+        .iter()
+        .filter_map(|c| match &tree.nodes[*c] {
+            QNode::Element { name, children } => Some((name.as_str(), children.as_slice())),
+            _ => None,
+        })
+        .collect();
+    let mut out = Attributes::with_capacity(elements.len());
+    for (name, kids) in &elements {
+        if kids.is_empty() {
+            continue;
+        }
+        let repeated = elements.iter().filter(|(n, _)| n == name).count() > 1;
+        let leaf = leaf_value(tree, kids);
+        let value = if leaf.is_empty() {
+            let m = simplify(tree, kids);
+            (!m.is_empty()).then_some(AnyValue::Map(m))
+        } else {
+            Some(AnyValue::Str(leaf.into()))
+        };
+        if repeated {
+            if !matches!(out.get(*name), Some(AnyValue::Slice(_))) {
+                out.upsert(*name, AnyValue::Slice(Vec::new()));
+            }
+            if let (Some(v), Some(AnyValue::Slice(items))) = (value, out.get_mut(*name)) {
+                items.push(v);
+            }
+        } else if let Some(v) = value {
+            out.upsert(*name, v);
+        }
+    }
+    out
+}
+
+/// Upstream's `leafValueFromElement`: no element children, then the first text's data.
+fn leaf_value<'t>(tree: &'t QTree, kids: &[usize]) -> &'t str {
+    if kids
+        .iter()
+        .any(|k| matches!(tree.nodes[*k], QNode::Element { .. }))
+    {
+        return "";
+    }
+    kids.iter()
+        .find_map(|k| match &tree.nodes[*k] {
+            QNode::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .unwrap_or("")
 }
 
 #[cfg(test)]
@@ -786,5 +985,76 @@ mod tests {
         );
         assert_eq!(parsed("junk <a/>"), Ok(json!({"tag": "a"})));
         assert_eq!(parsed("").unwrap_err(), "unmarshal xml: EOF");
+    }
+
+    fn simplified(src: &str) -> R<serde_json::Value> {
+        let Value::Map(m) = parse_simplified_xml(src)? else {
+            return Err("not a map".into());
+        };
+        Ok(to_json(&AnyValue::Map(m.into_owned())))
+    }
+
+    /// Upstream `Test_ParseSimplifiedXML` rows.
+    #[test]
+    fn simplified_upstream_rows() {
+        let rows: &[(&str, serde_json::Value)] = &[
+            ("<a>b</a>", json!({"a": "b"})),
+            ("<a>b</a><a>c</a>", json!({"a": ["b", "c"]})),
+            ("<a><b>1</b></a>", json!({"a": {"b": "1"}})),
+            (
+                "<a>1</a><a><![CDATA[2]]></a><a><b>3</b></a>",
+                json!({"a": ["1", "2", {"b": "3"}]}),
+            ),
+            ("<a><![CDATA[b]]></a>", json!({"a": "b"})),
+            (
+                r#"<a foo="bar"><b hello="world">c</b></a>"#,
+                json!({"a": {"b": "c"}}),
+            ),
+            (
+                r#"<?xml version="1.0" encoding="UTF-8"?><a>b</a>"#,
+                json!({"a": "b"}),
+            ),
+            ("<a><!-- ignore -->b</a><!-- ignore -->", json!({"a": "b"})),
+            (
+                "<a><b>2</b><c><!-- c is empty --></c></a>",
+                json!({"a": {"b": "2"}}),
+            ),
+            (
+                "<a><b>2</b><c>4</c><c><!-- this c is empty --></c></a>",
+                json!({"a": {"b": "2", "c": ["4"]}}),
+            ),
+            ("<a>extra1<b>3</b>extra2</a>", json!({"a": {"b": "3"}})),
+            (
+                "<a><![CDATA[1]]><b>3</b><![CDATA[2]]></a>",
+                json!({"a": {"b": "3"}}),
+            ),
+            ("<a><b>3</b><c/></a>", json!({"a": {"b": "3"}})),
+            ("<a><b><c/></b><d>2</d></a>", json!({"a": {"d": "2"}})),
+            ("<a><b>3</b><b/></a>", json!({"a": {"b": ["3"]}})),
+        ];
+        for (doc, want) in rows {
+            assert_eq!(simplified(doc).as_ref(), Ok(want), "{doc}");
+        }
+    }
+
+    #[test]
+    fn simplified_errors() {
+        assert!(simplified("<a><b></a>")
+            .unwrap_err()
+            .starts_with("parse xml: XML syntax error on line 1: element <b> closed by </a>"));
+        assert_eq!(
+            simplified("<p:a>x</p:a>").unwrap_err(),
+            "parse xml: xmlquery: invalid XML document, namespace p is missing"
+        );
+        assert_eq!(
+            simplified(r#"<p:a xmlns:p="urn:p">x</p:a>"#),
+            Ok(json!({"a": "x"}))
+        );
+        let depth = MAX_DEPTH + 2;
+        let deep = "<a>".repeat(depth) + &"</a>".repeat(depth);
+        assert!(simplified(&deep)
+            .unwrap_err()
+            .contains("exceeded maximum XML nesting depth"));
+        assert_eq!(simplified(""), Ok(json!({})));
     }
 }
