@@ -8,8 +8,11 @@ use serde_json::{Map, Value};
 
 const CAPTURE: &str = "captures/converters.otlp.jsonl";
 
-/// Replay `config` and return (span name → attributes as plain JSON values, the report).
-fn replay(config: &str) -> (Vec<(String, Map<String, Value>)>, Value) {
+/// Each exported span: its name and its attributes (key → the OTLP JSON value's payload).
+type Spans = Vec<(String, Map<String, Value>)>;
+
+/// Replay `config` and return the exported spans and the report.
+fn replay(config: &str) -> (Spans, Value) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let run = otelcheck(&[
@@ -48,7 +51,10 @@ fn replay(config: &str) -> (Vec<(String, Map<String, Value>)>, Value) {
 }
 
 fn attr<'a>(spans: &'a [(String, Map<String, Value>)], span: &str, key: &str) -> Option<&'a Value> {
-    spans.iter().find(|(n, _)| n == span).and_then(|(_, a)| a.get(key))
+    spans
+        .iter()
+        .find(|(n, _)| n == span)
+        .and_then(|(_, a)| a.get(key))
 }
 
 #[test]
@@ -112,7 +118,9 @@ fn parse_xml_builds_upstreams_map_and_fails_on_bad_documents() {
     // <Log><User id="0001"><Name>Joe</Name></User><Text>User did a thing</Text></Log>
     let doc = attr(&spans, "syslog.line", "doc").unwrap();
     assert_eq!(kv(doc, "tag")["stringValue"], "Log");
-    let children = kv(doc, "children")["arrayValue"]["values"].as_array().unwrap();
+    let children = kv(doc, "children")["arrayValue"]["values"]
+        .as_array()
+        .unwrap();
     assert_eq!(children.len(), 2);
     let user = &children[0]["kvlistValue"];
     assert_eq!(kv(user, "tag")["stringValue"], "User");

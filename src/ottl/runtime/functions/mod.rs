@@ -353,7 +353,10 @@ mod tests {
             .map(|s| s.name)
             .filter(|n| !implemented(n) && !NOT_EMULATED.contains(n))
             .collect();
-        assert!(missing.is_empty(), "converters not implemented: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "converters not implemented: {missing:?}"
+        );
         for n in NOT_EMULATED {
             assert!(!implemented(n), "{n} is implemented: drop it from the list");
         }

@@ -85,7 +85,10 @@ impl Loc {
                 return Some(*off);
             }
         }
-        candidates.into_iter().find(|(_, n)| n == name).map(|(o, _)| o)
+        candidates
+            .into_iter()
+            .find(|(_, n)| n == name)
+            .map(|(o, _)| o)
     }
 
     /// Go `Date(...)` in this location: the offset of the wall-clock time `unix` (read as UTC).
@@ -206,7 +209,10 @@ fn getnum(s: &str, fixed: bool) -> Option<(i64, &str)> {
         }
         return Some((i64::from(b[0] - b'0'), &s[1..]));
     }
-    Some((i64::from(b[0] - b'0') * 10 + i64::from(b[1] - b'0'), &s[2..]))
+    Some((
+        i64::from(b[0] - b'0') * 10 + i64::from(b[1] - b'0'),
+        &s[2..],
+    ))
 }
 
 /// Go `getnum3`: one to three digits (exactly three when `fixed`).
@@ -274,15 +280,18 @@ fn zone_len(value: &str) -> Option<usize> {
     if value.starts_with("ChST") || value.starts_with("MeST") {
         return Some(4);
     }
-    if value.starts_with("GMT") {
-        let rest = &value[3..];
+    if let Some(rest) = value.strip_prefix("GMT") {
         return Some(3 + signed_offset_len(rest));
     }
     if b[0] == b'+' || b[0] == b'-' {
         let n = signed_offset_len(value);
         return (n > 0).then_some(n);
     }
-    let upper = b.iter().take(6).take_while(|c| c.is_ascii_uppercase()).count();
+    let upper = b
+        .iter()
+        .take(6)
+        .take_while(|c| c.is_ascii_uppercase())
+        .count();
     match upper {
         5 if b[4] == b'T' => Some(5),
         4 if b[3] == b'T' || value.starts_with("WITA") => Some(4),
@@ -364,11 +373,7 @@ fn go_parse(layout: &str, value_all: &str, loc: Loc) -> Result<Parsed, ParseErro
         value = skip(value, prefix).map_err(|v| err(prefix, v, String::new()))?;
         let Some((tok, len)) = found else {
             if !value.is_empty() {
-                return Err(err(
-                    "",
-                    value,
-                    format!(": extra text: {}", go_quote(value)),
-                ));
+                return Err(err("", value, format!(": extra text: {}", go_quote(value))));
             }
             break;
         };
@@ -467,8 +472,7 @@ fn go_parse(layout: &str, value_all: &str, loc: Loc) -> Result<Parsed, ParseErro
                 value = r;
                 if !(0..60).contains(&sec) {
                     range = Some("second");
-                } else if matches!(value.as_bytes().first(), Some(b'.' | b',')) && digit(value, 1)
-                {
+                } else if matches!(value.as_bytes().first(), Some(b'.' | b',')) && digit(value, 1) {
                     // A fraction the layout does not ask for, unless its next element is one.
                     let next_is_frac = {
                         let mut j = 0;
@@ -643,8 +647,7 @@ fn go_parse(layout: &str, value_all: &str, loc: Loc) -> Result<Parsed, ParseErro
     if let Some(off) = zone_offset {
         // Go keeps the location's own zone when its offset matches, else a fixed zone.
         let (loc_off, loc_name) = loc.lookup(wall - off);
-        let zone = if i64::from(loc_off) == off && (zone_name.is_empty() || loc_name == zone_name)
-        {
+        let zone = if i64::from(loc_off) == off && (zone_name.is_empty() || loc_name == zone_name) {
             loc_name
         } else {
             zone_name
@@ -963,8 +966,7 @@ mod tests {
 
     /// Unix nanoseconds of a UTC wall-clock time minus `offset_secs`.
     fn at(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64, offset_secs: i64) -> i64 {
-        (days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s - offset_secs)
-            * 1_000_000_000
+        (days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s - offset_secs) * 1_000_000_000
     }
 
     fn utc(format: &str, value: &str) -> R<i64> {
@@ -989,7 +991,11 @@ mod tests {
                 "%A, %B %d, %Y",
                 at(2023, 5, 1, 0, 0, 0, 0),
             ),
-            ("Sat, May 20, 2023", "%a, %b %d, %Y", at(2023, 5, 20, 0, 0, 0, 0)),
+            (
+                "Sat, May 20, 2023",
+                "%a, %b %d, %Y",
+                at(2023, 5, 20, 0, 0, 0, 0),
+            ),
             ("Feb 15, 2023", "%b %d, %Y", at(2023, 2, 15, 0, 0, 0, 0)),
             (
                 "2023-05-26 12:34:56 HST",

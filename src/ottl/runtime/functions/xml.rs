@@ -91,8 +91,7 @@ fn is_name(s: &str) -> bool {
         return false;
     };
     let start = |c: char| c == '_' || c == ':' || c.is_alphabetic();
-    start(first)
-        && chars.all(|c| start(c) || c.is_numeric() || matches!(c, '.' | '-' | '\u{b7}'))
+    start(first) && chars.all(|c| start(c) || c.is_numeric() || matches!(c, '.' | '-' | '\u{b7}'))
 }
 
 fn in_char_range(c: char) -> bool {
@@ -160,8 +159,7 @@ impl<'s> Decoder<'s> {
             self.ungetc();
             return Ok(None);
         }
-        loop {
-            let Some(b) = self.getc() else { break };
+        while let Some(b) = self.getc() {
             if b < 0x80 && !is_name_byte(b) {
                 self.ungetc();
                 break;
@@ -343,10 +341,9 @@ impl<'s> Decoder<'s> {
                 };
                 self.space();
                 if self.must()? != b'>' {
-                    return Err(self.syntax(format!(
-                        "invalid characters between </{} and >",
-                        name.local
-                    )));
+                    return Err(
+                        self.syntax(format!("invalid characters between </{} and >", name.local))
+                    );
                 }
                 Ok(Token::End(name))
             }
@@ -440,7 +437,9 @@ impl<'s> Decoder<'s> {
                     let b = self.must()?;
                     if b0 == b'-' && b1 == b'-' {
                         if b != b'>' {
-                            return Err(self.syntax("invalid sequence \"--\" not allowed in comments"));
+                            return Err(
+                                self.syntax("invalid sequence \"--\" not allowed in comments")
+                            );
                         }
                         return Ok(Token::Comment);
                     }
@@ -505,18 +504,14 @@ impl<'s> Decoder<'s> {
     /// Go `Token`: raw tokens with end elements checked against the open elements.
     pub fn token(&mut self) -> Result<Token, Stop> {
         let t = match self.raw_token() {
-            Err(Stop::Eof) if !self.stack.is_empty() => {
-                return Err(self.syntax("unexpected EOF"))
-            }
+            Err(Stop::Eof) if !self.stack.is_empty() => return Err(self.syntax("unexpected EOF")),
             other => other?,
         };
         match &t {
             Token::Start { name, .. } => self.stack.push(name.clone()),
             Token::End(name) => match self.stack.pop() {
                 None => {
-                    return Err(
-                        self.syntax(format!("unexpected end element </{}>", name.local))
-                    )
+                    return Err(self.syntax(format!("unexpected end element </{}>", name.local)))
                 }
                 Some(open) if open.local != name.local => {
                     return Err(self.syntax(format!(
@@ -552,7 +547,11 @@ fn proc_inst(param: &str, s: &str) -> String {
     let Some(q) = v.chars().next().filter(|c| *c == '\'' || *c == '"') else {
         return String::new();
     };
-    v[1..].split(q).next().map(str::to_string).unwrap_or_default()
+    v[1..]
+        .split(q)
+        .next()
+        .map(str::to_string)
+        .unwrap_or_default()
 }
 
 /// One element of the parsed tree.
@@ -616,7 +615,8 @@ fn parse_xml(src: &str) -> R<Value<'static>> {
             Token::CharData(..) if deep > 0 => {}
             Token::CharData(t, _) => {
                 if let Some(el) = stack.last_mut() {
-                    el.text.push_str(t.trim_matches(|c: char| c.is_whitespace()));
+                    el.text
+                        .push_str(t.trim_matches(|c: char| c.is_whitespace()));
                 }
             }
             Token::Comment | Token::ProcInst | Token::Directive => {}
@@ -668,7 +668,10 @@ fn into_map(el: Element) -> Attributes {
 /// A node of xmlquery's tree, as far as `ParseSimplifiedXML` reads it.
 #[derive(Debug)]
 enum QNode {
-    Element { name: String, children: Vec<usize> },
+    Element {
+        name: String,
+        children: Vec<usize>,
+    },
     /// Text or CDATA (the first one is an element's leaf value).
     Text(String),
     /// Comments, processing instructions, directives: they only make an element non-empty.
@@ -739,9 +742,7 @@ fn parse_nodes(src: &str) -> R<QTree> {
                     deep += 1;
                     too_deep = true;
                     if open.len() + deep > MAX_DEPTH + 1 {
-                        return Err(format!(
-                            "exceeded maximum XML nesting depth of {MAX_DEPTH}"
-                        ));
+                        return Err(format!("exceeded maximum XML nesting depth of {MAX_DEPTH}"));
                     }
                     continue;
                 }
@@ -819,10 +820,10 @@ fn simplify(tree: &QTree, children: &[usize]) -> Attributes {
             Some(AnyValue::Str(leaf.into()))
         };
         if repeated {
-            if !matches!(out.get(*name), Some(AnyValue::Slice(_))) {
+            if !matches!(out.get(name), Some(AnyValue::Slice(_))) {
                 out.upsert(*name, AnyValue::Slice(Vec::new()));
             }
-            if let (Some(v), Some(AnyValue::Slice(items))) = (value, out.get_mut(*name)) {
+            if let (Some(v), Some(AnyValue::Slice(items))) = (value, out.get_mut(name)) {
                 items.push(v);
             }
         } else if let Some(v) = value {
@@ -893,9 +894,11 @@ mod tests {
         );
         assert_eq!(
             parsed(r#"<Log>This record has a collision<User id="0001"/><User id="0002"/></Log>"#),
-            Ok(json!({"tag": "Log", "content": "This record has a collision", "children": [
+            Ok(
+                json!({"tag": "Log", "content": "This record has a collision", "children": [
                 {"tag": "User", "attributes": {"id": "0001"}},
-                {"tag": "User", "attributes": {"id": "0002"}}]}))
+                {"tag": "User", "attributes": {"id": "0002"}}]})
+            )
         );
         assert_eq!(
             parsed("<Log>\n\t\t\t\t\t\tThis record has multiple lines of\n\t\t\t\t\t\t<User id=\"0001\"/>\n\t\t\t\t\t\ttext content\n\t\t\t\t\t\t</Log>"),
