@@ -190,3 +190,22 @@ fn a_converter_not_emulated_says_so() {
         "{report}"
     );
 }
+
+#[test]
+fn decode_reads_multi_byte_character_sets() {
+    let (spans, report) = replay("replay/transform/decode_multibyte.yaml");
+    assert_eq!(processor(&report, "transform/decode")["emulated"], true);
+    assert_eq!(
+        attr(&spans, "syslog.line", "text"),
+        Some(&Value::from("ログ出力"))
+    );
+    assert_eq!(
+        attr(&spans, "legacy.line", "text"),
+        Some(&Value::from("你好"))
+    );
+    // 0xC6 0x53 is not in EUC-KR: x/text gives U+FFFD and reads the "S" again.
+    assert_eq!(
+        attr(&spans, "broken.line", "text"),
+        Some(&Value::from("한글\u{fffd}S"))
+    );
+}

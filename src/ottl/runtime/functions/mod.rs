@@ -13,6 +13,7 @@ pub mod csv;
 pub mod getters;
 pub mod hashes;
 pub mod is_match;
+pub mod multibyte;
 pub mod net;
 pub mod parsers;
 pub mod strings;

@@ -290,9 +290,10 @@ fn format_one(verb: char, v: &Value, prec: Option<usize>) -> R<String> {
 /// sets of upstream's `textutils.LookupEncoding` whose decoding otelcheck reproduces: its
 /// overrides (`utf-8`, `utf8`, `ascii`, `us-ascii`, empty: UTF-8; `utf-16`/`utf16`: UTF-16LE
 /// keeping a BOM; `nop`, `utf-8-raw`), then the IANA names and aliases (any case, trimmed)
-/// of US-ASCII, ISO-8859-1, UTF-16BE/LE/UTF-16 and the single-byte sets below. Multi-byte
-/// sets (`shift-jis`, `gbk`, `euc-kr`, ...), EBCDIC and DOS code pages and ISO-8859-9 are not
-/// reproduced: otelcheck says it cannot decode them. Names are looked up here, never through
+/// of US-ASCII, ISO-8859-1, UTF-16BE/LE/UTF-16, the single-byte sets below and the
+/// multi-byte Shift_JIS, EUC-JP, EUC-KR, GBK and Big5. GB18030, HZ-GB-2312, ISO-2022-JP,
+/// EBCDIC and DOS code pages and ISO-8859-9 are not reproduced: otelcheck says it cannot
+/// decode them. Names are looked up here, never through
 /// `encoding_rs`'s WHATWG labels (`latin1` means windows-1252 there).
 #[derive(Debug)]
 pub struct Decode {
@@ -333,6 +334,8 @@ enum Decoder {
     /// to a C1 control (checked byte for byte against the x/text that v0.156.0 vendors), so
     /// those become U+FFFD.
     SingleByte(&'static encoding_rs::Encoding),
+    /// Shift_JIS, EUC-JP, EUC-KR, GBK, Big5 (see `multibyte.rs`).
+    MultiByte(super::multibyte::MultiByte),
 }
 
 fn decoder(name: &str) -> R<Decoder> {
@@ -349,6 +352,7 @@ fn decoder(name: &str) -> R<Decoder> {
 /// `textutils.LookupEncoding`: its overrides (lower-cased, untrimmed), then the IANA index
 /// (trimmed, any case).
 fn text_decoder(name: &str) -> R<Decoder> {
+    use super::multibyte::MultiByte;
     let lower = name.to_lowercase();
     let le = Decoder::Utf16 {
         big_endian: false,
@@ -418,6 +422,14 @@ fn text_decoder(name: &str) -> R<Decoder> {
         "cswindows1256" | "windows-1256" => Decoder::SingleByte(encoding_rs::WINDOWS_1256),
         "cswindows1257" | "windows-1257" => Decoder::SingleByte(encoding_rs::WINDOWS_1257),
         "cswindows1258" | "windows-1258" => Decoder::SingleByte(encoding_rs::WINDOWS_1258),
+        // x/text's multi-byte sets under their IANA names and aliases.
+        "shift_jis" | "ms_kanji" | "csshiftjis" => Decoder::MultiByte(MultiByte::ShiftJis),
+        "euc-jp" | "cseucpkdfmtjapanese" | "extended_unix_code_packed_format_for_japanese" => {
+            Decoder::MultiByte(MultiByte::EucJp)
+        }
+        "euc-kr" | "cseuckr" => Decoder::MultiByte(MultiByte::EucKr),
+        "gbk" | "cp936" | "ms936" | "windows-936" | "csgbk" => Decoder::MultiByte(MultiByte::Gbk),
+        "big5" | "csbig5" => Decoder::MultiByte(MultiByte::Big5),
         _ => {
             return Err(format!(
                 "otelcheck cannot decode the character set {name:?} yet"
@@ -499,6 +511,7 @@ fn decode_text(d: Decoder, bytes: &[u8]) -> R<String> {
             .collect(),
         Decoder::Latin1 => bytes.iter().map(|&c| char::from(c)).collect(),
         Decoder::Utf16 { big_endian, bom } => decode_utf16(bytes, big_endian, bom),
+        Decoder::MultiByte(cs) => super::multibyte::decode(cs, bytes),
         Decoder::SingleByte(enc) => enc
             .decode_without_bom_handling(bytes)
             .0
@@ -578,10 +591,16 @@ mod tests {
             d("KOI8-R", b"\xf0\xd2\xc9\xd7\xc5\xd4"),
             "\u{41f}\u{440}\u{438}\u{432}\u{435}\u{442}"
         );
+        // IANA names of x/text's multi-byte sets (any case); GB18030 and ISO-2022-JP are
+        // not reproduced.
+        assert_eq!(d(" Shift_JIS", b"\x82\xa0"), "\u{3042}");
+        assert_eq!(d("csEUCKR", b"\xb1\xdb"), "\u{ae00}");
+        assert_eq!(d("windows-936", b"\xc4\xe3"), "\u{4f60}");
         assert_eq!(
-            decoder("shift_jis").unwrap_err(),
-            "otelcheck cannot decode the character set \"shift_jis\" yet"
+            decoder("GB18030").unwrap_err(),
+            "otelcheck cannot decode the character set \"GB18030\" yet"
         );
+        assert!(decoder("shift-jis").is_err());
         assert!(decoder("ISO-8859-9").is_err());
         assert_eq!(
             decode_text(decoder("base64").unwrap(), b"aGVsbG8gd29ybGQ="),

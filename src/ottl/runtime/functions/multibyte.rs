@@ -1,0 +1,330 @@
+//! `Decode` of the multi-byte character sets upstream reaches through x/text's IANA index:
+//! Shift_JIS, EUC-JP, EUC-KR, GBK and Big5.
+//!
+//! The byte-level walk is x/text's (as vendored by v0.156.0): which bytes start a sequence,
+//! how many bytes an invalid sequence consumes (an ASCII second byte is left for the next
+//! character), and U+FFFD for anything unmapped. The mapping of one complete sequence is
+//! looked up in `encoding_rs`, whose WHATWG indexes x/text's tables were generated from; they
+//! were compared pair by pair (every two-byte sequence, and every three-byte EUC-JP `0x8F`
+//! sequence) against the vendored x/text tables. They differ only where WHATWG's indexes
+//! grew later: `encoding_rs` maps Shift_JIS's user-defined area and GBK's private-use slots
+//! to U+E000–U+F8FF and nineteen GBK pairs to newer characters, where x/text has nothing
+//! (U+FFFD). Those are turned back into U+FFFD here.
+
+/// A multi-byte character set of x/text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MultiByte {
+    ShiftJis,
+    EucJp,
+    EucKr,
+    Gbk,
+    Big5,
+}
+
+const BAD: char = char::REPLACEMENT_CHARACTER;
+
+/// GBK pairs that x/text leaves unmapped but WHATWG's current index maps (vertical forms,
+/// U+1E3F and CJK components).
+const GBK_UNMAPPED: [[u8; 2]; 19] = [
+    [0xa6, 0xd9],
+    [0xa6, 0xda],
+    [0xa6, 0xdb],
+    [0xa6, 0xdc],
+    [0xa6, 0xdd],
+    [0xa6, 0xde],
+    [0xa6, 0xdf],
+    [0xa6, 0xec],
+    [0xa6, 0xed],
+    [0xa6, 0xf3],
+    [0xa8, 0xbc],
+    [0xfe, 0x59],
+    [0xfe, 0x61],
+    [0xfe, 0x66],
+    [0xfe, 0x67],
+    [0xfe, 0x6d],
+    [0xfe, 0x7e],
+    [0xfe, 0x90],
+    [0xfe, 0xa0],
+];
+
+impl MultiByte {
+    fn encoding(self) -> &'static encoding_rs::Encoding {
+        match self {
+            MultiByte::ShiftJis => encoding_rs::SHIFT_JIS,
+            MultiByte::EucJp => encoding_rs::EUC_JP,
+            MultiByte::EucKr => encoding_rs::EUC_KR,
+            MultiByte::Gbk => encoding_rs::GBK,
+            MultiByte::Big5 => encoding_rs::BIG5,
+        }
+    }
+
+    /// The text of one complete sequence, or `None` where x/text's table has no entry.
+    fn lookup(self, seq: &[u8]) -> Option<String> {
+        if self == MultiByte::Gbk && GBK_UNMAPPED.iter().any(|p| p[..] == *seq) {
+            return None;
+        }
+        let s = self
+            .encoding()
+            .decode_without_bom_handling_and_without_replacement(seq)?;
+        let private = s.chars().any(|c| ('\u{e000}'..='\u{f8ff}').contains(&c));
+        (!s.is_empty() && !private).then(|| s.into_owned())
+    }
+}
+
+/// Decode `b` as x/text's decoder for `cs` does over a whole input.
+pub fn decode(cs: MultiByte, b: &[u8]) -> String {
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c0 = b[i];
+        if c0 < 0x80 {
+            out.push(char::from(c0));
+            i += 1;
+            continue;
+        }
+        let next = b.get(i + 1).copied();
+        let used = match cs {
+            MultiByte::ShiftJis => shift_jis(cs, c0, next, &mut out),
+            MultiByte::EucKr => euc_kr(cs, c0, next, &mut out),
+            MultiByte::Gbk => gbk(cs, c0, next, &mut out),
+            MultiByte::Big5 => big5(cs, c0, next, &mut out),
+            MultiByte::EucJp => euc_jp(cs, c0, next, b.get(i + 2).copied(), &mut out),
+        };
+        i += used;
+    }
+    out
+}
+
+/// Look the pair up; U+FFFD (two bytes consumed) when unmapped.
+fn pair(cs: MultiByte, c0: u8, c1: u8, out: &mut String) -> usize {
+    match cs.lookup(&[c0, c1]) {
+        Some(s) => out.push_str(&s),
+        None => out.push(BAD),
+    }
+    2
+}
+
+fn shift_jis(cs: MultiByte, c0: u8, next: Option<u8>, out: &mut String) -> usize {
+    match c0 {
+        0xa1..=0xdf => {
+            out.push(char::from_u32(u32::from(c0) + 0xff61 - 0xa1).unwrap_or(BAD));
+            1
+        }
+        0x81..=0x9f | 0xe0..=0xfc => {
+            let Some(c1) = next else {
+                out.push(BAD);
+                return 1;
+            };
+            match c1 {
+                // An ASCII byte is read again as the next character.
+                0x00..=0x3f | 0x7f => {
+                    out.push(BAD);
+                    1
+                }
+                0xfd..=0xff => {
+                    out.push(BAD);
+                    2
+                }
+                _ => pair(cs, c0, c1, out),
+            }
+        }
+        0x80 => {
+            out.push('\u{80}');
+            1
+        }
+        _ => {
+            out.push(BAD);
+            1
+        }
+    }
+}
+
+fn euc_kr(cs: MultiByte, c0: u8, next: Option<u8>, out: &mut String) -> usize {
+    if !(0x81..0xff).contains(&c0) {
+        out.push(BAD);
+        return 1;
+    }
+    let Some(c1) = next else {
+        out.push(BAD);
+        return 1;
+    };
+    let in_range = if c0 < 0xc7 {
+        matches!(c1, 0x41..=0x5a | 0x61..=0x7a | 0x81..=0xfe)
+    } else {
+        (0xa1..0xff).contains(&c1)
+    };
+    match in_range.then(|| cs.lookup(&[c0, c1])).flatten() {
+        Some(s) => {
+            out.push_str(&s);
+            2
+        }
+        None => {
+            out.push(BAD);
+            if c1 < 0x80 {
+                1
+            } else {
+                2
+            }
+        }
+    }
+}
+
+fn gbk(cs: MultiByte, c0: u8, next: Option<u8>, out: &mut String) -> usize {
+    match c0 {
+        0x80 => {
+            out.push('\u{20ac}');
+            1
+        }
+        0xff => {
+            out.push(BAD);
+            1
+        }
+        _ => {
+            let Some(c1) = next else {
+                out.push(BAD);
+                return 1;
+            };
+            if matches!(c1, 0x40..=0x7e | 0x80..=0xfe) {
+                pair(cs, c0, c1, out)
+            } else {
+                out.push(BAD);
+                1
+            }
+        }
+    }
+}
+
+fn big5(cs: MultiByte, c0: u8, next: Option<u8>, out: &mut String) -> usize {
+    if !(0x81..0xff).contains(&c0) {
+        out.push(BAD);
+        return 1;
+    }
+    let Some(c1) = next else {
+        out.push(BAD);
+        return 1;
+    };
+    match c1 {
+        0x40..=0x7e | 0xa1..=0xfe => pair(cs, c0, c1, out),
+        0x00..=0x3f => {
+            out.push(BAD);
+            1
+        }
+        _ => {
+            out.push(BAD);
+            2
+        }
+    }
+}
+
+fn euc_jp(cs: MultiByte, c0: u8, next: Option<u8>, third: Option<u8>, out: &mut String) -> usize {
+    match c0 {
+        0x8e => {
+            let Some(c1) = next else {
+                out.push(BAD);
+                return 1;
+            };
+            match c1 {
+                0x00..=0xa0 => {
+                    out.push(BAD);
+                    1
+                }
+                0xe0..=0xff => {
+                    out.push(BAD);
+                    if c1 == 0xff {
+                        1
+                    } else {
+                        2
+                    }
+                }
+                _ => {
+                    out.push(char::from_u32(u32::from(c1) + 0xff61 - 0xa1).unwrap_or(BAD));
+                    2
+                }
+            }
+        }
+        0x8f => {
+            let Some(c2) = third else {
+                out.push(BAD);
+                return match next {
+                    Some(c1) if (0xa1..0xfe).contains(&c1) => 2,
+                    _ => 1,
+                };
+            };
+            let c1 = next.unwrap_or(0);
+            if !(0xa1..=0xfe).contains(&c1) {
+                out.push(BAD);
+                return 1;
+            }
+            if !(0xa1..=0xfe).contains(&c2) {
+                out.push(BAD);
+                return 2;
+            }
+            match cs.lookup(&[0x8f, c1, c2]) {
+                Some(s) => out.push_str(&s),
+                None => out.push(BAD),
+            }
+            3
+        }
+        0xa1..=0xfe => {
+            let Some(c1) = next else {
+                out.push(BAD);
+                return 1;
+            };
+            if !(0xa1..=0xfe).contains(&c1) {
+                out.push(BAD);
+                return 1;
+            }
+            pair(cs, c0, c1, out)
+        }
+        _ => {
+            out.push(BAD);
+            1
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_formed_text() {
+        assert_eq!(
+            decode(MultiByte::ShiftJis, b"\x82\xa0\x82\xa2 \xb1"),
+            "あい ｱ"
+        );
+        assert_eq!(
+            decode(MultiByte::EucJp, b"\xa4\xa2\xa4\xa4\x8e\xb1"),
+            "あいｱ"
+        );
+        assert_eq!(decode(MultiByte::EucKr, b"\xc7\xd1\xb1\xdb"), "한글");
+        assert_eq!(decode(MultiByte::Gbk, b"\xc4\xe3\xba\xc3\x80"), "你好€");
+        assert_eq!(decode(MultiByte::Big5, b"\xa7\x41"), "你");
+        // Big5's two-character entries.
+        assert_eq!(decode(MultiByte::Big5, b"\x88\x62"), "\u{ca}\u{304}");
+    }
+
+    /// Where x/text differs from WHATWG: consumed bytes and unmapped entries.
+    #[test]
+    fn ill_formed_text_as_x_text_reads_it() {
+        // An ASCII second byte stays a character; a non-ASCII one is eaten.
+        assert_eq!(decode(MultiByte::ShiftJis, b"\x82A"), "\u{fffd}");
+        assert_eq!(decode(MultiByte::ShiftJis, b"\x82\x20"), "\u{fffd} ");
+        assert_eq!(decode(MultiByte::ShiftJis, b"\x82\xfd"), "\u{fffd}");
+        // The user-defined area (WHATWG: U+E000...) is unmapped in x/text.
+        assert_eq!(decode(MultiByte::ShiftJis, b"\xf0\x40"), "\u{fffd}");
+        assert_eq!(decode(MultiByte::Gbk, b"\xa1\x40"), "\u{fffd}");
+        assert_eq!(decode(MultiByte::Gbk, b"\xa6\xd9"), "\u{fffd}");
+        // GBK is not GB18030: a four-byte sequence is not read.
+        assert_eq!(
+            decode(MultiByte::Gbk, b"\x81\x30\x81\x30"),
+            "\u{fffd}0\u{fffd}0"
+        );
+        // EUC-KR: an unmapped pair with an ASCII second byte keeps it.
+        assert_eq!(decode(MultiByte::EucKr, b"\xc6\x53"), "\u{fffd}S");
+        // A lead byte at the end.
+        assert_eq!(decode(MultiByte::EucJp, b"a\xa4"), "a\u{fffd}");
+        assert_eq!(decode(MultiByte::EucJp, b"\x8f\xa2"), "\u{fffd}");
+        assert_eq!(decode(MultiByte::Big5, b"\xa7\x30"), "\u{fffd}0");
+    }
+}
