@@ -208,4 +208,8 @@ fn decode_reads_multi_byte_character_sets() {
         attr(&spans, "broken.line", "text"),
         Some(&Value::from("한글\u{fffd}S"))
     );
+    // EBCDIC code page 037.
+    for span in ["syslog.line", "legacy.line", "broken.line"] {
+        assert_eq!(attr(&spans, span, "ebcdic"), Some(&Value::from("Hello")));
+    }
 }

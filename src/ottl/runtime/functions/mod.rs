@@ -7,6 +7,7 @@
 //! where upstream reports a parse error (`HasPrefix(nil, "a")`, `IsBool("true")`).
 
 pub mod clock;
+pub mod codepages;
 pub mod collections;
 pub mod conversions;
 pub mod csv;

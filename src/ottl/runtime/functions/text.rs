@@ -291,9 +291,9 @@ fn format_one(verb: char, v: &Value, prec: Option<usize>) -> R<String> {
 /// overrides (`utf-8`, `utf8`, `ascii`, `us-ascii`, empty: UTF-8; `utf-16`/`utf16`: UTF-16LE
 /// keeping a BOM; `nop`, `utf-8-raw`), then the IANA names and aliases (any case, trimmed)
 /// of US-ASCII, ISO-8859-1, UTF-16BE/LE/UTF-16, the single-byte sets below and the
-/// multi-byte Shift_JIS, EUC-JP, EUC-KR, GBK and Big5. GB18030, HZ-GB-2312, ISO-2022-JP,
-/// EBCDIC and DOS code pages and ISO-8859-9 are not reproduced: otelcheck says it cannot
-/// decode them. Names are looked up here, never through
+/// multi-byte Shift_JIS, EUC-JP, EUC-KR, GBK and Big5, the EBCDIC pages 037 and 1140, the
+/// DOS pages 437/850/852/855/858/860/862/863/865 and ISO-8859-9. GB18030, HZ-GB-2312,
+/// ISO-2022-JP and IBM1047 are not reproduced: otelcheck says it cannot decode them. Names are looked up here, never through
 /// `encoding_rs`'s WHATWG labels (`latin1` means windows-1252 there).
 #[derive(Debug)]
 pub struct Decode {
@@ -334,6 +334,8 @@ enum Decoder {
     /// to a C1 control (checked byte for byte against the x/text that v0.156.0 vendors), so
     /// those become U+FFFD.
     SingleByte(&'static encoding_rs::Encoding),
+    /// A code page `encoding_rs` lacks, one character per byte (see `codepages.rs`).
+    Table(&'static [char; 256]),
     /// Shift_JIS, EUC-JP, EUC-KR, GBK, Big5 (see `multibyte.rs`).
     MultiByte(super::multibyte::MultiByte),
 }
@@ -352,6 +354,7 @@ fn decoder(name: &str) -> R<Decoder> {
 /// `textutils.LookupEncoding`: its overrides (lower-cased, untrimmed), then the IANA index
 /// (trimmed, any case).
 fn text_decoder(name: &str) -> R<Decoder> {
+    use super::codepages as cp;
     use super::multibyte::MultiByte;
     let lower = name.to_lowercase();
     let le = Decoder::Utf16 {
@@ -422,6 +425,30 @@ fn text_decoder(name: &str) -> R<Decoder> {
         "cswindows1256" | "windows-1256" => Decoder::SingleByte(encoding_rs::WINDOWS_1256),
         "cswindows1257" | "windows-1257" => Decoder::SingleByte(encoding_rs::WINDOWS_1257),
         "cswindows1258" | "windows-1258" => Decoder::SingleByte(encoding_rs::WINDOWS_1258),
+        // x/text's EBCDIC and DOS code pages and ISO-8859-9.
+        "cp037" | "csibm037" | "ebcdic-cp-ca" | "ebcdic-cp-nl" | "ebcdic-cp-us"
+        | "ebcdic-cp-wt" | "ibm037" => Decoder::Table(&cp::CP037),
+        "437" | "cp437" | "cspc8codepage437" | "ibm437" => Decoder::Table(&cp::CP437),
+        "850" | "cp850" | "cspc850multilingual" | "ibm850" => Decoder::Table(&cp::CP850),
+        "852" | "cp852" | "cspcp852" | "ibm852" => Decoder::Table(&cp::CP852),
+        "855" | "cp855" | "csibm855" | "ibm855" => Decoder::Table(&cp::CP855),
+        "ccsid00858" | "cp00858" | "csibm00858" | "ibm00858" | "pc-multilingual-850+euro" => {
+            Decoder::Table(&cp::CP858)
+        }
+        "860" | "cp860" | "csibm860" | "ibm860" => Decoder::Table(&cp::CP860),
+        "862" | "cp862" | "cspc862latinhebrew" | "ibm862" => Decoder::Table(&cp::CP862),
+        "863" | "cp863" | "csibm863" | "ibm863" => Decoder::Table(&cp::CP863),
+        "865" | "cp865" | "csibm865" | "ibm865" => Decoder::Table(&cp::CP865),
+        "ccsid01140" | "cp01140" | "csibm01140" | "ebcdic-us-37+euro" | "ibm01140" => {
+            Decoder::Table(&cp::CP1140)
+        }
+        "csisolatin5" | "iso-8859-9" | "iso-ir-148" | "iso_8859-9" | "iso_8859-9:1989" | "l5"
+        | "latin5" => Decoder::Table(&cp::ISO_8859_9),
+        // The `-E`/`-I` variants decode as their base sets.
+        "csiso88596e" | "iso-8859-6-e" | "iso_8859-6-e" | "csiso88596i" | "iso-8859-6-i"
+        | "iso_8859-6-i" => Decoder::SingleByte(encoding_rs::ISO_8859_6),
+        "csiso88598e" | "iso-8859-8-e" | "iso_8859-8-e" | "csiso88598i" | "iso-8859-8-i"
+        | "iso_8859-8-i" => Decoder::SingleByte(encoding_rs::ISO_8859_8),
         // x/text's multi-byte sets under their IANA names and aliases.
         "shift_jis" | "ms_kanji" | "csshiftjis" => Decoder::MultiByte(MultiByte::ShiftJis),
         "euc-jp" | "cseucpkdfmtjapanese" | "extended_unix_code_packed_format_for_japanese" => {
@@ -512,6 +539,7 @@ fn decode_text(d: Decoder, bytes: &[u8]) -> R<String> {
         Decoder::Latin1 => bytes.iter().map(|&c| char::from(c)).collect(),
         Decoder::Utf16 { big_endian, bom } => decode_utf16(bytes, big_endian, bom),
         Decoder::MultiByte(cs) => super::multibyte::decode(cs, bytes),
+        Decoder::Table(t) => bytes.iter().map(|&c| t[usize::from(c)]).collect(),
         Decoder::SingleByte(enc) => enc
             .decode_without_bom_handling(bytes)
             .0
@@ -601,7 +629,12 @@ mod tests {
             "otelcheck cannot decode the character set \"GB18030\" yet"
         );
         assert!(decoder("shift-jis").is_err());
-        assert!(decoder("ISO-8859-9").is_err());
+        // EBCDIC 037 "Hello", DOS 437 box drawing, ISO-8859-9's dotted capital I.
+        assert_eq!(d("IBM037", b"\xc8\x85\x93\x93\x96"), "Hello");
+        assert_eq!(d("cp437", b"\xc9\xcd\xbb"), "\u{2554}\u{2550}\u{2557}");
+        assert_eq!(d("latin5", b"\xdd"), "\u{130}");
+        assert_eq!(d("ISO-8859-8-I", b"\xe0"), "\u{5d0}");
+        assert!(decoder("IBM1047").is_err());
         assert_eq!(
             decode_text(decoder("base64").unwrap(), b"aGVsbG8gd29ybGQ="),
             Ok("hello world".into())
