@@ -213,3 +213,25 @@ fn decode_reads_multi_byte_character_sets() {
         assert_eq!(attr(&spans, span, "ebcdic"), Some(&Value::from("Hello")));
     }
 }
+
+#[test]
+fn extract_grok_patterns_types_named_fields() {
+    let (spans, report) = replay("replay/transform/grok.yaml");
+    assert_eq!(processor(&report, "transform/grok")["emulated"], true);
+    // "GET /orders/17?x=1 200 0.042"
+    let m = attr(&spans, "syslog.line", "access.parsed").unwrap();
+    assert_eq!(kv(m, "http.method")["stringValue"], "GET");
+    assert_eq!(kv(m, "url.path")["stringValue"], "/orders/17?x=1");
+    assert_eq!(kv(m, "http.status")["intValue"], "200");
+    assert_eq!(kv(m, "duration")["doubleValue"], 0.042);
+    // Only the named captures: URIPATHPARAM's inner patterns are not in the map.
+    assert_eq!(m["values"].as_array().map(Vec::len), Some(4));
+    let m = attr(&spans, "legacy.line", "access.parsed").unwrap();
+    assert_eq!(kv(m, "http.status")["intValue"], "503");
+    assert_eq!(kv(m, "duration")["doubleValue"], 1.5);
+    // "garbage" does not match: an empty map.
+    assert_eq!(
+        attr(&spans, "broken.line", "access.parsed"),
+        Some(&serde_json::json!({}))
+    );
+}

@@ -12,6 +12,8 @@ pub mod collections;
 pub mod conversions;
 pub mod csv;
 pub mod getters;
+pub mod grok;
+pub mod grok_patterns;
 pub mod hashes;
 pub mod is_match;
 pub mod multibyte;
@@ -81,6 +83,7 @@ fn registry() -> impl Iterator<Item = &'static Spec> {
         timeparse::SPECS,
         csv::SPECS,
         xml::SPECS,
+        grok::SPECS,
     ]
     .into_iter()
     .flatten()
@@ -334,9 +337,6 @@ mod tests {
             // The filter processor's own datapoint helpers, not `ottlfuncs` converters.
             "HasAttrOnDatapoint",
             "HasAttrKeyOnDatapoint",
-            // github.com/elastic/go-grok with its default pattern set and type conversions:
-            // the patterns would have to be embedded and matched exactly.
-            "ExtractGrokPatterns",
             // uap-go with uap-core's regexes.yaml: crates.io's `ua-parser`/`uaparser` carry a
             // regexes.yaml in their packages but do not expose it, and its version would have
             // to equal the one upstream vendors.
