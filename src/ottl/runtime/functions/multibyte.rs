@@ -1,15 +1,16 @@
 //! `Decode` of the multi-byte character sets upstream reaches through x/text's IANA index:
-//! Shift_JIS, EUC-JP, EUC-KR, GBK and Big5.
+//! Shift_JIS, EUC-JP, EUC-KR, GBK, GB18030 and Big5.
 //!
 //! The byte-level walk is x/text's (as vendored by v0.156.0): which bytes start a sequence,
 //! how many bytes an invalid sequence consumes (an ASCII second byte is left for the next
 //! character), and U+FFFD for anything unmapped. The mapping of one complete sequence is
 //! looked up in `encoding_rs`, whose WHATWG indexes x/text's tables were generated from; they
-//! were compared pair by pair (every two-byte sequence, and every three-byte EUC-JP `0x8F`
-//! sequence) against the vendored x/text tables. They differ only where WHATWG's indexes
-//! grew later: `encoding_rs` maps Shift_JIS's user-defined area and GBK's private-use slots
-//! to U+E000–U+F8FF and nineteen GBK pairs to newer characters, where x/text has nothing
-//! (U+FFFD). Those are turned back into U+FFFD here.
+//! were compared sequence by sequence (every two-byte sequence, every three-byte EUC-JP
+//! `0x8F` sequence, every four-byte GB18030 sequence) against the vendored x/text tables.
+//! They differ only where WHATWG's indexes changed later: `encoding_rs` maps Shift_JIS's
+//! user-defined area and GBK's private-use slots to U+E000–U+F8FF and nineteen GBK pairs to
+//! newer characters, where x/text has nothing (U+FFFD), and GB18030's `81 35 F4 37` to
+//! U+E7C7 where x/text gives U+1E3F. Those are turned back into x/text's answer here.
 
 /// A multi-byte character set of x/text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +19,7 @@ pub enum MultiByte {
     EucJp,
     EucKr,
     Gbk,
+    Gb18030,
     Big5,
 }
 
@@ -54,13 +56,16 @@ impl MultiByte {
             MultiByte::EucJp => encoding_rs::EUC_JP,
             MultiByte::EucKr => encoding_rs::EUC_KR,
             MultiByte::Gbk => encoding_rs::GBK,
+            MultiByte::Gb18030 => encoding_rs::GB18030,
             MultiByte::Big5 => encoding_rs::BIG5,
         }
     }
 
     /// The text of one complete sequence, or `None` where x/text's table has no entry.
     fn lookup(self, seq: &[u8]) -> Option<String> {
-        if self == MultiByte::Gbk && GBK_UNMAPPED.iter().any(|p| p[..] == *seq) {
+        if matches!(self, MultiByte::Gbk | MultiByte::Gb18030)
+            && GBK_UNMAPPED.iter().any(|p| p[..] == *seq)
+        {
             return None;
         }
         let s = self
@@ -86,7 +91,7 @@ pub fn decode(cs: MultiByte, b: &[u8]) -> String {
         let used = match cs {
             MultiByte::ShiftJis => shift_jis(cs, c0, next, &mut out),
             MultiByte::EucKr => euc_kr(cs, c0, next, &mut out),
-            MultiByte::Gbk => gbk(cs, c0, next, &mut out),
+            MultiByte::Gbk | MultiByte::Gb18030 => gbk(cs, c0, &b[i + 1..], &mut out),
             MultiByte::Big5 => big5(cs, c0, next, &mut out),
             MultiByte::EucJp => euc_jp(cs, c0, next, b.get(i + 2).copied(), &mut out),
         };
@@ -169,7 +174,7 @@ fn euc_kr(cs: MultiByte, c0: u8, next: Option<u8>, out: &mut String) -> usize {
     }
 }
 
-fn gbk(cs: MultiByte, c0: u8, next: Option<u8>, out: &mut String) -> usize {
+fn gbk(cs: MultiByte, c0: u8, rest: &[u8], out: &mut String) -> usize {
     match c0 {
         0x80 => {
             out.push('\u{20ac}');
@@ -180,16 +185,48 @@ fn gbk(cs: MultiByte, c0: u8, next: Option<u8>, out: &mut String) -> usize {
             1
         }
         _ => {
-            let Some(c1) = next else {
+            let Some(&c1) = rest.first() else {
                 out.push(BAD);
                 return 1;
             };
             if matches!(c1, 0x40..=0x7e | 0x80..=0xfe) {
                 pair(cs, c0, c1, out)
+            } else if cs == MultiByte::Gb18030 && c1.is_ascii_digit() {
+                four_byte(c0, rest, out)
             } else {
                 out.push(BAD);
                 1
             }
+        }
+    }
+}
+
+/// A GB18030 four-byte sequence (`c0`, then `rest[..3]`); U+FFFD and one byte on any fault.
+fn four_byte(c0: u8, rest: &[u8], out: &mut String) -> usize {
+    let [c1, c2, c3] = match rest.get(..3) {
+        Some(&[c1, c2, c3]) => [c1, c2, c3],
+        _ => {
+            out.push(BAD);
+            return 1;
+        }
+    };
+    if !(0x81..0xff).contains(&c2) || !c3.is_ascii_digit() {
+        out.push(BAD);
+        return 1;
+    }
+    let seq = [c0, c1, c2, c3];
+    if seq == [0x81, 0x35, 0xf4, 0x37] {
+        out.push('\u{1e3f}');
+        return 4;
+    }
+    match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&seq) {
+        Some(s) if !s.is_empty() => {
+            out.push_str(&s);
+            4
+        }
+        _ => {
+            out.push(BAD);
+            1
         }
     }
 }
