@@ -211,6 +211,8 @@ fn decode_reads_multi_byte_character_sets() {
     // EBCDIC code page 037.
     for span in ["syslog.line", "legacy.line", "broken.line"] {
         assert_eq!(attr(&spans, span, "ebcdic"), Some(&Value::from("Hello")));
+        // ESC $ B 0x2422 ESC ( B "a".
+        assert_eq!(attr(&spans, span, "jis"), Some(&Value::from("あa")));
     }
 }
 

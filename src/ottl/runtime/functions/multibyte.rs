@@ -1,5 +1,5 @@
 //! `Decode` of the multi-byte character sets upstream reaches through x/text's IANA index:
-//! Shift_JIS, EUC-JP, EUC-KR, GBK, GB18030 and Big5.
+//! Shift_JIS, EUC-JP, ISO-2022-JP, EUC-KR, GBK, GB18030, HZ-GB-2312 and Big5.
 //!
 //! The byte-level walk is x/text's (as vendored by v0.156.0): which bytes start a sequence,
 //! how many bytes an invalid sequence consumes (an ASCII second byte is left for the next
@@ -21,6 +21,10 @@ pub enum MultiByte {
     Gbk,
     Gb18030,
     Big5,
+    /// Stateful: escape sequences switch between ASCII, JIS X 0208, JIS X 0212, katakana.
+    Iso2022Jp,
+    /// Stateful: `~{` and `~}` switch between ASCII and GB2312 (read as GBK pairs).
+    HzGb2312,
 }
 
 const BAD: char = char::REPLACEMENT_CHARACTER;
@@ -58,13 +62,17 @@ impl MultiByte {
             MultiByte::Gbk => encoding_rs::GBK,
             MultiByte::Gb18030 => encoding_rs::GB18030,
             MultiByte::Big5 => encoding_rs::BIG5,
+            MultiByte::Iso2022Jp => encoding_rs::SHIFT_JIS,
+            MultiByte::HzGb2312 => encoding_rs::GBK,
         }
     }
 
     /// The text of one complete sequence, or `None` where x/text's table has no entry.
     fn lookup(self, seq: &[u8]) -> Option<String> {
-        if matches!(self, MultiByte::Gbk | MultiByte::Gb18030)
-            && GBK_UNMAPPED.iter().any(|p| p[..] == *seq)
+        if matches!(
+            self,
+            MultiByte::Gbk | MultiByte::Gb18030 | MultiByte::HzGb2312
+        ) && GBK_UNMAPPED.iter().any(|p| p[..] == *seq)
         {
             return None;
         }
@@ -78,6 +86,11 @@ impl MultiByte {
 
 /// Decode `b` as x/text's decoder for `cs` does over a whole input.
 pub fn decode(cs: MultiByte, b: &[u8]) -> String {
+    match cs {
+        MultiByte::Iso2022Jp => return iso_2022_jp(b),
+        MultiByte::HzGb2312 => return hz_gb_2312(b),
+        _ => {}
+    }
     let mut out = String::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
@@ -94,6 +107,10 @@ pub fn decode(cs: MultiByte, b: &[u8]) -> String {
             MultiByte::Gbk | MultiByte::Gb18030 => gbk(cs, c0, &b[i + 1..], &mut out),
             MultiByte::Big5 => big5(cs, c0, next, &mut out),
             MultiByte::EucJp => euc_jp(cs, c0, next, b.get(i + 2).copied(), &mut out),
+            MultiByte::Iso2022Jp | MultiByte::HzGb2312 => {
+                out.push(BAD);
+                1
+            }
         };
         i += used;
     }
@@ -320,6 +337,190 @@ fn euc_jp(cs: MultiByte, c0: u8, next: Option<u8>, third: Option<u8>, out: &mut 
     }
 }
 
+/// Entry `p` of x/text's JIS X 0208 table (pointer order, 94 per row and past row 94 as
+/// Shift_JIS extends it), read through its Shift_JIS bytes.
+fn jis0208(p: usize) -> Option<String> {
+    if p >= 11_104 {
+        return None;
+    }
+    let (lead, trail) = (p / 188, p % 188);
+    let lead = if lead < 0x1f {
+        lead + 0x81
+    } else {
+        lead + 0xc1
+    };
+    let trail = if trail < 0x3f {
+        trail + 0x40
+    } else {
+        trail + 0x41
+    };
+    MultiByte::ShiftJis.lookup(&[u8::try_from(lead).ok()?, u8::try_from(trail).ok()?])
+}
+
+/// Entry `p` of x/text's JIS X 0212 table, read through its EUC-JP bytes.
+fn jis0212(p: usize) -> Option<String> {
+    if p >= 7_211 {
+        return None;
+    }
+    let (row, col) = (p / 94, p % 94);
+    MultiByte::EucJp.lookup(&[
+        0x8f,
+        u8::try_from(0xa1 + row).ok()?,
+        u8::try_from(0xa1 + col).ok()?,
+    ])
+}
+
+/// x/text's ISO-2022-JP decoder: escape sequences switch the state (an unknown one is
+/// U+FFFD for the escape byte alone); in the two-byte states a newline returns to ASCII and
+/// a pair's index is computed with byte arithmetic as x/text does (bytes below `0x21` wrap).
+fn iso_2022_jp(b: &[u8]) -> String {
+    #[derive(Clone, Copy, PartialEq)]
+    enum St {
+        Ascii,
+        Katakana,
+        Jis0208,
+        Jis0212,
+    }
+    let mut st = St::Ascii;
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c0 = b[i];
+        if c0 >= 0x80 {
+            out.push(BAD);
+            i += 1;
+            continue;
+        }
+        if c0 == 0x1b {
+            let (c1, c2) = (b.get(i + 1).copied(), b.get(i + 2).copied());
+            let (Some(c1), Some(c2)) = (c1, c2) else {
+                out.push(BAD);
+                i += 1;
+                continue;
+            };
+            let next = match (c1, c2) {
+                (b'$', b'@' | b'B') => Some((St::Jis0208, 3)),
+                (b'$', b'(') => match b.get(i + 3) {
+                    Some(b'D') => Some((St::Jis0212, 4)),
+                    _ => None,
+                },
+                (b'(', b'B' | b'J') => Some((St::Ascii, 3)),
+                (b'(', b'I') => Some((St::Katakana, 3)),
+                _ => None,
+            };
+            match next {
+                Some((s, n)) => {
+                    st = s;
+                    i += n;
+                }
+                None => {
+                    out.push(BAD);
+                    i += 1;
+                }
+            }
+            continue;
+        }
+        match st {
+            St::Ascii => {
+                out.push(char::from(c0));
+                i += 1;
+            }
+            St::Katakana => {
+                if (0x21..0x60).contains(&c0) {
+                    out.push(char::from_u32(u32::from(c0) + 0xff61 - 0x21).unwrap_or(BAD));
+                } else {
+                    out.push(BAD);
+                }
+                i += 1;
+            }
+            St::Jis0208 | St::Jis0212 => {
+                if c0 == b'\n' {
+                    st = St::Ascii;
+                    out.push('\n');
+                    i += 1;
+                    continue;
+                }
+                let Some(&c1) = b.get(i + 1) else {
+                    out.push(BAD);
+                    i += 1;
+                    continue;
+                };
+                let p =
+                    usize::from(c0.wrapping_sub(0x21)) * 94 + usize::from(c1.wrapping_sub(0x21));
+                let text = if st == St::Jis0208 {
+                    jis0208(p)
+                } else {
+                    jis0212(p)
+                };
+                match text {
+                    Some(t) => out.push_str(&t),
+                    None => out.push(BAD),
+                }
+                i += 2;
+            }
+        }
+    }
+    out
+}
+
+/// x/text's HZ-GB-2312 decoder: `~{` enters GB mode, `~}` leaves it, `~~` is `~`, `~` and a
+/// newline are dropped; in GB mode a pair is the GBK pair of the bytes with their high bit set.
+fn hz_gb_2312(b: &[u8]) -> String {
+    let mut gb = false;
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c0 = b[i];
+        if c0 >= 0x80 {
+            out.push(BAD);
+            i += 1;
+            continue;
+        }
+        if c0 == b'~' {
+            let Some(&c1) = b.get(i + 1) else {
+                out.push(BAD);
+                i += 1;
+                continue;
+            };
+            match c1 {
+                b'{' => gb = true,
+                b'}' => gb = false,
+                b'~' => out.push('~'),
+                b'\n' => {}
+                _ => out.push(BAD),
+            }
+            i += 2;
+            continue;
+        }
+        if !gb {
+            out.push(char::from(c0));
+            i += 1;
+            continue;
+        }
+        let Some(&c1) = b.get(i + 1) else {
+            out.push(BAD);
+            i += 1;
+            continue;
+        };
+        let valid = (0x21..0x7e).contains(&c0) && (0x21..0x7f).contains(&c1);
+        match valid
+            .then(|| MultiByte::HzGb2312.lookup(&[c0 | 0x80, c1 | 0x80]))
+            .flatten()
+        {
+            Some(t) => {
+                out.push_str(&t);
+                i += 2;
+            }
+            None => {
+                out.push(BAD);
+                // x/text: "always treat non-ASCII as a single error" (above 0x80 only).
+                i += if c1 > 0x80 { 1 } else { 2 };
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,5 +564,28 @@ mod tests {
         assert_eq!(decode(MultiByte::EucJp, b"a\xa4"), "a\u{fffd}");
         assert_eq!(decode(MultiByte::EucJp, b"\x8f\xa2"), "\u{fffd}");
         assert_eq!(decode(MultiByte::Big5, b"\xa7\x30"), "\u{fffd}0");
+    }
+
+    #[test]
+    fn stateful_sets() {
+        // ESC $ B "あ" ESC ( B "a"; ESC ( I katakana; a newline leaves JIS X 0208.
+        assert_eq!(
+            decode(MultiByte::Iso2022Jp, b"\x1b$B\x24\x22\x1b(Ba\x1b(I\x31"),
+            "あaｱ"
+        );
+        assert_eq!(decode(MultiByte::Iso2022Jp, b"\x1b$B\x24\x22\nb"), "あ\nb");
+        // An unknown escape is U+FFFD for the ESC byte; the rest is read as ASCII.
+        assert_eq!(decode(MultiByte::Iso2022Jp, b"\x1b(Zx"), "\u{fffd}(Zx");
+        // JIS X 0212 (ESC $ ( D): 0x2237 is U+02DC... read through EUC-JP's 8F A2 B7.
+        assert_eq!(
+            decode(MultiByte::Iso2022Jp, b"\x1b$(D\x22\x37"),
+            MultiByte::EucJp.lookup(&[0x8f, 0xa2, 0xb7]).unwrap()
+        );
+        // HZ: ~{ ... ~} around GB2312 "你好", ~~ is ~.
+        assert_eq!(
+            decode(MultiByte::HzGb2312, b"a~{\x44\x63\x3a\x43~}b~~"),
+            "a你好b~"
+        );
+        assert_eq!(decode(MultiByte::HzGb2312, b"~x"), "\u{fffd}");
     }
 }

@@ -291,9 +291,9 @@ fn format_one(verb: char, v: &Value, prec: Option<usize>) -> R<String> {
 /// overrides (`utf-8`, `utf8`, `ascii`, `us-ascii`, empty: UTF-8; `utf-16`/`utf16`: UTF-16LE
 /// keeping a BOM; `nop`, `utf-8-raw`), then the IANA names and aliases (any case, trimmed)
 /// of US-ASCII, ISO-8859-1, UTF-16BE/LE/UTF-16, the single-byte sets below and the
-/// multi-byte Shift_JIS, EUC-JP, EUC-KR, GBK, GB18030 and Big5, the EBCDIC pages 037 and 1140, the
-/// DOS pages 437/850/852/855/858/860/862/863/865 and ISO-8859-9. HZ-GB-2312,
-/// ISO-2022-JP and IBM1047 are not reproduced: otelcheck says it cannot decode them. Names are looked up here, never through
+/// multi-byte Shift_JIS, EUC-JP, ISO-2022-JP, EUC-KR, GBK, GB18030, HZ-GB-2312 and Big5, the EBCDIC pages 037 and 1140, the
+/// DOS pages 437/850/852/855/858/860/862/863/865 and ISO-8859-9. IBM1047 is not
+/// reproduced: otelcheck says it cannot decode them. Names are looked up here, never through
 /// `encoding_rs`'s WHATWG labels (`latin1` means windows-1252 there).
 #[derive(Debug)]
 pub struct Decode {
@@ -336,7 +336,8 @@ enum Decoder {
     SingleByte(&'static encoding_rs::Encoding),
     /// A code page `encoding_rs` lacks, one character per byte (see `codepages.rs`).
     Table(&'static [char; 256]),
-    /// Shift_JIS, EUC-JP, EUC-KR, GBK, GB18030, Big5 (see `multibyte.rs`).
+    /// Shift_JIS, EUC-JP, ISO-2022-JP, EUC-KR, GBK, GB18030, HZ-GB-2312, Big5 (see
+    /// `multibyte.rs`).
     MultiByte(super::multibyte::MultiByte),
 }
 
@@ -457,6 +458,8 @@ fn text_decoder(name: &str) -> R<Decoder> {
         "euc-kr" | "cseuckr" => Decoder::MultiByte(MultiByte::EucKr),
         "gbk" | "cp936" | "ms936" | "windows-936" | "csgbk" => Decoder::MultiByte(MultiByte::Gbk),
         "gb18030" | "csgb18030" => Decoder::MultiByte(MultiByte::Gb18030),
+        "iso-2022-jp" | "csiso2022jp" => Decoder::MultiByte(MultiByte::Iso2022Jp),
+        "hz-gb-2312" => Decoder::MultiByte(MultiByte::HzGb2312),
         "big5" | "csbig5" => Decoder::MultiByte(MultiByte::Big5),
         _ => {
             return Err(format!(
@@ -620,14 +623,14 @@ mod tests {
             d("KOI8-R", b"\xf0\xd2\xc9\xd7\xc5\xd4"),
             "\u{41f}\u{440}\u{438}\u{432}\u{435}\u{442}"
         );
-        // IANA names of x/text's multi-byte sets (any case); ISO-2022-JP is
-        // not reproduced.
+        // IANA names of x/text's multi-byte sets (any case); IBM1047 is not reproduced.
         assert_eq!(d(" Shift_JIS", b"\x82\xa0"), "\u{3042}");
         assert_eq!(d("csEUCKR", b"\xb1\xdb"), "\u{ae00}");
         assert_eq!(d("windows-936", b"\xc4\xe3"), "\u{4f60}");
+        assert_eq!(d("csISO2022JP", b"\x1b$B\x24\x22"), "\u{3042}");
         assert_eq!(
-            decoder("ISO-2022-JP").unwrap_err(),
-            "otelcheck cannot decode the character set \"ISO-2022-JP\" yet"
+            decoder("IBM1047").unwrap_err(),
+            "otelcheck cannot decode the character set \"IBM1047\" yet"
         );
         assert!(decoder("shift-jis").is_err());
         // EBCDIC 037 "Hello", DOS 437 box drawing, ISO-8859-9's dotted capital I.
@@ -635,7 +638,6 @@ mod tests {
         assert_eq!(d("cp437", b"\xc9\xcd\xbb"), "\u{2554}\u{2550}\u{2557}");
         assert_eq!(d("latin5", b"\xdd"), "\u{130}");
         assert_eq!(d("ISO-8859-8-I", b"\xe0"), "\u{5d0}");
-        assert!(decoder("IBM1047").is_err());
         assert_eq!(
             decode_text(decoder("base64").unwrap(), b"aGVsbG8gd29ybGQ="),
             Ok("hello world".into())
