@@ -287,14 +287,14 @@ fn format_one(verb: char, v: &Value, prec: Option<usize>) -> R<String> {
 }
 
 /// `Decode(target, encoding)`: the four base64 variants (strings and bytes) and the character
-/// sets of upstream's `textutils.LookupEncoding` whose decoding otelcheck reproduces: its
-/// overrides (`utf-8`, `utf8`, `ascii`, `us-ascii`, empty: UTF-8; `utf-16`/`utf16`: UTF-16LE
-/// keeping a BOM; `nop`, `utf-8-raw`), then the IANA names and aliases (any case, trimmed)
-/// of US-ASCII, ISO-8859-1, UTF-16BE/LE/UTF-16, the single-byte sets below and the
-/// multi-byte Shift_JIS, EUC-JP, ISO-2022-JP, EUC-KR, GBK, GB18030, HZ-GB-2312 and Big5, the EBCDIC pages 037 and 1140, the
-/// DOS pages 437/850/852/855/858/860/862/863/865 and ISO-8859-9. IBM1047 is not
-/// reproduced: otelcheck says it cannot decode them. Names are looked up here, never through
-/// `encoding_rs`'s WHATWG labels (`latin1` means windows-1252 there).
+/// sets of upstream's `textutils.LookupEncoding`: its overrides (`utf-8`, `utf8`, `ascii`,
+/// `us-ascii`, empty: UTF-8; `utf-16`/`utf16`: UTF-16LE keeping a BOM; `nop`, `utf-8-raw`),
+/// then the IANA names and aliases (any case, trimmed) of x/text's index: US-ASCII,
+/// ISO-8859-1, UTF-16BE/LE/UTF-16, the single-byte sets below, the EBCDIC pages 037, 1047 and
+/// 1140, the DOS pages 437/850/852/855/858/860/862/863/865, ISO-8859-9 and the multi-byte
+/// Shift_JIS, EUC-JP, ISO-2022-JP, EUC-KR, GBK, GB18030, HZ-GB-2312 and Big5. A name the
+/// index does not know is refused. Names are looked up here, never through `encoding_rs`'s
+/// WHATWG labels (`latin1` means windows-1252 there).
 #[derive(Debug)]
 pub struct Decode {
     target: Expr,
@@ -440,6 +440,7 @@ fn text_decoder(name: &str) -> R<Decoder> {
         "862" | "cp862" | "cspc862latinhebrew" | "ibm862" => Decoder::Table(&cp::CP862),
         "863" | "cp863" | "csibm863" | "ibm863" => Decoder::Table(&cp::CP863),
         "865" | "cp865" | "csibm865" | "ibm865" => Decoder::Table(&cp::CP865),
+        "csibm1047" | "ibm-1047" | "ibm1047" => Decoder::Table(&cp::CP1047),
         "ccsid01140" | "cp01140" | "csibm01140" | "ebcdic-us-37+euro" | "ibm01140" => {
             Decoder::Table(&cp::CP1140)
         }
@@ -623,19 +624,20 @@ mod tests {
             d("KOI8-R", b"\xf0\xd2\xc9\xd7\xc5\xd4"),
             "\u{41f}\u{440}\u{438}\u{432}\u{435}\u{442}"
         );
-        // IANA names of x/text's multi-byte sets (any case); IBM1047 is not reproduced.
+        // IANA names of x/text's multi-byte sets (any case); an unknown name is refused.
         assert_eq!(d(" Shift_JIS", b"\x82\xa0"), "\u{3042}");
         assert_eq!(d("csEUCKR", b"\xb1\xdb"), "\u{ae00}");
         assert_eq!(d("windows-936", b"\xc4\xe3"), "\u{4f60}");
         assert_eq!(d("csISO2022JP", b"\x1b$B\x24\x22"), "\u{3042}");
         assert_eq!(
-            decoder("IBM1047").unwrap_err(),
-            "otelcheck cannot decode the character set \"IBM1047\" yet"
+            decoder("IBM9999").unwrap_err(),
+            "otelcheck cannot decode the character set \"IBM9999\" yet"
         );
         assert!(decoder("shift-jis").is_err());
         // EBCDIC 037 "Hello", DOS 437 box drawing, ISO-8859-9's dotted capital I.
         assert_eq!(d("IBM037", b"\xc8\x85\x93\x93\x96"), "Hello");
         assert_eq!(d("cp437", b"\xc9\xcd\xbb"), "\u{2554}\u{2550}\u{2557}");
+        assert_eq!(d("IBM1047", b"\xad\xbd\x5f"), "[]^");
         assert_eq!(d("latin5", b"\xdd"), "\u{130}");
         assert_eq!(d("ISO-8859-8-I", b"\xe0"), "\u{5d0}");
         assert_eq!(
