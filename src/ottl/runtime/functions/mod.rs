@@ -337,9 +337,10 @@ mod tests {
             // The filter processor's own datapoint helpers, not `ottlfuncs` converters.
             "HasAttrOnDatapoint",
             "HasAttrKeyOnDatapoint",
-            // uap-go with uap-core's regexes.yaml: crates.io's `ua-parser`/`uaparser` carry a
-            // regexes.yaml in their packages but do not expose it, and its version would have
-            // to equal the one upstream vendors.
+            // uap-go (v0.0.0-20251207011819-db9adb27a0b8) with its embedded uap-core regexes
+            // (1265 entries): crates.io's `ua-parser` 0.2.2 and `uaparser` 0.6.4 ship other
+            // uap-core versions (1270 and 1217 entries) and do not expose them, so results
+            // would differ.
             "UserAgent",
             // github.com/antchfx/xmlquery + xpath: XPath 1.0 evaluation and xmlquery's
             // serialisation would have to be matched byte for byte.
