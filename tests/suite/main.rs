@@ -25,6 +25,7 @@ mod config_expand;
 mod config_load;
 mod config_strpos;
 mod config_wiring;
+mod converters_replay;
 mod fidelity_config;
 mod fidelity_lint;
 mod fidelity_ottl;

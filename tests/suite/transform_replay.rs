@@ -497,7 +497,7 @@ fn a_statement_otelcheck_cannot_run_makes_the_processor_not_emulated_and_says_so
     let cfg = dir.path().join("x.yaml");
     std::fs::write(
         &cfg,
-        "receivers: {otlp: {protocols: {grpc: {}}}}\nprocessors:\n  transform:\n    trace_statements:\n      - set(span.attributes[\"x\"], ParseXML(\"<a/>\"))\nexporters: {debug: {}}\nservice:\n  pipelines:\n    traces: {receivers: [otlp], processors: [transform], exporters: [debug]}\n",
+        "receivers: {otlp: {protocols: {grpc: {}}}}\nprocessors:\n  transform:\n    trace_statements:\n      - set(span.attributes[\"x\"], UserAgent(\"curl/7.81.0\"))\nexporters: {debug: {}}\nservice:\n  pipelines:\n    traces: {receivers: [otlp], processors: [transform], exporters: [debug]}\n",
     )
     .unwrap();
     let before = input();

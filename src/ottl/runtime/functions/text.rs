@@ -287,13 +287,14 @@ fn format_one(verb: char, v: &Value, prec: Option<usize>) -> R<String> {
 }
 
 /// `Decode(target, encoding)`: the four base64 variants (strings and bytes) and the character
-/// sets of upstream's `textutils.LookupEncoding` whose decoding otelcheck reproduces: its
-/// overrides (`utf-8`, `utf8`, `ascii`, `us-ascii`, empty: UTF-8; `utf-16`/`utf16`: UTF-16LE
-/// keeping a BOM; `nop`, `utf-8-raw`), then the IANA names and aliases (any case, trimmed)
-/// of US-ASCII, ISO-8859-1, UTF-16BE/LE/UTF-16 and the single-byte sets below. Multi-byte
-/// sets (`shift-jis`, `gbk`, `euc-kr`, ...), EBCDIC and DOS code pages and ISO-8859-9 are not
-/// reproduced: otelcheck says it cannot decode them. Names are looked up here, never through
-/// `encoding_rs`'s WHATWG labels (`latin1` means windows-1252 there).
+/// sets of upstream's `textutils.LookupEncoding`: its overrides (`utf-8`, `utf8`, `ascii`,
+/// `us-ascii`, empty: UTF-8; `utf-16`/`utf16`: UTF-16LE keeping a BOM; `nop`, `utf-8-raw`),
+/// then the IANA names and aliases (any case, trimmed) of x/text's index: US-ASCII,
+/// ISO-8859-1, UTF-16BE/LE/UTF-16, the single-byte sets below, the EBCDIC pages 037, 1047 and
+/// 1140, the DOS pages 437/850/852/855/858/860/862/863/865, ISO-8859-9 and the multi-byte
+/// Shift_JIS, EUC-JP, ISO-2022-JP, EUC-KR, GBK, GB18030, HZ-GB-2312 and Big5. A name the
+/// index does not know is refused. Names are looked up here, never through `encoding_rs`'s
+/// WHATWG labels (`latin1` means windows-1252 there).
 #[derive(Debug)]
 pub struct Decode {
     target: Expr,
@@ -333,6 +334,11 @@ enum Decoder {
     /// to a C1 control (checked byte for byte against the x/text that v0.156.0 vendors), so
     /// those become U+FFFD.
     SingleByte(&'static encoding_rs::Encoding),
+    /// A code page `encoding_rs` lacks, one character per byte (see `codepages.rs`).
+    Table(&'static [char; 256]),
+    /// Shift_JIS, EUC-JP, ISO-2022-JP, EUC-KR, GBK, GB18030, HZ-GB-2312, Big5 (see
+    /// `multibyte.rs`).
+    MultiByte(super::multibyte::MultiByte),
 }
 
 fn decoder(name: &str) -> R<Decoder> {
@@ -349,6 +355,8 @@ fn decoder(name: &str) -> R<Decoder> {
 /// `textutils.LookupEncoding`: its overrides (lower-cased, untrimmed), then the IANA index
 /// (trimmed, any case).
 fn text_decoder(name: &str) -> R<Decoder> {
+    use super::codepages as cp;
+    use super::multibyte::MultiByte;
     let lower = name.to_lowercase();
     let le = Decoder::Utf16 {
         big_endian: false,
@@ -418,6 +426,42 @@ fn text_decoder(name: &str) -> R<Decoder> {
         "cswindows1256" | "windows-1256" => Decoder::SingleByte(encoding_rs::WINDOWS_1256),
         "cswindows1257" | "windows-1257" => Decoder::SingleByte(encoding_rs::WINDOWS_1257),
         "cswindows1258" | "windows-1258" => Decoder::SingleByte(encoding_rs::WINDOWS_1258),
+        // x/text's EBCDIC and DOS code pages and ISO-8859-9.
+        "cp037" | "csibm037" | "ebcdic-cp-ca" | "ebcdic-cp-nl" | "ebcdic-cp-us"
+        | "ebcdic-cp-wt" | "ibm037" => Decoder::Table(&cp::CP037),
+        "437" | "cp437" | "cspc8codepage437" | "ibm437" => Decoder::Table(&cp::CP437),
+        "850" | "cp850" | "cspc850multilingual" | "ibm850" => Decoder::Table(&cp::CP850),
+        "852" | "cp852" | "cspcp852" | "ibm852" => Decoder::Table(&cp::CP852),
+        "855" | "cp855" | "csibm855" | "ibm855" => Decoder::Table(&cp::CP855),
+        "ccsid00858" | "cp00858" | "csibm00858" | "ibm00858" | "pc-multilingual-850+euro" => {
+            Decoder::Table(&cp::CP858)
+        }
+        "860" | "cp860" | "csibm860" | "ibm860" => Decoder::Table(&cp::CP860),
+        "862" | "cp862" | "cspc862latinhebrew" | "ibm862" => Decoder::Table(&cp::CP862),
+        "863" | "cp863" | "csibm863" | "ibm863" => Decoder::Table(&cp::CP863),
+        "865" | "cp865" | "csibm865" | "ibm865" => Decoder::Table(&cp::CP865),
+        "csibm1047" | "ibm-1047" | "ibm1047" => Decoder::Table(&cp::CP1047),
+        "ccsid01140" | "cp01140" | "csibm01140" | "ebcdic-us-37+euro" | "ibm01140" => {
+            Decoder::Table(&cp::CP1140)
+        }
+        "csisolatin5" | "iso-8859-9" | "iso-ir-148" | "iso_8859-9" | "iso_8859-9:1989" | "l5"
+        | "latin5" => Decoder::Table(&cp::ISO_8859_9),
+        // The `-E`/`-I` variants decode as their base sets.
+        "csiso88596e" | "iso-8859-6-e" | "iso_8859-6-e" | "csiso88596i" | "iso-8859-6-i"
+        | "iso_8859-6-i" => Decoder::SingleByte(encoding_rs::ISO_8859_6),
+        "csiso88598e" | "iso-8859-8-e" | "iso_8859-8-e" | "csiso88598i" | "iso-8859-8-i"
+        | "iso_8859-8-i" => Decoder::SingleByte(encoding_rs::ISO_8859_8),
+        // x/text's multi-byte sets under their IANA names and aliases.
+        "shift_jis" | "ms_kanji" | "csshiftjis" => Decoder::MultiByte(MultiByte::ShiftJis),
+        "euc-jp" | "cseucpkdfmtjapanese" | "extended_unix_code_packed_format_for_japanese" => {
+            Decoder::MultiByte(MultiByte::EucJp)
+        }
+        "euc-kr" | "cseuckr" => Decoder::MultiByte(MultiByte::EucKr),
+        "gbk" | "cp936" | "ms936" | "windows-936" | "csgbk" => Decoder::MultiByte(MultiByte::Gbk),
+        "gb18030" | "csgb18030" => Decoder::MultiByte(MultiByte::Gb18030),
+        "iso-2022-jp" | "csiso2022jp" => Decoder::MultiByte(MultiByte::Iso2022Jp),
+        "hz-gb-2312" => Decoder::MultiByte(MultiByte::HzGb2312),
+        "big5" | "csbig5" => Decoder::MultiByte(MultiByte::Big5),
         _ => {
             return Err(format!(
                 "otelcheck cannot decode the character set {name:?} yet"
@@ -499,6 +543,8 @@ fn decode_text(d: Decoder, bytes: &[u8]) -> R<String> {
             .collect(),
         Decoder::Latin1 => bytes.iter().map(|&c| char::from(c)).collect(),
         Decoder::Utf16 { big_endian, bom } => decode_utf16(bytes, big_endian, bom),
+        Decoder::MultiByte(cs) => super::multibyte::decode(cs, bytes),
+        Decoder::Table(t) => bytes.iter().map(|&c| t[usize::from(c)]).collect(),
         Decoder::SingleByte(enc) => enc
             .decode_without_bom_handling(bytes)
             .0
@@ -578,11 +624,22 @@ mod tests {
             d("KOI8-R", b"\xf0\xd2\xc9\xd7\xc5\xd4"),
             "\u{41f}\u{440}\u{438}\u{432}\u{435}\u{442}"
         );
+        // IANA names of x/text's multi-byte sets (any case); an unknown name is refused.
+        assert_eq!(d(" Shift_JIS", b"\x82\xa0"), "\u{3042}");
+        assert_eq!(d("csEUCKR", b"\xb1\xdb"), "\u{ae00}");
+        assert_eq!(d("windows-936", b"\xc4\xe3"), "\u{4f60}");
+        assert_eq!(d("csISO2022JP", b"\x1b$B\x24\x22"), "\u{3042}");
         assert_eq!(
-            decoder("shift_jis").unwrap_err(),
-            "otelcheck cannot decode the character set \"shift_jis\" yet"
+            decoder("IBM9999").unwrap_err(),
+            "otelcheck cannot decode the character set \"IBM9999\" yet"
         );
-        assert!(decoder("ISO-8859-9").is_err());
+        assert!(decoder("shift-jis").is_err());
+        // EBCDIC 037 "Hello", DOS 437 box drawing, ISO-8859-9's dotted capital I.
+        assert_eq!(d("IBM037", b"\xc8\x85\x93\x93\x96"), "Hello");
+        assert_eq!(d("cp437", b"\xc9\xcd\xbb"), "\u{2554}\u{2550}\u{2557}");
+        assert_eq!(d("IBM1047", b"\xad\xbd\x5f"), "[]^");
+        assert_eq!(d("latin5", b"\xdd"), "\u{130}");
+        assert_eq!(d("ISO-8859-8-I", b"\xe0"), "\u{5d0}");
         assert_eq!(
             decode_text(decoder("base64").unwrap(), b"aGVsbG8gd29ybGQ="),
             Ok("hello world".into())

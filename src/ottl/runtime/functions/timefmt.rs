@@ -3,7 +3,7 @@
 //! Go's `Time.Format` reads that layout — including Go layout words that happen to appear in
 //! the literal text (`Month` contains `Mon`). Times are UTC, as span timestamps are.
 //!
-//! `Time(...)` (parsing) is not emulated: it needs Go's layout parser and locales.
+//! `Time(...)` (parsing) lives in `timeparse.rs` and reads layouts with the same tokenizer.
 
 use std::borrow::Cow;
 
@@ -21,7 +21,7 @@ pub const SPECS: &[Spec] = &[Spec {
 }];
 
 /// `ctimeSubstitutes`.
-fn substitute(d: &str) -> Option<&'static str> {
+pub(super) fn substitute(d: &str) -> Option<&'static str> {
     Some(match d {
         "%Y" => "2006",
         "%y" => "06",
@@ -66,7 +66,7 @@ fn substitute(d: &str) -> Option<&'static str> {
 
 /// `ctimefmt.Validate` then `toNative`: no digits, fractional directives after `.`/`,`, only
 /// known directives.
-fn to_layout(format: &str) -> R<String> {
+pub(super) fn to_layout(format: &str) -> R<String> {
     if format.is_empty() {
         return Err("format cannot be nil".into());
     }
@@ -233,7 +233,7 @@ fn year_day(year: i64, month: u32, day: u32) -> u32 {
     CUM[(month as usize).saturating_sub(1) % 12] + day + extra
 }
 
-enum Tok {
+pub(super) enum Tok {
     Lit,
     LongMonth,
     Month,
@@ -269,7 +269,7 @@ enum Tok {
 }
 
 /// Go's `nextStdChunk`, one token at the start of `s` and its length (`Lit` = one character).
-fn next_token(s: &str) -> (Tok, usize) {
+pub(super) fn next_token(s: &str) -> (Tok, usize) {
     let starts = |p: &str| s.starts_with(p);
     let b = s.as_bytes();
     match b[0] {

@@ -1,0 +1,239 @@
+//! Converters that parse text, replayed end to end: a transform config of
+//! `fixtures/replay/transform/` runs over `captures/converters.otlp.jsonl` and the attributes
+//! the exporter receives (`--write-output`) are compared with what upstream v0.156.0 gives for
+//! the same strings (its `Test_Time` rows and Go's `time` package, `time.Local` being UTC).
+
+use crate::common::*;
+use serde_json::{Map, Value};
+
+const CAPTURE: &str = "captures/converters.otlp.jsonl";
+
+/// Each exported span: its name and its attributes (key → the OTLP JSON value's payload).
+type Spans = Vec<(String, Map<String, Value>)>;
+
+/// Replay `config` and return the exported spans and the report.
+fn replay(config: &str) -> (Spans, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = otelcheck(&[
+        "dry-run",
+        &fixture(config),
+        &fixture(CAPTURE),
+        "--format",
+        "json",
+        "--write-output",
+        out.to_str().unwrap(),
+    ]);
+    assert_ne!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let report = json(&run);
+    let text = std::fs::read_to_string(out.join("traces.jsonl")).unwrap();
+    let mut spans = Vec::new();
+    for line in text.lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        for rs in v["resourceSpans"].as_array().unwrap() {
+            for ss in rs["scopeSpans"].as_array().unwrap() {
+                for sp in ss["spans"].as_array().unwrap() {
+                    let attrs = sp["attributes"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|kv| {
+                            let val = kv["value"].as_object().unwrap().values().next().unwrap();
+                            (kv["key"].as_str().unwrap().to_owned(), val.clone())
+                        })
+                        .collect();
+                    spans.push((sp["name"].as_str().unwrap().to_owned(), attrs));
+                }
+            }
+        }
+    }
+    (spans, report)
+}
+
+fn attr<'a>(spans: &'a [(String, Map<String, Value>)], span: &str, key: &str) -> Option<&'a Value> {
+    spans
+        .iter()
+        .find(|(n, _)| n == span)
+        .and_then(|(_, a)| a.get(key))
+}
+
+#[test]
+fn time_parses_zones_locations_and_flexible_fields() {
+    let (spans, report) = replay("replay/transform/time_parse.yaml");
+    assert_eq!(processor(&report, "transform/time")["emulated"], true);
+    assert_eq!(spans.len(), 3);
+    // "2023-05-26 12:34:56 HST": HST is UTC−10 in the tz database.
+    assert_eq!(
+        attr(&spans, "syslog.line", "when.unix"),
+        Some(&Value::from("1685140496"))
+    );
+    // "1986-10-01 00:17:33 MST": UTC−7 (upstream's "before 2000" row).
+    assert_eq!(
+        attr(&spans, "legacy.line", "when.unix"),
+        Some(&Value::from("528535053"))
+    );
+    // "yesterday" does not parse: the statement errs and the span keeps going without it.
+    assert_eq!(attr(&spans, "broken.line", "when.unix"), None);
+    // America/New_York: daylight time in May (UTC−4), standard time in January (UTC−5).
+    assert_eq!(
+        attr(&spans, "syslog.line", "local.unix"),
+        Some(&Value::from("1685118896"))
+    );
+    assert_eq!(
+        attr(&spans, "legacy.line", "local.unix"),
+        Some(&Value::from("1673787600"))
+    );
+    // "2/4/2023  7:05" with "%m/%d/%Y %H:%M": one-digit month and day, a padded hour.
+    assert_eq!(
+        attr(&spans, "syslog.line", "flex.iso"),
+        Some(&Value::from("2023-02-04T07:05:00"))
+    );
+    assert_eq!(
+        attr(&spans, "legacy.line", "flex.iso"),
+        Some(&Value::from("1999-12-31T23:59:00"))
+    );
+    // Times compare in conditions.
+    assert_eq!(
+        attr(&spans, "syslog.line", "after.2000"),
+        Some(&Value::from(true))
+    );
+    assert_eq!(attr(&spans, "legacy.line", "after.2000"), None);
+}
+
+/// The value of `key` in an OTLP JSON key-value list (`{"values": [{"key", "value"}]}`).
+fn kv<'a>(list: &'a Value, key: &str) -> &'a Value {
+    list["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["key"] == key)
+        .map(|e| &e["value"])
+        .unwrap_or(&Value::Null)
+}
+
+#[test]
+fn parse_xml_builds_upstreams_map_and_fails_on_bad_documents() {
+    let (spans, report) = replay("replay/transform/parse_xml.yaml");
+    assert_eq!(processor(&report, "transform/xml")["emulated"], true);
+    // <Log><User id="0001"><Name>Joe</Name></User><Text>User did a thing</Text></Log>
+    let doc = attr(&spans, "syslog.line", "doc").unwrap();
+    assert_eq!(kv(doc, "tag")["stringValue"], "Log");
+    let children = kv(doc, "children")["arrayValue"]["values"]
+        .as_array()
+        .unwrap();
+    assert_eq!(children.len(), 2);
+    let user = &children[0]["kvlistValue"];
+    assert_eq!(kv(user, "tag")["stringValue"], "User");
+    assert_eq!(
+        kv(&kv(user, "attributes")["kvlistValue"], "id")["stringValue"],
+        "0001"
+    );
+    let text = &children[1]["kvlistValue"];
+    assert_eq!(kv(text, "content")["stringValue"], "User did a thing");
+    assert_eq!(
+        attr(&spans, "syslog.line", "first.tag"),
+        Some(&Value::from("User"))
+    );
+    // The declaration and the comment are skipped; each text chunk is trimmed, then joined.
+    let event = attr(&spans, "legacy.line", "doc").unwrap();
+    assert_eq!(kv(event, "content")["stringValue"], "disk &memory");
+    assert_eq!(
+        attr(&spans, "legacy.line", "warned"),
+        Some(&Value::from(true))
+    );
+    assert_eq!(attr(&spans, "syslog.line", "warned"), None);
+    // ParseSimplifiedXML: elements by name, leaves as their text, attributes dropped; the
+    // <Event> has only text and an empty element, so its map is empty and left out.
+    let simple = attr(&spans, "syslog.line", "simple").unwrap();
+    let log = &kv(simple, "Log")["kvlistValue"];
+    assert_eq!(
+        kv(&kv(log, "User")["kvlistValue"], "Name")["stringValue"],
+        "Joe"
+    );
+    assert_eq!(kv(log, "Text")["stringValue"], "User did a thing");
+    let event = attr(&spans, "legacy.line", "simple").unwrap();
+    assert_eq!(event, &serde_json::json!({}));
+    // <Log><Text></Log>: Go's "element <Text> closed by </Log>", so nothing is set.
+    assert_eq!(attr(&spans, "broken.line", "doc"), None);
+    assert_eq!(attr(&spans, "broken.line", "simple"), None);
+    let warnings = report.to_string();
+    assert!(
+        warnings.contains("element <Text> closed by </Log>"),
+        "{warnings}"
+    );
+}
+
+/// A converter otelcheck does not evaluate leaves its processor not emulated, and says so.
+#[test]
+fn a_converter_not_emulated_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("ua.yaml");
+    let text = std::fs::read_to_string(fixture("replay/transform/parse_xml.yaml"))
+        .unwrap()
+        .replace(
+            r#"ParseXML(span.attributes["xml"]))"#,
+            r#"UserAgent(span.attributes["xml"]))"#,
+        );
+    std::fs::write(&cfg, text).unwrap();
+    let run = otelcheck(&[
+        "dry-run",
+        cfg.to_str().unwrap(),
+        &fixture(CAPTURE),
+        "--format",
+        "json",
+    ]);
+    assert_ne!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let report = json(&run);
+    assert_eq!(processor(&report, "transform/xml")["emulated"], false);
+    assert!(
+        codes(&report).contains(&"unsupported-component".to_string()),
+        "{report}"
+    );
+}
+
+#[test]
+fn decode_reads_multi_byte_character_sets() {
+    let (spans, report) = replay("replay/transform/decode_multibyte.yaml");
+    assert_eq!(processor(&report, "transform/decode")["emulated"], true);
+    assert_eq!(
+        attr(&spans, "syslog.line", "text"),
+        Some(&Value::from("ログ出力"))
+    );
+    assert_eq!(
+        attr(&spans, "legacy.line", "text"),
+        Some(&Value::from("你好"))
+    );
+    // 0xC6 0x53 is not in EUC-KR: x/text gives U+FFFD and reads the "S" again.
+    assert_eq!(
+        attr(&spans, "broken.line", "text"),
+        Some(&Value::from("한글\u{fffd}S"))
+    );
+    // EBCDIC code page 037.
+    for span in ["syslog.line", "legacy.line", "broken.line"] {
+        assert_eq!(attr(&spans, span, "ebcdic"), Some(&Value::from("Hello")));
+        // ESC $ B 0x2422 ESC ( B "a".
+        assert_eq!(attr(&spans, span, "jis"), Some(&Value::from("あa")));
+    }
+}
+
+#[test]
+fn extract_grok_patterns_types_named_fields() {
+    let (spans, report) = replay("replay/transform/grok.yaml");
+    assert_eq!(processor(&report, "transform/grok")["emulated"], true);
+    // "GET /orders/17?x=1 200 0.042"
+    let m = attr(&spans, "syslog.line", "access.parsed").unwrap();
+    assert_eq!(kv(m, "http.method")["stringValue"], "GET");
+    assert_eq!(kv(m, "url.path")["stringValue"], "/orders/17?x=1");
+    assert_eq!(kv(m, "http.status")["intValue"], "200");
+    assert_eq!(kv(m, "duration")["doubleValue"], 0.042);
+    // Only the named captures: URIPATHPARAM's inner patterns are not in the map.
+    assert_eq!(m["values"].as_array().map(Vec::len), Some(4));
+    let m = attr(&spans, "legacy.line", "access.parsed").unwrap();
+    assert_eq!(kv(m, "http.status")["intValue"], "503");
+    assert_eq!(kv(m, "duration")["doubleValue"], 1.5);
+    // "garbage" does not match: an empty map.
+    assert_eq!(
+        attr(&spans, "broken.line", "access.parsed"),
+        Some(&serde_json::json!({}))
+    );
+}
