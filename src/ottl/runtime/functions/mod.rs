@@ -25,6 +25,7 @@ pub mod time;
 pub mod timefmt;
 pub mod timeparse;
 pub mod type_checks;
+pub mod useragent;
 pub mod xml;
 
 use std::fmt;
@@ -84,6 +85,7 @@ fn registry() -> impl Iterator<Item = &'static Spec> {
         csv::SPECS,
         xml::SPECS,
         grok::SPECS,
+        useragent::SPECS,
     ]
     .into_iter()
     .flatten()
@@ -337,11 +339,6 @@ mod tests {
             // The filter processor's own datapoint helpers, not `ottlfuncs` converters.
             "HasAttrOnDatapoint",
             "HasAttrKeyOnDatapoint",
-            // uap-go (v0.0.0-20251207011819-db9adb27a0b8) with its embedded uap-core regexes
-            // (1265 entries): crates.io's `ua-parser` 0.2.2 and `uaparser` 0.6.4 ship other
-            // uap-core versions (1270 and 1217 entries) and do not expose them, so results
-            // would differ.
-            "UserAgent",
             // github.com/antchfx/xmlquery + xpath: XPath 1.0 evaluation and xmlquery's
             // serialisation would have to be matched byte for byte.
             "ConvertAttributesToElementsXML",
