@@ -166,14 +166,15 @@ fn parse_xml_builds_upstreams_map_and_fails_on_bad_documents() {
 /// A converter otelcheck does not evaluate leaves its processor not emulated, and says so.
 #[test]
 fn a_converter_not_emulated_says_so() {
+    let Some(call) = unevaluated_span_converter_call() else {
+        eprintln!("every converter a span statement can use is evaluated: nothing to check");
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("ua.yaml");
+    let cfg = dir.path().join("unevaluated.yaml");
     let text = std::fs::read_to_string(fixture("replay/transform/parse_xml.yaml"))
         .unwrap()
-        .replace(
-            r#"ParseXML(span.attributes["xml"]))"#,
-            r#"UserAgent(span.attributes["xml"]))"#,
-        );
+        .replace(r#"ParseXML(span.attributes["xml"]))"#, &format!("{call})"));
     std::fs::write(&cfg, text).unwrap();
     let run = otelcheck(&[
         "dry-run",
@@ -184,11 +185,56 @@ fn a_converter_not_emulated_says_so() {
     ]);
     assert_ne!(run.code, 2, "{}{}", run.stdout, run.stderr);
     let report = json(&run);
-    assert_eq!(processor(&report, "transform/xml")["emulated"], false);
+    assert_eq!(
+        processor(&report, "transform/xml")["emulated"],
+        false,
+        "{call}"
+    );
     assert!(
         codes(&report).contains(&"unsupported-component".to_string()),
         "{report}"
     );
+}
+
+/// `UserAgent` over the capture's `user_agent.original` values, with the maps uap-go gives
+/// (values worked out from the vendored regexes; see `functions/useragent.rs`).
+#[test]
+fn user_agent_parses_like_uap_go() {
+    let (spans, report) = replay("replay/transform/user_agent.yaml");
+    assert_eq!(processor(&report, "transform/ua")["emulated"], true);
+    let str_of = |m: &Value, k: &str| kv(m, k)["stringValue"].as_str().map(str::to_owned);
+    let s = |v: &str| Some(v.to_owned());
+    // contrib's own "Mobile Safari" row.
+    let m = attr(&spans, "syslog.line", "ua").unwrap();
+    assert_eq!(str_of(m, "user_agent.name"), s("Mobile Safari"));
+    assert_eq!(str_of(m, "user_agent.version"), s("13.1.1"));
+    assert_eq!(str_of(m, "os.name"), s("iOS"));
+    assert_eq!(str_of(m, "os.version"), s("13.5.1"));
+    assert!(str_of(m, "user_agent.original")
+        .unwrap()
+        .starts_with("Mozilla/5.0 (iPhone; CPU iPhone OS 13_5_1"));
+    assert_eq!(m["values"].as_array().map(Vec::len), Some(5));
+    assert_eq!(
+        attr(&spans, "syslog.line", "ua.name"),
+        Some(&Value::from("Mobile Safari"))
+    );
+    // An iOS app: the family comes from the bare `(iPod|iPod touch|iPhone|iPad)` entry,
+    // whose version templates name groups it does not have, so the version is "".
+    let m = attr(&spans, "legacy.line", "ua").unwrap();
+    assert_eq!(
+        str_of(m, "user_agent.name"),
+        s("Mobile Safari UI/WKWebView")
+    );
+    assert_eq!(str_of(m, "user_agent.version"), s(""));
+    assert_eq!(str_of(m, "os.name"), s("iOS"));
+    assert_eq!(str_of(m, "os.version"), s("17.4"));
+    // Nothing matches: "Other" twice, the empty version kept, no os.version.
+    let m = attr(&spans, "broken.line", "ua").unwrap();
+    assert_eq!(str_of(m, "user_agent.name"), s("Other"));
+    assert_eq!(str_of(m, "user_agent.version"), s(""));
+    assert_eq!(str_of(m, "os.name"), s("Other"));
+    assert_eq!(str_of(m, "os.version"), None);
+    assert_eq!(m["values"].as_array().map(Vec::len), Some(4));
 }
 
 #[test]

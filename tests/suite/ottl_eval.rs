@@ -844,8 +844,11 @@ fn regex_operator_is_unanchored_is_match() {
 
 #[test]
 fn unsupported_converters_say_so() {
-    let e = compile_err(conv("UserAgent", vec![s("curl/7.81.0")]));
-    assert!(e.contains("otelcheck cannot evaluate"), "{e}");
+    for sig in otelcheck::ottl::runtime::functions::not_evaluated() {
+        let args = vec![s("x"); sig.required()];
+        let e = compile_err(conv(sig.name, args));
+        assert!(e.contains("otelcheck cannot evaluate"), "{}: {e}", sig.name);
+    }
 }
 
 // ---------- error modes ----------

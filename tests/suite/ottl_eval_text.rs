@@ -3,9 +3,6 @@
 //! the §12 fixture span, and its outcome compared with the table's. The hand-built-AST tests in
 //! `ottl_eval.rs` pin the evaluator alone; these pin the whole front end plus evaluator, which
 //! is what users feed.
-//!
-//! Rows needing a converter otelcheck does not evaluate are listed in
-//! `rows_functions::GAPS` with the reason, and checked to stay reported as unsupported.
 
 #[path = "ottl_eval_text/harness.rs"]
 pub(crate) mod harness;
@@ -18,7 +15,7 @@ mod rows_values;
 #[path = "ottl_eval_text/sequences.rs"]
 mod sequences;
 
-use harness::{check_gaps, check_rows};
+use harness::check_rows;
 
 #[test]
 fn literals() {
@@ -74,11 +71,6 @@ fn list_and_map_literals() {
 #[test]
 fn converters() {
     check_rows("Converters", rows_functions::CONVERTERS);
-}
-
-#[test]
-fn known_gaps_stay_unsupported() {
-    check_gaps(rows_functions::GAPS);
 }
 
 /// `explain`'s operands on the §12 fixture span: every comparison (also those `and`/`or`

@@ -69,3 +69,13 @@ pub fn codes(report: &serde_json::Value) -> Vec<String> {
 }
 pub mod bounded;
 pub mod upstream;
+
+/// A call, as OTTL text, of a converter otelcheck does not evaluate and a span-context
+/// transform statement may use (each required argument the string `"x"`), taken from the
+/// library's own list; `None` once every such converter is evaluated.
+pub fn unevaluated_span_converter_call() -> Option<String> {
+    use otelcheck::ottl::{signatures, Context};
+    otelcheck::ottl::runtime::functions::not_evaluated()
+        .find(|s| signatures::available(s, Context::Span, true))
+        .map(|s| format!("{}({})", s.name, vec![r#""x""#; s.required()].join(", ")))
+}

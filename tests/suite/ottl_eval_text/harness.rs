@@ -184,32 +184,3 @@ pub fn check_rows(section: &str, rows: &[Row]) {
         failures.join("\n")
     );
 }
-
-/// A §12 row otelcheck does not evaluate: the converter it needs is reported unsupported.
-pub struct Gap {
-    pub name: &'static str,
-    pub text: &'static str,
-    /// What upstream gives, kept so the row can move to a section once supported.
-    pub upstream: Want,
-    pub reason: &'static str,
-}
-
-/// Every gap must still be reported as unsupported at compile time (not run, not guessed):
-/// once the converter is implemented the row fails here and must move into a section.
-pub fn check_gaps(gaps: &[Gap]) {
-    let mut failures = Vec::new();
-    for g in gaps {
-        match outcome(g.text) {
-            Got::Failed(Stage::Compile, msg) if msg.contains(UNSUPPORTED) => {}
-            got => failures.push(format!(
-                "  {}: `{}` (gap: {}; upstream {:?})\n    got {:?}, no longer unsupported",
-                g.name, g.text, g.reason, g.upstream, got
-            )),
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "known gaps changed:\n{}",
-        failures.join("\n")
-    );
-}

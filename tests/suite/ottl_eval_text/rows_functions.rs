@@ -1,10 +1,10 @@
 //! §12 "Paths, enums, functions", "Conversions", "Regex", the list/map literal rows of
-//! "Editors, `set`" rewritten as comparisons, and the rows otelcheck cannot evaluate yet.
+//! "Editors, `set`" rewritten as comparisons.
 //!
 //! Not rewritten (statements only, no condition equivalent): the `truncate_all`, `limit`,
 //! `replace_*`, `stringify_all` and `set(...)` editor rows, and `set(target = …, target = …)`.
 
-use super::harness::{row, Gap, Row, Want, Want::*};
+use super::harness::{row, Row, Want::*};
 
 pub const PATHS_ENUMS_FUNCTIONS: &[Row] = &[
     row("span_prefix", r#"span.name == "GET /x""#, True),
@@ -518,24 +518,16 @@ pub const CONVERTERS: &[Row] = &[
         "time_parses_a_date",
         r#"Time("2023-04-12", "%Y-%m-%d") == Unix(1681257600)"#,
         True,
+    ), // ottlfuncs `TestUserAgentParser`'s "curl" row: a map (uap-go's regexes, see
+    // functions/useragent.rs), with the version the curl entry gives.
+    row(
+        "user_agent_is_map",
+        r#"IsMap(UserAgent("curl/7.81.0"))"#,
+        True,
+    ),
+    row(
+        "user_agent_curl_version",
+        r#"UserAgent("curl/7.81.0")["user_agent.version"] == "7.81.0""#,
+        True,
     ),
 ];
-
-const USER_AGENT: &str =
-    "UserAgent needs uap-core's regexes.yaml at the version upstream vendors; not emulated";
-
-/// Rows that need a converter otelcheck reports as unsupported.
-pub const GAPS: &[Gap] = &[gap(
-    r#"IsMap(UserAgent("curl/7.81.0"))"#,
-    "user_agent_is_map",
-    True,
-)];
-
-const fn gap(text: &'static str, name: &'static str, upstream: Want) -> Gap {
-    Gap {
-        name,
-        text,
-        upstream,
-        reason: USER_AGENT,
-    }
-}

@@ -96,6 +96,14 @@ pub fn implemented(name: &str) -> bool {
     registry().any(|s| s.name == name)
 }
 
+/// The converters of the signature table otelcheck does not evaluate, in table order; a
+/// processor using one is reported as not emulated.
+pub fn not_evaluated() -> impl Iterator<Item = &'static Signature> {
+    signatures::all()
+        .iter()
+        .filter(|s| !s.is_editor() && !implemented(s.name))
+}
+
 /// Compile one converter call.
 pub fn compile(c: &mut Compiler, call: &Call) -> Result<Box<dyn Converter>, CallError> {
     let name = call.name.node.as_str();
@@ -347,11 +355,9 @@ mod tests {
             "InsertXML",
             "RemoveXML",
         ];
-        let missing: Vec<&str> = signatures::all()
-            .iter()
-            .filter(|s| !s.is_editor())
+        let missing: Vec<&str> = not_evaluated()
             .map(|s| s.name)
-            .filter(|n| !implemented(n) && !NOT_EMULATED.contains(n))
+            .filter(|n| !NOT_EMULATED.contains(n))
             .collect();
         assert!(
             missing.is_empty(),
