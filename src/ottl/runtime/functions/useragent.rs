@@ -12,6 +12,12 @@
 //! `Other` (the version fields keep whatever the last matching entry left, as in uap-go where
 //! one struct is reused across entries). Patterns are Go RE2 compiled through [`re2`], so
 //! `\d`, `\w` and `\b` stay ASCII. Nothing is compiled until a config uses `UserAgent`.
+//!
+//! The data is uap-core's regexes.yaml of c941f1d (2024-09-27) less one line: uap-go's copy
+//! dropped `- regex: 'os\/macos...'` and so hands its replacements to the Roku entry before
+//! it (see `uap_go_data_quirks_are_kept`). Checked once against uap-core's own
+//! tests/test_ua.yaml and test_os.yaml of that commit: all 1465 user agent rows agree, and the
+//! 5 OS rows that differ are exactly the ones that missing line decides.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -526,6 +532,28 @@ mod tests {
         ] {
             expect(ua, "Other", "", "Other", None);
         }
+    }
+
+    /// uap-go's embedded copy lost the `- regex: 'os\/macos...'` line of uap-core's os list
+    /// but kept the keys under it, which so belong to the `^(Roku)/DVP-` entry above: uap-go
+    /// (and so the collector) reads a Roku as "Mac OS X" version "Roku.6.2", and a botocore
+    /// `os/macos#22.4.0` as no OS at all. Reproduced, not repaired.
+    #[test]
+    fn uap_go_data_quirks_are_kept() {
+        // UA: line 590 `^(Roku)/DVP-(\d+)\.(\d+)`. OS: line 1157, the same pattern with
+        // os_replacement 'Mac OS X' and os_v1..v3 `$1`..`$3`.
+        expect(
+            "Roku/DVP-6.2 (096.02E06005A)",
+            "Roku",
+            "6.2",
+            "Mac OS X",
+            Some("Roku.6.2"),
+        );
+        let os = parse(
+            &defs().os,
+            "Boto3/1.28.62 md/Botocore#1.31.62 ua/2.0 os/macos#22.4.0 lang/python#3.11.6",
+        );
+        assert_eq!(os[0], "Other");
     }
 
     /// uap-go reuses one struct across entries: an entry that matches with an empty family
