@@ -170,7 +170,7 @@ fn keyed_map<'b, V>(
         let v = value(r)?;
         out.push((k, v));
     }
-    Ok(dedupe(out))
+    Ok(super::model::dedupe_interned(out))
 }
 
 /// `meta_struct` (AppSec/IAST payloads) is validated and dropped: the receiver never reads it.
@@ -329,14 +329,14 @@ fn decode_span_array(r: &mut Reader, dict: &mut StringTable) -> Result<DdSpan> {
         let v = dict.str(r)?;
         s.meta.push((k, v));
     }
-    s.meta = dedupe(std::mem::take(&mut s.meta));
+    s.meta = super::model::dedupe_interned(std::mem::take(&mut s.meta));
     let n_metrics = r.map_len()?;
     for _ in 0..n_metrics {
         let k = dict.key(r)?;
         let v = r.dd_f64()?;
         s.metrics.push((k, v));
     }
-    s.metrics = dedupe(std::mem::take(&mut s.metrics));
+    s.metrics = super::model::dedupe_interned(std::mem::take(&mut s.metrics));
     s.span_type = dict.string(r)?;
     Ok(s)
 }

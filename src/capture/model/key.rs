@@ -99,6 +99,11 @@ impl Key {
     pub fn as_str(self) -> &'static str {
         self.0
     }
+
+    /// The key's identity as a machine word (equal keys, equal ids), for sorting and hashing.
+    pub fn id(self) -> usize {
+        self.0.as_ptr() as usize
+    }
 }
 
 impl PartialEq for Key {

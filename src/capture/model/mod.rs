@@ -277,7 +277,7 @@ impl Attributes {
     /// Build from pairs with upsert semantics (a repeated key keeps its first position and
     /// takes the last value) in linear time.
     pub fn from_pairs(pairs: Vec<(Key, AnyValue)>) -> Self {
-        Self(dedupe_keys(pairs))
+        Self(dedupe_interned(pairs))
     }
 
     /// Build from pairs keeping the first value of a repeated key (pdata's `Get` finds the
@@ -364,6 +364,23 @@ where
         }
     }
     out
+}
+
+/// [`dedupe_keys`] for interned keys: equal keys share a pointer, so a repeated key is found by
+/// comparing pointers (sorted machine words for longer lists), never by reading key text.
+pub fn dedupe_interned<V>(entries: Vec<(Key, V)>) -> Vec<(Key, V)> {
+    let repeated = if entries.len() <= 16 {
+        (1..entries.len()).any(|i| entries[..i].iter().any(|(k, _)| *k == entries[i].0))
+    } else {
+        let mut ids: Vec<usize> = entries.iter().map(|(k, _)| k.id()).collect();
+        ids.sort_unstable();
+        ids.windows(2).any(|w| w[0] == w[1])
+    };
+    if repeated {
+        dedupe_keys(entries)
+    } else {
+        entries
+    }
 }
 
 fn has_repeated_key<K: std::ops::Deref<Target = str>, V>(entries: &[(K, V)]) -> bool {
