@@ -1,0 +1,828 @@
+//! XPath 1.0 over the xmlquery tree of [`super::xmldom`], for the expressions `GetXML` and
+//! `RemoveXML` take.
+//!
+//! The whole XPath 1.0 grammar is parsed, so a syntax error is refused where upstream's
+//! `xpath.Compile` refuses it (when the statement is compiled). Only a subset is evaluated:
+//! location paths (`/`, `//`, `.`, `..`, `*`, `@name`, `@*`, `text()`, `node()`, `comment()`),
+//! predicates with `=`/`!=`, `and`/`or`, literals and numbers (a number is a position), and
+//! the functions `contains`, `starts-with`, `name`, `local-name`, `not`, `count`, `position`,
+//! `last`, `string`, `normalize-space`. Anything else is refused at compile time with an
+//! "otelcheck cannot" message, so its processor is reported as not emulated.
+//!
+//! Navigation follows xmlquery's navigator: declarations are root-like nodes, CDATA and
+//! directives are text, whitespace-only text is skipped when moving to a next sibling (not
+//! when moving to a first child), a name test compares the local name and the prefix as
+//! written.
+
+use super::xmldom::{Dom, Kind};
+
+type R<T> = Result<T, String>;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Name(String),
+    Str(String),
+    Num(f64),
+    Sym(&'static str),
+}
+
+const SYMS: &[&str] = &[
+    "//", "..", "::", "!=", "<=", ">=", "/", ".", "@", "(", ")", "[", "]", ",", "|", "=", "<", ">",
+    "+", "-", "*", "$",
+];
+
+fn lex(src: &str) -> Option<Vec<Tok>> {
+    let mut out = Vec::new();
+    let b = src.as_bytes();
+    let mut i = 0;
+    'outer: while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c == b'"' || c == b'\'' {
+            let end = src[i + 1..].find(c as char)? + i + 1;
+            out.push(Tok::Str(src[i + 1..end].to_string()));
+            i = end + 1;
+            continue;
+        }
+        if c.is_ascii_digit() || (c == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit)) {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
+                i += 1;
+            }
+            out.push(Tok::Num(src[start..i].parse().ok()?));
+            continue;
+        }
+        for s in SYMS {
+            if src[i..].starts_with(s) {
+                out.push(Tok::Sym(s));
+                i += s.len();
+                continue 'outer;
+            }
+        }
+        let ch = src[i..].chars().next()?;
+        if ch.is_alphabetic() || ch == '_' {
+            let start = i;
+            while let Some(ch) = src[i..].chars().next() {
+                if ch.is_alphanumeric() || matches!(ch, '_' | '-' | '.') {
+                    i += ch.len_utf8();
+                } else if ch == ':'
+                    && !src[i..].starts_with("::")
+                    && src[i + 1..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '*')
+                {
+                    i += 1;
+                    if src[i..].starts_with('*') {
+                        i += 1;
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            out.push(Tok::Name(src[start..i].to_string()));
+            continue;
+        }
+        return None;
+    }
+    Some(out)
+}
+
+/// A node test.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    /// `*` or `prefix:*` (prefix, empty for any).
+    Any(String),
+    /// A (prefix, local) name.
+    Name(String, String),
+    Text,
+    Node,
+    Comment,
+    /// Other node types (`processing-instruction()`), parsed but not evaluated.
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Axis {
+    Child,
+    Descendant,
+    DescendantOrSelf,
+    SelfAxis,
+    Parent,
+    Attribute,
+    /// Axes parsed but not evaluated.
+    Unsupported,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    axis: Axis,
+    test: Test,
+    preds: Vec<Expr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A location path: absolute or not, and its steps.
+    Path(bool, Vec<Step>),
+    Str(String),
+    Num(f64),
+    Call(String, Vec<Expr>),
+    Bin(&'static str, Box<Expr>, Box<Expr>),
+    /// Parsed but not evaluated: unary minus, unions, variables, filter expressions.
+    Other(Vec<Expr>),
+}
+
+struct Parser {
+    toks: Vec<Tok>,
+    pos: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos)
+    }
+    fn sym(&mut self, s: &str) -> bool {
+        if matches!(self.peek(), Some(Tok::Sym(x)) if *x == s) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn word(&mut self, w: &str) -> bool {
+        if matches!(self.peek(), Some(Tok::Name(x)) if x == w) && self.pos > 0 {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn or(&mut self) -> Option<Expr> {
+        let mut l = self.and()?;
+        while self.word("or") {
+            l = Expr::Bin("or", Box::new(l), Box::new(self.and()?));
+        }
+        Some(l)
+    }
+    fn and(&mut self) -> Option<Expr> {
+        let mut l = self.eq()?;
+        while self.word("and") {
+            l = Expr::Bin("and", Box::new(l), Box::new(self.eq()?));
+        }
+        Some(l)
+    }
+    fn eq(&mut self) -> Option<Expr> {
+        let mut l = self.rel()?;
+        loop {
+            let op = if self.sym("=") {
+                "="
+            } else if self.sym("!=") {
+                "!="
+            } else {
+                return Some(l);
+            };
+            l = Expr::Bin(op, Box::new(l), Box::new(self.rel()?));
+        }
+    }
+    fn rel(&mut self) -> Option<Expr> {
+        let mut l = self.add()?;
+        while ["<=", ">=", "<", ">"].iter().any(|s| self.sym(s)) {
+            l = Expr::Other(vec![l, self.add()?]);
+        }
+        Some(l)
+    }
+    fn add(&mut self) -> Option<Expr> {
+        let mut l = self.mul()?;
+        while self.sym("+") || self.sym("-") {
+            l = Expr::Other(vec![l, self.mul()?]);
+        }
+        Some(l)
+    }
+    fn mul(&mut self) -> Option<Expr> {
+        let mut l = self.unary()?;
+        while self.sym("*") || self.word("div") || self.word("mod") {
+            l = Expr::Other(vec![l, self.unary()?]);
+        }
+        Some(l)
+    }
+    fn unary(&mut self) -> Option<Expr> {
+        if self.sym("-") {
+            return Some(Expr::Other(vec![self.unary()?]));
+        }
+        let mut l = self.path()?;
+        while self.sym("|") {
+            l = Expr::Other(vec![l, self.path()?]);
+        }
+        Some(l)
+    }
+
+    fn path(&mut self) -> Option<Expr> {
+        match self.peek()? {
+            Tok::Str(s) => {
+                let e = Expr::Str(s.clone());
+                self.pos += 1;
+                return self.filter(e);
+            }
+            Tok::Num(n) => {
+                let e = Expr::Num(*n);
+                self.pos += 1;
+                return self.filter(e);
+            }
+            Tok::Sym("$") => {
+                self.pos += 1;
+                let Some(Tok::Name(_)) = self.peek() else {
+                    return None;
+                };
+                self.pos += 1;
+                return self.filter(Expr::Other(vec![]));
+            }
+            Tok::Sym("(") => {
+                self.pos += 1;
+                let e = self.or()?;
+                if !self.sym(")") {
+                    return None;
+                }
+                return self.filter(Expr::Other(vec![e]));
+            }
+            Tok::Name(n)
+                if matches!(self.toks.get(self.pos + 1), Some(Tok::Sym("(")))
+                    && !matches!(
+                        n.as_str(),
+                        "node" | "text" | "comment" | "processing-instruction"
+                    ) =>
+            {
+                let name = n.clone();
+                self.pos += 2;
+                let mut args = Vec::new();
+                if !self.sym(")") {
+                    loop {
+                        args.push(self.or()?);
+                        if self.sym(")") {
+                            break;
+                        }
+                        if !self.sym(",") {
+                            return None;
+                        }
+                    }
+                }
+                return self.filter(Expr::Call(name, args));
+            }
+            _ => {}
+        }
+        let mut steps = Vec::new();
+        let absolute = if self.sym("/") {
+            if !self.step_starts() {
+                return Some(Expr::Path(true, steps));
+            }
+            true
+        } else if self.sym("//") {
+            steps.push(dos());
+            true
+        } else {
+            false
+        };
+        steps.push(self.step()?);
+        self.rest(&mut steps)?;
+        Some(Expr::Path(absolute, steps))
+    }
+
+    fn rest(&mut self, steps: &mut Vec<Step>) -> Option<()> {
+        loop {
+            if self.sym("//") {
+                steps.push(dos());
+            } else if !self.sym("/") {
+                return Some(());
+            }
+            steps.push(self.step()?);
+        }
+    }
+
+    fn filter(&mut self, e: Expr) -> Option<Expr> {
+        let mut parts = vec![e];
+        let mut filtered = false;
+        while self.sym("[") {
+            parts.push(self.or()?);
+            if !self.sym("]") {
+                return None;
+            }
+            filtered = true;
+        }
+        let mut steps = Vec::new();
+        self.rest(&mut steps)?;
+        if !filtered && steps.is_empty() {
+            return parts.pop();
+        }
+        Some(Expr::Other(parts))
+    }
+
+    fn step_starts(&self) -> bool {
+        matches!(
+            self.peek(),
+            Some(Tok::Name(_)) | Some(Tok::Sym("*" | "@" | "." | ".."))
+        )
+    }
+
+    fn step(&mut self) -> Option<Step> {
+        if self.sym("..") {
+            return Some(Step {
+                axis: Axis::Parent,
+                test: Test::Node,
+                preds: vec![],
+            });
+        }
+        if self.sym(".") {
+            return Some(Step {
+                axis: Axis::SelfAxis,
+                test: Test::Node,
+                preds: vec![],
+            });
+        }
+        let mut axis = Axis::Child;
+        if self.sym("@") {
+            axis = Axis::Attribute;
+        } else if let (Some(Tok::Name(n)), Some(Tok::Sym("::"))) =
+            (self.peek(), self.toks.get(self.pos + 1))
+        {
+            axis = match n.as_str() {
+                "child" => Axis::Child,
+                "descendant" => Axis::Descendant,
+                "descendant-or-self" => Axis::DescendantOrSelf,
+                "self" => Axis::SelfAxis,
+                "parent" => Axis::Parent,
+                "attribute" => Axis::Attribute,
+                "ancestor" | "ancestor-or-self" | "following" | "following-sibling"
+                | "preceding" | "preceding-sibling" | "namespace" => Axis::Unsupported,
+                _ => return None,
+            };
+            self.pos += 2;
+        }
+        let test = if self.sym("*") {
+            Test::Any(String::new())
+        } else {
+            let Some(Tok::Name(n)) = self.peek().cloned() else {
+                return None;
+            };
+            self.pos += 1;
+            if matches!(
+                n.as_str(),
+                "node" | "text" | "comment" | "processing-instruction"
+            ) && self.sym("(")
+            {
+                if n == "processing-instruction" {
+                    if let Some(Tok::Str(_)) = self.peek() {
+                        self.pos += 1;
+                    }
+                }
+                if !self.sym(")") {
+                    return None;
+                }
+                match n.as_str() {
+                    "node" => Test::Node,
+                    "text" => Test::Text,
+                    "comment" => Test::Comment,
+                    _ => Test::Other,
+                }
+            } else if let Some(p) = n.strip_suffix(":*") {
+                Test::Any(p.to_string())
+            } else {
+                match n.split_once(':') {
+                    Some((p, l)) => Test::Name(p.to_string(), l.to_string()),
+                    None => Test::Name(String::new(), n),
+                }
+            }
+        };
+        let mut preds = Vec::new();
+        while self.sym("[") {
+            preds.push(self.or()?);
+            if !self.sym("]") {
+                return None;
+            }
+        }
+        Some(Step { axis, test, preds })
+    }
+}
+
+fn dos() -> Step {
+    Step {
+        axis: Axis::DescendantOrSelf,
+        test: Test::Node,
+        preds: vec![],
+    }
+}
+
+/// A compiled XPath expression (evaluated as a node set).
+#[derive(Debug, Clone)]
+pub struct XPath {
+    expr: Expr,
+}
+
+const FUNCS: &[(&str, usize, usize)] = &[
+    ("contains", 2, 2),
+    ("starts-with", 2, 2),
+    ("name", 0, 1),
+    ("local-name", 0, 1),
+    ("not", 1, 1),
+    ("count", 1, 1),
+    ("position", 0, 0),
+    ("last", 0, 0),
+    ("string", 0, 1),
+    ("normalize-space", 0, 1),
+];
+
+/// `xpath.Compile`, then otelcheck's subset check.
+pub fn compile(src: &str) -> R<XPath> {
+    let invalid = || format!("invalid xpath: {src} has an invalid token");
+    let toks = lex(src).ok_or_else(invalid)?;
+    if toks.is_empty() {
+        return Err(invalid());
+    }
+    let mut p = Parser { toks, pos: 0 };
+    let expr = p.or().ok_or_else(invalid)?;
+    if p.pos != p.toks.len() {
+        return Err(invalid());
+    }
+    if !matches!(expr, Expr::Path(..)) {
+        return Err(refuse("an expression that is not a location path"));
+    }
+    check(&expr)?;
+    Ok(XPath { expr })
+}
+
+fn refuse(what: &str) -> String {
+    format!("otelcheck cannot evaluate this XPath yet ({what} is outside the subset it evaluates)")
+}
+
+fn check(e: &Expr) -> R<()> {
+    match e {
+        Expr::Path(_, steps) => {
+            for s in steps {
+                if s.axis == Axis::Unsupported {
+                    return Err(refuse("this axis"));
+                }
+                if s.test == Test::Other {
+                    return Err(refuse("processing-instruction()"));
+                }
+                if let Test::Name(p, _) | Test::Any(p) = &s.test {
+                    if !p.is_empty() {
+                        return Err(refuse("a namespace prefix"));
+                    }
+                }
+                s.preds.iter().try_for_each(check)?;
+            }
+            Ok(())
+        }
+        Expr::Str(_) | Expr::Num(_) => Ok(()),
+        Expr::Call(name, args) => {
+            let Some((_, min, max)) = FUNCS.iter().find(|(n, _, _)| n == name) else {
+                return Err(refuse(&format!("the function {name}()")));
+            };
+            if args.len() < *min || args.len() > *max {
+                return Err(format!(
+                    "invalid xpath: {name} has wrong number of arguments"
+                ));
+            }
+            args.iter().try_for_each(check)
+        }
+        Expr::Bin(_, l, r) => {
+            check(l)?;
+            check(r)
+        }
+        Expr::Other(_) => Err(refuse(
+            "arithmetic, <, >, unions, variables or filter expressions",
+        )),
+    }
+}
+
+/// A node or one attribute of an element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NodeRef {
+    pub node: usize,
+    /// `Some(i)`: the element's `i`th attribute.
+    pub attr: Option<usize>,
+}
+
+impl NodeRef {
+    fn of(node: usize) -> Self {
+        Self { node, attr: None }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Val {
+    Nodes(Vec<NodeRef>),
+    Bool(bool),
+    Num(f64),
+    Str(String),
+}
+
+/// The evaluation context: node, position, size.
+struct Ctx {
+    node: NodeRef,
+    pos: usize,
+    size: usize,
+}
+
+impl XPath {
+    /// `QueryAll` from the document node: the selected nodes in document order.
+    pub fn select(&self, dom: &Dom) -> Vec<NodeRef> {
+        let ctx = Ctx {
+            node: NodeRef::of(0),
+            pos: 1,
+            size: 1,
+        };
+        match eval(dom, &self.expr, &ctx) {
+            Val::Nodes(n) => n,
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn root_of(dom: &Dom, mut n: usize) -> usize {
+    let mut steps = 0;
+    while let Some(p) = dom.nodes[n].parent {
+        n = p;
+        steps += 1;
+        if steps > dom.nodes.len() {
+            break;
+        }
+    }
+    n
+}
+
+/// The navigator's node type (declarations are root-like, CDATA and directives are text).
+fn is_text(dom: &Dom, n: usize) -> bool {
+    matches!(dom.nodes[n].kind, Kind::Text | Kind::CData | Kind::Notation)
+}
+
+fn is_element(dom: &Dom, r: NodeRef) -> bool {
+    r.attr.is_none() && matches!(dom.nodes[r.node].kind, Kind::Element | Kind::ProcInst)
+}
+
+/// The navigator's children: the first child, then next siblings skipping whitespace text.
+fn nav_children(dom: &Dom, n: usize) -> Vec<usize> {
+    let kids = dom.children(n);
+    let mut out = Vec::new();
+    for (k, c) in kids.into_iter().enumerate() {
+        if k > 0 && dom.nodes[c].kind == Kind::Text && dom.nodes[c].data.trim().is_empty() {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn descendants(dom: &Dom, n: usize, out: &mut Vec<NodeRef>, depth: usize) {
+    if depth > 600 {
+        return;
+    }
+    for c in nav_children(dom, n) {
+        out.push(NodeRef::of(c));
+        descendants(dom, c, out, depth + 1);
+    }
+}
+
+fn matches(dom: &Dom, axis: Axis, test: &Test, r: NodeRef) -> bool {
+    let n = &dom.nodes[r.node];
+    match test {
+        Test::Node => true,
+        Test::Text => r.attr.is_none() && is_text(dom, r.node),
+        Test::Comment => r.attr.is_none() && n.kind == Kind::Comment,
+        Test::Other => false,
+        Test::Any(_) => {
+            if axis == Axis::Attribute {
+                r.attr.is_some()
+            } else {
+                is_element(dom, r)
+            }
+        }
+        Test::Name(p, l) => match r.attr {
+            Some(a) => axis == Axis::Attribute && n.attrs[a].local == *l && n.attrs[a].space == *p,
+            None => axis != Axis::Attribute && is_element(dom, r) && n.data == *l && n.prefix == *p,
+        },
+    }
+}
+
+fn axis_nodes(dom: &Dom, axis: Axis, r: NodeRef) -> Vec<NodeRef> {
+    let mut out = Vec::new();
+    match axis {
+        Axis::Child => {
+            if r.attr.is_none() {
+                out.extend(nav_children(dom, r.node).into_iter().map(NodeRef::of));
+            }
+        }
+        Axis::Descendant | Axis::DescendantOrSelf => {
+            if axis == Axis::DescendantOrSelf {
+                out.push(r);
+            }
+            if r.attr.is_none() {
+                descendants(dom, r.node, &mut out, 0);
+            }
+        }
+        Axis::SelfAxis => out.push(r),
+        Axis::Parent => {
+            if r.attr.is_some() {
+                out.push(NodeRef::of(r.node));
+            } else if let Some(p) = dom.nodes[r.node].parent {
+                out.push(NodeRef::of(p));
+            }
+        }
+        Axis::Attribute => {
+            if r.attr.is_none() && dom.nodes[r.node].kind == Kind::Element {
+                out.extend((0..dom.nodes[r.node].attrs.len()).map(|a| NodeRef {
+                    node: r.node,
+                    attr: Some(a),
+                }));
+            }
+        }
+        Axis::Unsupported => {}
+    }
+    out
+}
+
+fn eval(dom: &Dom, e: &Expr, ctx: &Ctx) -> Val {
+    match e {
+        Expr::Str(s) => Val::Str(s.clone()),
+        Expr::Num(n) => Val::Num(*n),
+        Expr::Path(absolute, steps) => {
+            let start = if *absolute {
+                NodeRef::of(root_of(dom, ctx.node.node))
+            } else {
+                ctx.node
+            };
+            let mut set = vec![start];
+            for s in steps {
+                let mut next = Vec::new();
+                for n in &set {
+                    let mut cand: Vec<NodeRef> = axis_nodes(dom, s.axis, *n)
+                        .into_iter()
+                        .filter(|c| matches(dom, s.axis, &s.test, *c))
+                        .collect();
+                    for p in &s.preds {
+                        let size = cand.len();
+                        cand = cand
+                            .into_iter()
+                            .enumerate()
+                            .filter(|(i, c)| {
+                                let sub = Ctx {
+                                    node: *c,
+                                    pos: i + 1,
+                                    size,
+                                };
+                                match eval(dom, p, &sub) {
+                                    Val::Num(n) => n == (i + 1) as f64,
+                                    v => boolean(&v),
+                                }
+                            })
+                            .map(|(_, c)| c)
+                            .collect();
+                    }
+                    next.extend(cand);
+                }
+                next.sort();
+                next.dedup();
+                set = next;
+            }
+            Val::Nodes(set)
+        }
+        Expr::Bin(op, l, r) => {
+            let (l, r) = (eval(dom, l, ctx), eval(dom, r, ctx));
+            Val::Bool(match *op {
+                "or" => boolean(&l) || boolean(&r),
+                "and" => boolean(&l) && boolean(&r),
+                "=" => compare(dom, &l, &r, false),
+                _ => compare(dom, &l, &r, true),
+            })
+        }
+        Expr::Call(name, args) => {
+            let arg = |i: usize| eval(dom, &args[i], ctx);
+            let str_arg = |i: usize| -> String {
+                if args.len() > i {
+                    string(dom, &arg(i))
+                } else {
+                    string_value(dom, ctx.node)
+                }
+            };
+            let node_arg = |i: usize| -> Option<NodeRef> {
+                if args.len() > i {
+                    match arg(i) {
+                        Val::Nodes(n) => n.first().copied(),
+                        _ => None,
+                    }
+                } else {
+                    Some(ctx.node)
+                }
+            };
+            match name.as_str() {
+                "contains" => Val::Bool(str_arg(0).contains(&str_arg(1))),
+                "starts-with" => Val::Bool(str_arg(0).starts_with(&str_arg(1))),
+                "not" => Val::Bool(!boolean(&arg(0))),
+                "count" => Val::Num(match arg(0) {
+                    Val::Nodes(n) => n.len() as f64,
+                    _ => 0.0,
+                }),
+                "position" => Val::Num(ctx.pos as f64),
+                "last" => Val::Num(ctx.size as f64),
+                "string" => Val::Str(str_arg(0)),
+                "normalize-space" => {
+                    Val::Str(str_arg(0).split_whitespace().collect::<Vec<_>>().join(" "))
+                }
+                "name" | "local-name" => Val::Str(
+                    node_arg(0)
+                        .map(|r| node_name(dom, r, name == "name"))
+                        .unwrap_or_default(),
+                ),
+                _ => Val::Bool(false),
+            }
+        }
+        Expr::Other(_) => Val::Bool(false),
+    }
+}
+
+/// The navigator's `LocalName` (an element's, attribute's or any other node's data) with the
+/// prefix for `name()`.
+fn node_name(dom: &Dom, r: NodeRef, qualified: bool) -> String {
+    let n = &dom.nodes[r.node];
+    let (p, l) = match r.attr {
+        Some(a) => (n.attrs[a].space.as_str(), n.attrs[a].local.as_str()),
+        None => (n.prefix.as_str(), n.data.as_str()),
+    };
+    if qualified && !p.is_empty() {
+        format!("{p}:{l}")
+    } else {
+        l.to_string()
+    }
+}
+
+/// The navigator's `Value`.
+fn string_value(dom: &Dom, r: NodeRef) -> String {
+    let n = &dom.nodes[r.node];
+    if let Some(a) = r.attr {
+        return n.attrs[a].value.clone();
+    }
+    match n.kind {
+        Kind::Comment | Kind::Text => n.data.clone(),
+        Kind::Element => dom.inner_text(r.node),
+        Kind::Document | Kind::Declaration => dom.inner_text(r.node),
+        _ => String::new(),
+    }
+}
+
+fn string(dom: &Dom, v: &Val) -> String {
+    match v {
+        Val::Nodes(n) => n.first().map(|r| string_value(dom, *r)).unwrap_or_default(),
+        Val::Bool(b) => b.to_string(),
+        Val::Num(n) => {
+            if n.fract() == 0.0 && n.is_finite() {
+                format!("{}", *n as i64)
+            } else {
+                n.to_string()
+            }
+        }
+        Val::Str(s) => s.clone(),
+    }
+}
+
+fn boolean(v: &Val) -> bool {
+    match v {
+        Val::Nodes(n) => !n.is_empty(),
+        Val::Bool(b) => *b,
+        Val::Num(n) => *n != 0.0 && !n.is_nan(),
+        Val::Str(s) => !s.is_empty(),
+    }
+}
+
+fn number(s: &str) -> f64 {
+    s.trim().parse().unwrap_or(f64::NAN)
+}
+
+/// XPath 1.0 `=` / `!=`.
+fn compare(dom: &Dom, l: &Val, r: &Val, ne: bool) -> bool {
+    let test = |a: bool| a != ne;
+    match (l, r) {
+        (Val::Nodes(a), Val::Nodes(b)) => a.iter().any(|x| {
+            let sx = string_value(dom, *x);
+            b.iter().any(|y| test(sx == string_value(dom, *y)))
+        }),
+        (Val::Nodes(a), other) | (other, Val::Nodes(a)) => match other {
+            Val::Num(n) => a.iter().any(|x| test(number(&string_value(dom, *x)) == *n)),
+            Val::Str(s) => a.iter().any(|x| test(string_value(dom, *x) == *s)),
+            Val::Bool(b) => test(!a.is_empty() == *b),
+            Val::Nodes(_) => false,
+        },
+        (Val::Bool(_), _) | (_, Val::Bool(_)) => test(boolean(l) == boolean(r)),
+        (Val::Num(_), _) | (_, Val::Num(_)) => {
+            let n = |v: &Val| match v {
+                Val::Num(n) => *n,
+                v => number(&string(dom, v)),
+            };
+            test(n(l) == n(r))
+        }
+        _ => test(string(dom, l) == string(dom, r)),
+    }
+}
