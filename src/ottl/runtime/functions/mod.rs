@@ -345,11 +345,6 @@ mod tests {
             // uap-core versions (1270 and 1217 entries) and do not expose them, so results
             // would differ.
             "UserAgent",
-            // github.com/antchfx/xmlquery + xpath: XPath 1.0 evaluation and xmlquery's
-            // serialisation would have to be matched byte for byte.
-            "ConvertAttributesToElementsXML",
-            "ConvertTextToElementsXML",
-            "InsertXML",
         ];
         let missing: Vec<&str> = signatures::all()
             .iter()
