@@ -1,10 +1,17 @@
-//! xmlquery's node tree (v1.5.1) as `GetXML` and `RemoveXML` use it: `Parse` with its level
-//! bookkeeping (an implicit `<?xml version="1.0"?>` declaration node before the first element,
-//! which the functions drop again unless the input starts with `<?xml`), the linked-list edits
-//! (`AddChild`, `RemoveFromTree`) and `OutputXML(false)`.
+//! The XPath-based XML converters `GetXML`, `RemoveXML`, `InsertXML`,
+//! `ConvertAttributesToElementsXML` and `ConvertTextToElementsXML`, over xmlquery's node tree
+//! (v1.5.1): `Parse` with its level bookkeeping (an implicit `<?xml version="1.0"?>`
+//! declaration node before the first element, which the functions drop again unless the input
+//! starts with `<?xml`; text or comments before the root are lost), the linked-list edits
+//! (`AddChild`, `RemoveFromTree`, `RemoveAttr` by unprefixed name) and `OutputXML(false)`
+//! (every element written with an end tag, attributes in document order in double quotes,
+//! text and attribute values through Go's `html.EscapeString`, CDATA, comments and processing
+//! instructions as written, `xml:space` honoured).
 //!
 //! Nodes live in one arena and link to each other exactly as xmlquery's pointers do, so the
-//! functions' edits (which move a selected node under a new document) have the same effects.
+//! functions' edits (which move selected nodes under a new document, or share one inserted
+//! node between several parents) have the same effects. Where upstream would link a node to
+//! itself and loop forever, the call fails instead.
 
 use std::collections::HashMap;
 
@@ -223,13 +230,37 @@ impl Dom {
         }
     }
 
-    /// xmlquery `OutputXML(false)`: the node's children.
-    pub fn output_children(&self, n: usize) -> String {
+    /// xmlquery `OutputXML(false)`: the node's children. A sibling chain that loops (a node
+    /// added twice to the same parent links to itself) is an error: xmlquery never returns.
+    pub fn output_children(&self, n: usize) -> R<String> {
+        if self.loops(n, 0) {
+            return Err(
+                "otelcheck cannot emulate this call: the same node is added twice to \
+                        one parent, and upstream's xmlquery then loops forever writing it"
+                    .into(),
+            );
+        }
         let mut out = String::new();
         for c in self.children(n) {
             self.output(c, true, &mut out, 0);
         }
-        out
+        Ok(out)
+    }
+
+    /// Whether a sibling chain at or below `n` loops.
+    fn loops(&self, n: usize, depth: usize) -> bool {
+        if depth > OWN_DEPTH + 2 {
+            return false;
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut c = self.nodes[n].first;
+        while let Some(i) = c {
+            if !seen.insert(i) || self.loops(i, depth + 1) {
+                return true;
+            }
+            c = self.nodes[i].next;
+        }
+        false
     }
 
     fn output(&self, i: usize, preserve: bool, out: &mut String, depth: usize) {
@@ -703,7 +734,7 @@ pub fn insert_xml(text: &str, xpath: &XPath, sub: &str) -> R<String> {
     if !errs.is_empty() {
         return Err(errs.join("\n"));
     }
-    Ok(dom.output_children(0))
+    dom.output_children(0)
 }
 
 /// Upstream's `convertAttributesToElementsXML`: each selected attribute becomes a child element
@@ -726,7 +757,7 @@ pub fn attributes_to_elements(text: &str, xpath: &XPath) -> R<String> {
         dom.add_child(el, e);
         dom.remove_attr(el, &local);
     }
-    Ok(dom.output_children(0))
+    dom.output_children(0)
 }
 
 /// Upstream's `convertTextToElementsXML`: in every selected element or document (and the
@@ -739,7 +770,7 @@ pub fn text_to_elements(text: &str, xpath: &XPath, name: &str) -> R<String> {
             wrap_text(&mut dom, r.node, name, 0)?;
         }
     }
-    Ok(dom.output_children(0))
+    dom.output_children(0)
 }
 
 fn wrap_text(dom: &mut Dom, parent: usize, name: &str, depth: usize) -> R<()> {
@@ -803,7 +834,7 @@ pub fn get_xml(text: &str, xpath: &XPath) -> R<String> {
             _ => {}
         }
     }
-    Ok(dom.output_children(result))
+    dom.output_children(result)
 }
 
 /// Upstream's `removeXML`.
@@ -830,7 +861,7 @@ pub fn remove_xml(text: &str, xpath: &XPath) -> R<String> {
             _ => {}
         }
     }
-    Ok(dom.output_children(0))
+    dom.output_children(0)
 }
 
 #[cfg(test)]

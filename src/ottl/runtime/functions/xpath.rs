@@ -1,18 +1,23 @@
-//! XPath 1.0 over the xmlquery tree of [`super::xmldom`], for the expressions `GetXML` and
-//! `RemoveXML` take.
+//! XPath 1.0 over the xmlquery tree of [`super::xmldom`], as antchfx/xpath v1.3.6 evaluates
+//! the expressions the XPath-based XML converters take.
 //!
 //! The whole XPath 1.0 grammar is parsed, so a syntax error is refused where upstream's
-//! `xpath.Compile` refuses it (when the statement is compiled). Only a subset is evaluated:
-//! location paths (`/`, `//`, `.`, `..`, `*`, `@name`, `@*`, `text()`, `node()`, `comment()`),
-//! predicates with `=`/`!=`, `and`/`or`, literals and numbers (a number is a position), and
-//! the functions `contains`, `starts-with`, `name`, `local-name`, `not`, `count`, `position`,
-//! `last`, `string`, `normalize-space`. Anything else is refused at compile time with an
-//! "otelcheck cannot" message, so its processor is reported as not emulated.
+//! `xpath.Compile` refuses it (when the statement is compiled, "invalid xpath: ... has an
+//! invalid token"). Only a subset is evaluated: location paths (`/`, `//`, `.`, `..`, `*`,
+//! `@name`, `@*`, `text()`, `node()`, `comment()`, the `child`, `self`, `parent` and
+//! `attribute` axes), predicates with `=`/`!=`, `and`/`or`, literals, numbers in comparisons,
+//! and the functions `contains`, `starts-with`, `name`, `local-name`, `not`, `count`, `string`
+//! and `normalize-space`. Anything else is refused at compile time with an "otelcheck cannot"
+//! message, so its processor is reported as not emulated; that includes positions (`[2]`,
+//! `position()`, `last()`, a `count()` predicate), which antchfx evaluates by rebuilding the
+//! query in ways otelcheck does not reproduce.
 //!
-//! Navigation follows xmlquery's navigator: declarations are root-like nodes, CDATA and
-//! directives are text, whitespace-only text is skipped when moving to a next sibling (not
-//! when moving to a first child), a name test compares the local name and the prefix as
-//! written.
+//! Results come in antchfx's order: each input node's matches in turn, neither sorted nor
+//! deduplicated, except `//name` without predicates, which walks descendants in document
+//! order. Navigation follows xmlquery's navigator: declarations are root-like nodes, CDATA and
+//! directives are text (whose string value is empty for CDATA), whitespace-only text is skipped
+//! when moving to a next sibling (not to a first child), a name test compares the local name
+//! and the prefix as written.
 
 use super::xmldom::{Dom, Kind};
 
@@ -351,8 +356,9 @@ impl Parser {
         {
             axis = match n.as_str() {
                 "child" => Axis::Child,
-                "descendant" => Axis::Descendant,
-                "descendant-or-self" => Axis::DescendantOrSelf,
+                // Written out, these take antchfx's "descendant over descendant" query,
+                // whose order otelcheck does not reproduce.
+                "descendant" | "descendant-or-self" => Axis::Unsupported,
                 "self" => Axis::SelfAxis,
                 "parent" => Axis::Parent,
                 "attribute" => Axis::Attribute,
@@ -429,8 +435,6 @@ const FUNCS: &[(&str, usize, usize)] = &[
     ("local-name", 0, 1),
     ("not", 1, 1),
     ("count", 1, 1),
-    ("position", 0, 0),
-    ("last", 0, 0),
     ("string", 0, 1),
     ("normalize-space", 0, 1),
 ];
@@ -467,6 +471,21 @@ fn check(e: &Expr) -> R<()> {
                 }
                 if s.test == Test::Other {
                     return Err(refuse("processing-instruction()"));
+                }
+                if s.axis == Axis::Attribute && !matches!(s.test, Test::Name(..) | Test::Any(_)) {
+                    return Err(refuse("a node-type test on the attribute axis"));
+                }
+                for p in &s.preds {
+                    // antchfx treats a number-valued predicate as a position and rebuilds
+                    // the query around it; otelcheck does not evaluate positions.
+                    let positional = match p {
+                        Expr::Num(_) => true,
+                        Expr::Call(n, _) => n == "count",
+                        _ => false,
+                    };
+                    if positional {
+                        return Err(refuse("a position predicate"));
+                    }
                 }
                 if let Test::Name(p, _) | Test::Any(p) = &s.test {
                     if !p.is_empty() {
@@ -521,11 +540,9 @@ enum Val {
     Str(String),
 }
 
-/// The evaluation context: node, position, size.
+/// The evaluation context (positions are not evaluated).
 struct Ctx {
     node: NodeRef,
-    pos: usize,
-    size: usize,
 }
 
 impl XPath {
@@ -533,8 +550,6 @@ impl XPath {
     pub fn select(&self, dom: &Dom) -> Vec<NodeRef> {
         let ctx = Ctx {
             node: NodeRef::of(0),
-            pos: 1,
-            size: 1,
         };
         match eval(dom, &self.expr, &ctx) {
             Val::Nodes(n) => n,
@@ -656,7 +671,27 @@ fn eval(dom: &Dom, e: &Expr, ctx: &Ctx) -> Val {
                 ctx.node
             };
             let mut set = vec![start];
-            for s in steps {
+            let mut i = 0;
+            while i < steps.len() {
+                let s = &steps[i];
+                // `//name` (a child step without predicates after `//`) is antchfx's
+                // descendant query: each input's descendants in document order.
+                if s.axis == Axis::DescendantOrSelf {
+                    if let Some(t) = steps
+                        .get(i + 1)
+                        .filter(|t| t.axis == Axis::Child && t.preds.is_empty())
+                    {
+                        set = set
+                            .iter()
+                            .flat_map(|n| axis_nodes(dom, Axis::Descendant, *n))
+                            .filter(|c| matches(dom, Axis::Child, &t.test, *c))
+                            .collect();
+                        i += 2;
+                        continue;
+                    }
+                }
+                // Otherwise each input's matches in turn, as antchfx streams them: neither
+                // sorted nor deduplicated.
                 let mut next = Vec::new();
                 for n in &set {
                     let mut cand: Vec<NodeRef> = axis_nodes(dom, s.axis, *n)
@@ -664,29 +699,12 @@ fn eval(dom: &Dom, e: &Expr, ctx: &Ctx) -> Val {
                         .filter(|c| matches(dom, s.axis, &s.test, *c))
                         .collect();
                     for p in &s.preds {
-                        let size = cand.len();
-                        cand = cand
-                            .into_iter()
-                            .enumerate()
-                            .filter(|(i, c)| {
-                                let sub = Ctx {
-                                    node: *c,
-                                    pos: i + 1,
-                                    size,
-                                };
-                                match eval(dom, p, &sub) {
-                                    Val::Num(n) => n == (i + 1) as f64,
-                                    v => boolean(&v),
-                                }
-                            })
-                            .map(|(_, c)| c)
-                            .collect();
+                        cand.retain(|c| boolean(&eval(dom, p, &Ctx { node: *c })));
                     }
                     next.extend(cand);
                 }
-                next.sort();
-                next.dedup();
                 set = next;
+                i += 1;
             }
             Val::Nodes(set)
         }
@@ -726,8 +744,6 @@ fn eval(dom: &Dom, e: &Expr, ctx: &Ctx) -> Val {
                     Val::Nodes(n) => n.len() as f64,
                     _ => 0.0,
                 }),
-                "position" => Val::Num(ctx.pos as f64),
-                "last" => Val::Num(ctx.size as f64),
                 "string" => Val::Str(str_arg(0)),
                 "normalize-space" => {
                     Val::Str(str_arg(0).split_whitespace().collect::<Vec<_>>().join(" "))
@@ -768,7 +784,7 @@ fn string_value(dom: &Dom, r: NodeRef) -> String {
     match n.kind {
         Kind::Comment | Kind::Text => n.data.clone(),
         Kind::Element => dom.inner_text(r.node),
-        Kind::Document | Kind::Declaration => dom.inner_text(r.node),
+        // CDATA, documents, declarations: xmlquery's navigator gives "".
         _ => String::new(),
     }
 }
@@ -812,7 +828,7 @@ fn compare(dom: &Dom, l: &Val, r: &Val, ne: bool) -> bool {
         (Val::Nodes(a), other) | (other, Val::Nodes(a)) => match other {
             Val::Num(n) => a.iter().any(|x| test(number(&string_value(dom, *x)) == *n)),
             Val::Str(s) => a.iter().any(|x| test(string_value(dom, *x) == *s)),
-            Val::Bool(b) => test(!a.is_empty() == *b),
+            Val::Bool(b) => test(a.is_empty() != *b),
             Val::Nodes(_) => false,
         },
         (Val::Bool(_), _) | (_, Val::Bool(_)) => test(boolean(l) == boolean(r)),
@@ -824,5 +840,141 @@ fn compare(dom: &Dom, l: &Val, r: &Val, ne: bool) -> bool {
             test(n(l) == n(r))
         }
         _ => test(string(dom, l) == string(dom, r)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::xmldom::{get_xml, insert_xml, parse_nodes_xml, remove_xml};
+    use super::*;
+
+    fn refused(x: &str) -> bool {
+        compile(x).is_err_and(|e| e.contains("otelcheck cannot"))
+    }
+
+    fn syntax_error(x: &str) -> bool {
+        compile(x).is_err_and(|e| e.starts_with("invalid xpath: ") && !e.contains("otelcheck"))
+    }
+
+    #[test]
+    fn syntax_errors_are_upstreams_and_the_rest_of_xpath_is_refused() {
+        for x in [
+            "!",
+            "",
+            "/a[",
+            "/a]",
+            "//",
+            "a/",
+            "@",
+            "/a/b[@c=]",
+            "'open",
+            "a::b",
+        ] {
+            assert!(syntax_error(x), "{x:?}: {:?}", compile(x));
+        }
+        for x in [
+            "/a/b[2]",
+            "/a/b[position()=1]",
+            "/a/b[last()]",
+            "/a/b[count(c)]",
+            "//a/following-sibling::b",
+            "//a/ancestor::b",
+            "/descendant::a",
+            "//a | //b",
+            "//a[@n > 1]",
+            "//a[@n + 1 = 2]",
+            "//a[$v]",
+            "//a[ends-with(@n, 'x')]",
+            "//ns:a",
+            "//a/@node()",
+            "count(//a)",
+            "//processing-instruction()",
+        ] {
+            assert!(refused(x), "{x:?}: {:?}", compile(x));
+        }
+        for x in [
+            "/",
+            "/a/b",
+            "//a",
+            ".//a/..",
+            "/a/*",
+            "//@*",
+            "/a/@id",
+            "//text()",
+            "//node()",
+            "//comment()",
+            "/child::a/self::a/parent::node()",
+            "//a[@x='1' and not(@y) or @z != \"2\"]",
+            "//a[contains(., 'x')][starts-with(name(), 'a')]",
+            "//a[local-name() = 'a'][string(@x) = normalize-space(' 1 ')]",
+            "//a[count(b) = 2]",
+            "//a['literal']",
+        ] {
+            assert!(compile(x).is_ok(), "{x:?}: {:?}", compile(x));
+        }
+    }
+
+    fn get(doc: &str, x: &str) -> String {
+        get_xml(doc, &compile(x).expect("compiles")).expect("runs")
+    }
+
+    #[test]
+    fn predicates_and_functions() {
+        let doc = r#"<r><a id="1"> x  y </a><a id="2"><b/><b/></a><c>xyz</c></r>"#;
+        assert_eq!(get(doc, "//a[normalize-space(.) = 'x y']/@id"), "1");
+        assert_eq!(get(doc, "//a[count(b) = 2]/@id"), "2");
+        assert_eq!(get(doc, "/r/*[contains(., 'yz')]"), "<c>xyz</c>");
+        assert_eq!(get(doc, "/r/*[starts-with(name(), 'c')]"), "<c>xyz</c>");
+        assert_eq!(get(doc, "//a[@id = 2 or @id = 'none']/@id"), "2");
+        assert_eq!(get(doc, "//a[not(@id != '1')]/@id"), "1");
+        assert_eq!(get(doc, "/r/c/text()"), "xyz");
+        assert_eq!(get(doc, "/r/c/."), "<c>xyz</c>");
+        assert_eq!(get(doc, "//b/../@id"), "22");
+        assert_eq!(get(doc, "//a[string(@id) = '1']/text()"), " x  y ");
+    }
+
+    /// antchfx streams each input's matches in turn; `//name` alone walks descendants in
+    /// document order.
+    #[test]
+    fn result_order_follows_antchfx() {
+        let doc = "<r><x>1<y><x>2</x></y></x><x>3</x></r>";
+        assert_eq!(get(doc, "//x/text()"), "123");
+        // GetXML re-links each selected node under its result: the inner <x>2</x> gets the
+        // last <x> as its next sibling, so the first one now shows it inside <y> too.
+        assert_eq!(
+            get(doc, "//x"),
+            "<x>1<y><x>2</x><x>3</x></y></x><x>2</x><x>3</x>"
+        );
+        // With a predicate it is child::x of each node of //: r's children first.
+        assert_eq!(get(doc, "//x[text()]/text()"), "132");
+    }
+
+    /// A node selected twice for GetXML, or twice as an insertion point, makes xmlquery link
+    /// it to itself and loop forever: an error here.
+    #[test]
+    fn a_node_added_twice_is_an_error_not_a_hang() {
+        let twice = compile("//b/..").expect("compiles");
+        assert!(get_xml("<a><b/><b/></a>", &twice).is_err());
+        assert!(insert_xml("<a><b/><b/></a>", &twice, "<c/>").is_err());
+        // Removing twice is harmless.
+        assert_eq!(
+            remove_xml("<r><a><b/><b/></a></r>", &twice).as_deref(),
+            Ok("<r></r>")
+        );
+    }
+
+    /// xmlquery's tree: whitespace-only text is skipped between siblings, never as a first
+    /// child; text before the root is lost; the implicit declaration is dropped.
+    #[test]
+    fn navigation_quirks() {
+        let x = compile("/r/node()").expect("compiles");
+        let dom = parse_nodes_xml("<r>\n <a/>\n <b/>\n</r>").expect("parses");
+        let kinds: Vec<_> = x
+            .select(&dom)
+            .iter()
+            .map(|r| dom.nodes[r.node].data.clone())
+            .collect();
+        assert_eq!(kinds, ["\n ", "a", "b"]);
+        assert_eq!(get("  <r><a/></r>", "/r"), "<r><a></a></r>");
     }
 }
