@@ -700,7 +700,7 @@ pub fn insert_xml(text: &str, xpath: &XPath, sub: &str) -> R<String> {
         parse_nodes_xml(text)?
     };
     let sub = parse_nodes_xml(sub)?;
-    let nodes = xpath.select(&dom);
+    let nodes = xpath.select(&dom)?;
     let top = dom.graft(sub);
     let mut errs = Vec::new();
     for r in nodes {
@@ -743,7 +743,7 @@ pub fn insert_xml(text: &str, xpath: &XPath, sub: &str) -> R<String> {
 pub fn attributes_to_elements(text: &str, xpath: &XPath) -> R<String> {
     let mut dom = parse_nodes_xml(text)?;
     let selected: Vec<(usize, String, String)> = xpath
-        .select(&dom)
+        .select(&dom)?
         .into_iter()
         .filter_map(|r| {
             let a = &dom.nodes[r.node].attrs[r.attr?];
@@ -765,7 +765,7 @@ pub fn attributes_to_elements(text: &str, xpath: &XPath) -> R<String> {
 /// becomes an element named `name` holding that text.
 pub fn text_to_elements(text: &str, xpath: &XPath, name: &str) -> R<String> {
     let mut dom = parse_nodes_xml(text)?;
-    for r in xpath.select(&dom) {
+    for r in xpath.select(&dom)? {
         if r.attr.is_none() {
             wrap_text(&mut dom, r.node, name, 0)?;
         }
@@ -814,7 +814,7 @@ pub fn get_xml(text: &str, xpath: &XPath) -> R<String> {
         return Ok(String::new());
     }
     let mut dom = parse_nodes_xml(text)?;
-    let nodes = xpath.select(&dom);
+    let nodes = xpath.select(&dom)?;
     let result = dom.detached(Kind::Document, String::new());
     for r in nodes {
         let n = &dom.nodes[r.node];
@@ -846,7 +846,7 @@ pub fn remove_xml(text: &str, xpath: &XPath) -> R<String> {
     // An attribute is removed by its name (as xmlquery's attribute node carries it), taken
     // before any edit moves the others.
     let selected: Vec<(NodeRef, Option<String>)> = xpath
-        .select(&dom)
+        .select(&dom)?
         .into_iter()
         .map(|r| (r, r.attr.map(|a| dom.nodes[r.node].attrs[a].local.clone())))
         .collect();

@@ -19,6 +19,8 @@
 //! when moving to a next sibling (not to a first child), a name test compares the local name
 //! and the prefix as written.
 
+use std::cell::Cell;
+
 use super::xmldom::{Dom, Kind};
 
 type R<T> = Result<T, String>;
@@ -540,21 +542,34 @@ enum Val {
     Str(String),
 }
 
-/// The evaluation context (positions are not evaluated).
-struct Ctx {
+/// The evaluation context (positions are not evaluated) and the nodes left to visit.
+struct Ctx<'b> {
     node: NodeRef,
+    budget: &'b Cell<usize>,
 }
 
+/// How many nodes one evaluation may visit: nested `//` and predicates multiply, and a
+/// hostile document must not stall the replay.
+const BUDGET: usize = 2_000_000;
+
 impl XPath {
-    /// `QueryAll` from the document node: the selected nodes in document order.
-    pub fn select(&self, dom: &Dom) -> Vec<NodeRef> {
+    /// `QueryAll` from the document node: the selected nodes in antchfx's order.
+    pub fn select(&self, dom: &Dom) -> R<Vec<NodeRef>> {
+        let budget = Cell::new(BUDGET);
         let ctx = Ctx {
             node: NodeRef::of(0),
+            budget: &budget,
         };
-        match eval(dom, &self.expr, &ctx) {
+        let v = eval(dom, &self.expr, &ctx);
+        if budget.get() == 0 {
+            return Err(format!(
+                "otelcheck stops evaluating an XPath after visiting {BUDGET} nodes"
+            ));
+        }
+        Ok(match v {
             Val::Nodes(n) => n,
             _ => Vec::new(),
-        }
+        })
     }
 }
 
@@ -623,7 +638,10 @@ fn matches(dom: &Dom, axis: Axis, test: &Test, r: NodeRef) -> bool {
     }
 }
 
-fn axis_nodes(dom: &Dom, axis: Axis, r: NodeRef) -> Vec<NodeRef> {
+fn axis_nodes(dom: &Dom, axis: Axis, r: NodeRef, budget: &Cell<usize>) -> Vec<NodeRef> {
+    if budget.get() == 0 {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     match axis {
         Axis::Child => {
@@ -657,6 +675,7 @@ fn axis_nodes(dom: &Dom, axis: Axis, r: NodeRef) -> Vec<NodeRef> {
         }
         Axis::Unsupported => {}
     }
+    budget.set(budget.get().saturating_sub(out.len() + 1));
     out
 }
 
@@ -683,7 +702,7 @@ fn eval(dom: &Dom, e: &Expr, ctx: &Ctx) -> Val {
                     {
                         set = set
                             .iter()
-                            .flat_map(|n| axis_nodes(dom, Axis::Descendant, *n))
+                            .flat_map(|n| axis_nodes(dom, Axis::Descendant, *n, ctx.budget))
                             .filter(|c| matches(dom, Axis::Child, &t.test, *c))
                             .collect();
                         i += 2;
@@ -694,12 +713,18 @@ fn eval(dom: &Dom, e: &Expr, ctx: &Ctx) -> Val {
                 // sorted nor deduplicated.
                 let mut next = Vec::new();
                 for n in &set {
-                    let mut cand: Vec<NodeRef> = axis_nodes(dom, s.axis, *n)
+                    let mut cand: Vec<NodeRef> = axis_nodes(dom, s.axis, *n, ctx.budget)
                         .into_iter()
                         .filter(|c| matches(dom, s.axis, &s.test, *c))
                         .collect();
                     for p in &s.preds {
-                        cand.retain(|c| boolean(&eval(dom, p, &Ctx { node: *c })));
+                        cand.retain(|c| {
+                            let sub = Ctx {
+                                node: *c,
+                                budget: ctx.budget,
+                            };
+                            boolean(&eval(dom, p, &sub))
+                        });
                     }
                     next.extend(cand);
                 }
@@ -963,6 +988,19 @@ mod tests {
         );
     }
 
+    /// Nested `//` multiplies: past the visit budget the call fails instead of stalling.
+    #[test]
+    fn a_runaway_query_stops() {
+        let doc = format!("{}{}", "<a>".repeat(200), "</a>".repeat(200));
+        let x = compile("//*//*//*//*").expect("compiles");
+        let e = get_xml(&doc, &x).expect_err("over budget");
+        assert!(e.contains("otelcheck stops evaluating"), "{e}");
+        // Two levels stay within it (each inner <a> selected many times; removing twice is
+        // harmless).
+        let two = compile("//*//*").expect("compiles");
+        assert_eq!(remove_xml(&doc, &two).as_deref(), Ok("<a></a>"));
+    }
+
     /// xmlquery's tree: whitespace-only text is skipped between siblings, never as a first
     /// child; text before the root is lost; the implicit declaration is dropped.
     #[test]
@@ -971,6 +1009,7 @@ mod tests {
         let dom = parse_nodes_xml("<r>\n <a/>\n <b/>\n</r>").expect("parses");
         let kinds: Vec<_> = x
             .select(&dom)
+            .expect("evaluates")
             .iter()
             .map(|r| dom.nodes[r.node].data.clone())
             .collect();
