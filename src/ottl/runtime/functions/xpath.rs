@@ -38,7 +38,7 @@ const SYMS: &[&str] = &[
     "+", "-", "*", "$",
 ];
 
-fn lex(src: &str) -> Option<Vec<Tok>> {
+fn lex(src: &str) -> Result<Vec<Tok>, String> {
     let mut out = Vec::new();
     let b = src.as_bytes();
     let mut i = 0;
@@ -49,7 +49,9 @@ fn lex(src: &str) -> Option<Vec<Tok>> {
             continue;
         }
         if c == b'"' || c == b'\'' {
-            let end = src[i + 1..].find(c as char)? + i + 1;
+            let Some(end) = src[i + 1..].find(c as char).map(|e| e + i + 1) else {
+                return Err("xpath: scanString got unclosed string".into());
+            };
             out.push(Tok::Str(src[i + 1..end].to_string()));
             i = end + 1;
             continue;
@@ -59,7 +61,11 @@ fn lex(src: &str) -> Option<Vec<Tok>> {
             while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
                 i += 1;
             }
-            out.push(Tok::Num(src[start..i].parse().ok()?));
+            let text = &src[start..i];
+            let n = text
+                .parse()
+                .map_err(|_| format!("{text} has an invalid token"))?;
+            out.push(Tok::Num(n));
             continue;
         }
         for s in SYMS {
@@ -69,7 +75,9 @@ fn lex(src: &str) -> Option<Vec<Tok>> {
                 continue 'outer;
             }
         }
-        let ch = src[i..].chars().next()?;
+        let Some(ch) = src[i..].chars().next() else {
+            break;
+        };
         if ch.is_alphabetic() || ch == '_' {
             let start = i;
             while let Some(ch) = src[i..].chars().next() {
@@ -94,9 +102,9 @@ fn lex(src: &str) -> Option<Vec<Tok>> {
             out.push(Tok::Name(src[start..i].to_string()));
             continue;
         }
-        return None;
+        return Err(format!("{ch} has an invalid token"));
     }
-    Some(out)
+    Ok(out)
 }
 
 /// A node test.
@@ -147,6 +155,9 @@ pub enum Expr {
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
+    /// Nesting of expressions (antchfx stops past 200).
+    depth: usize,
+    too_deep: bool,
 }
 
 impl Parser {
@@ -168,6 +179,18 @@ impl Parser {
         } else {
             false
         }
+    }
+
+    /// antchfx's `parseExpression`: an expression, at most 200 deep.
+    fn expr(&mut self) -> Option<Expr> {
+        self.depth += 1;
+        if self.depth > 200 {
+            self.too_deep = true;
+            return None;
+        }
+        let e = self.or();
+        self.depth -= 1;
+        e
     }
 
     fn or(&mut self) -> Option<Expr> {
@@ -220,6 +243,7 @@ impl Parser {
     }
     fn unary(&mut self) -> Option<Expr> {
         if self.sym("-") {
+            while self.sym("-") {}
             return Some(Expr::Other(vec![self.unary()?]));
         }
         let mut l = self.path()?;
@@ -251,7 +275,7 @@ impl Parser {
             }
             Tok::Sym("(") => {
                 self.pos += 1;
-                let e = self.or()?;
+                let e = self.expr()?;
                 if !self.sym(")") {
                     return None;
                 }
@@ -269,7 +293,7 @@ impl Parser {
                 let mut args = Vec::new();
                 if !self.sym(")") {
                     loop {
-                        args.push(self.or()?);
+                        args.push(self.expr()?);
                         if self.sym(")") {
                             break;
                         }
@@ -314,7 +338,7 @@ impl Parser {
         let mut parts = vec![e];
         let mut filtered = false;
         while self.sym("[") {
-            parts.push(self.or()?);
+            parts.push(self.expr()?);
             if !self.sym("]") {
                 return None;
             }
@@ -407,7 +431,7 @@ impl Parser {
         };
         let mut preds = Vec::new();
         while self.sym("[") {
-            preds.push(self.or()?);
+            preds.push(self.expr()?);
             if !self.sym("]") {
                 return None;
             }
@@ -441,17 +465,46 @@ const FUNCS: &[(&str, usize, usize)] = &[
     ("normalize-space", 0, 1),
 ];
 
+/// The longest XPath otelcheck evaluates, in tokens.
+const MAX_TOKENS: usize = 2_000;
+
 /// `xpath.Compile`, then otelcheck's subset check.
 pub fn compile(src: &str) -> R<XPath> {
-    let invalid = || format!("invalid xpath: {src} has an invalid token");
-    let toks = lex(src).ok_or_else(invalid)?;
-    if toks.is_empty() {
-        return Err(invalid());
+    if src.is_empty() {
+        return Err("invalid xpath: expr expression is nil".into());
     }
-    let mut p = Parser { toks, pos: 0 };
-    let expr = p.or().ok_or_else(invalid)?;
+    // antchfx names the token it stopped at.
+    let invalid = |at: &str| format!("invalid xpath: {at} has an invalid token");
+    let toks = lex(src).map_err(|m| format!("invalid xpath: {m}"))?;
+    // Operator chains nest to the left, and building, checking, evaluating and dropping
+    // them recurses.
+    if toks.len() > MAX_TOKENS {
+        return Err(refuse(&format!(
+            "an XPath of more than {MAX_TOKENS} tokens"
+        )));
+    }
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        depth: 0,
+        too_deep: false,
+    };
+    let parsed = p.expr();
+    if p.too_deep {
+        return Err("invalid xpath: the xpath query is too complex(depth > 200)".into());
+    }
+    let at = |p: &Parser| match p.toks.get(p.pos) {
+        None => String::new(),
+        Some(Tok::Name(n)) => n.clone(),
+        Some(Tok::Str(s)) => s.clone(),
+        Some(Tok::Num(n)) => n.to_string(),
+        Some(Tok::Sym(s)) => (*s).to_string(),
+    };
+    let Some(expr) = parsed else {
+        return Err(invalid(&at(&p)));
+    };
     if p.pos != p.toks.len() {
-        return Err(invalid());
+        return Err(invalid(&at(&p)));
     }
     if !matches!(expr, Expr::Path(..)) {
         return Err(refuse("an expression that is not a location path"));
@@ -879,6 +932,24 @@ mod tests {
 
     fn syntax_error(x: &str) -> bool {
         compile(x).is_err_and(|e| e.starts_with("invalid xpath: ") && !e.contains("otelcheck"))
+    }
+
+    #[test]
+    fn syntax_error_texts() {
+        let err = |x: &str| compile(x).expect_err("refused");
+        assert_eq!(err(""), "invalid xpath: expr expression is nil");
+        assert_eq!(err("!"), "invalid xpath: ! has an invalid token");
+        assert_eq!(
+            err("//a[@b='x]"),
+            "invalid xpath: xpath: scanString got unclosed string"
+        );
+        let long = format!("//a[{}@x]", "@x or ".repeat(50_000));
+        assert!(compile(&long).is_err_and(|e| e.contains("otelcheck cannot")));
+        let deep = format!("{}1{}", "(".repeat(250), ")".repeat(250));
+        assert_eq!(
+            err(&deep),
+            "invalid xpath: the xpath query is too complex(depth > 200)"
+        );
     }
 
     #[test]
