@@ -30,6 +30,10 @@ const XML_URI: &str = "http://www.w3.org/XML/1998/namespace";
 /// How deep a tree otelcheck builds (output and queries recurse).
 const OWN_DEPTH: usize = 512;
 
+/// How deep the recursive walks go: above any tree the functions can make (a sub-document
+/// inserted at the bottom of a document doubles the depth), so never reached.
+pub const MAX_WALK: usize = 2 * OWN_DEPTH + 16;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Document,
@@ -221,7 +225,7 @@ impl Dom {
         match self.nodes[n].kind {
             Kind::Text | Kind::CData => out.push_str(&self.nodes[n].data),
             Kind::Comment => {}
-            _ if depth > OWN_DEPTH + 2 => {}
+            _ if depth > MAX_WALK => {}
             _ => {
                 for c in self.children(n) {
                     self.inner(c, out, depth + 1);
@@ -249,7 +253,7 @@ impl Dom {
 
     /// Whether a sibling chain at or below `n` loops.
     fn loops(&self, n: usize, depth: usize) -> bool {
-        if depth > OWN_DEPTH + 2 {
+        if depth > MAX_WALK {
             return false;
         }
         let mut seen = std::collections::HashSet::new();
@@ -322,7 +326,7 @@ impl Dom {
         } else {
             out.push('>');
         }
-        if depth <= OWN_DEPTH + 2 {
+        if depth <= MAX_WALK {
             for c in self.children(i) {
                 self.output(c, preserve, out, depth + 1);
             }
@@ -1165,6 +1169,20 @@ mod tests {
         // (it builds at most 512 levels).
         let deep = format!("{}{}", "<a>".repeat(10_002), "</a>".repeat(10_002));
         assert!(text_to_elements(&deep, &root, "value").is_err());
+    }
+
+    /// The deepest trees otelcheck builds (512 levels), inserted into each other, are written
+    /// whole.
+    #[test]
+    fn deepest_documents_round_trip() {
+        let doc = format!("{}{}", "<a>".repeat(512), "</a>".repeat(512));
+        let sub = format!("{}{}", "<b>".repeat(512), "</b>".repeat(512));
+        let x = xpath::compile("//a[not(a)]").expect("compiles");
+        let out = insert_xml(&doc, &x, &sub).expect("inserts");
+        assert_eq!(out.matches("<b>").count(), 512);
+        assert_eq!(out.matches("</a>").count(), 512);
+        let deeper = format!("{}{}", "<a>".repeat(513), "</a>".repeat(513));
+        assert!(get_xml(&deeper, &x).is_err_and(|e| e.contains("otelcheck")));
     }
 
     /// Upstream's `TestCreate*XMLFunc`: `!` is refused when the function is created, invalid

@@ -661,7 +661,7 @@ fn nav_children(dom: &Dom, n: usize) -> Vec<usize> {
 }
 
 fn descendants(dom: &Dom, n: usize, out: &mut Vec<NodeRef>, depth: usize) {
-    if depth > 600 {
+    if depth > super::xmldom::MAX_WALK {
         return;
     }
     for c in nav_children(dom, n) {
