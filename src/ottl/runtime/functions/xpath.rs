@@ -454,16 +454,58 @@ pub struct XPath {
     expr: Expr,
 }
 
-const FUNCS: &[(&str, usize, usize)] = &[
-    ("contains", 2, 2),
-    ("starts-with", 2, 2),
-    ("name", 0, 1),
-    ("local-name", 0, 1),
-    ("not", 1, 1),
-    ("count", 1, 1),
-    ("string", 0, 1),
-    ("normalize-space", 0, 1),
-];
+/// The functions otelcheck evaluates: how many arguments antchfx reads, and its build error
+/// when a call has too few (or, where it checks, too many).
+fn arity(name: &str, given: usize) -> Option<R<()>> {
+    // Go's own text for reading a missing argument.
+    let few = || {
+        Err(format!(
+            "invalid xpath: runtime error: index out of range [{given}] with length {given}"
+        ))
+    };
+    let at_most_one = || {
+        Err(format!(
+            "invalid xpath: xpath: {name} function must have at most one parameter"
+        ))
+    };
+    let extra = || Err(refuse(&format!("{name}() with arguments antchfx ignores")));
+    Some(match name {
+        "contains" | "starts-with" => match given {
+            0 | 1 => few(),
+            2 => Ok(()),
+            _ => extra(),
+        },
+        "name" | "local-name" | "string" => {
+            if given > 1 {
+                at_most_one()
+            } else {
+                Ok(())
+            }
+        }
+        "normalize-space" => {
+            if given > 1 {
+                extra()
+            } else {
+                Ok(())
+            }
+        }
+        "not" => match given {
+            0 => Err("invalid xpath: xpath: not function must have at least one parameter".into()),
+            1 => Ok(()),
+            _ => extra(),
+        },
+        "count" => match given {
+            0 => Err(
+                "invalid xpath: xpath: count(node-sets) function must with have parameters \
+                 node-sets"
+                    .into(),
+            ),
+            1 => Ok(()),
+            _ => extra(),
+        },
+        _ => return None,
+    })
+}
 
 /// The longest XPath otelcheck evaluates, in tokens.
 const MAX_TOKENS: usize = 2_000;
@@ -517,6 +559,32 @@ fn refuse(what: &str) -> String {
     format!("otelcheck cannot evaluate this XPath yet ({what} is outside the subset it evaluates)")
 }
 
+/// The type antchfx gives a value (its comparison table is indexed by it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ty {
+    Nodes,
+    Str,
+    Num,
+    Bool,
+    Other,
+}
+
+fn ty(e: &Expr) -> Ty {
+    match e {
+        Expr::Path(..) => Ty::Nodes,
+        Expr::Str(_) => Ty::Str,
+        Expr::Num(_) => Ty::Num,
+        Expr::Call(n, _) => match n.as_str() {
+            "count" => Ty::Num,
+            "string" | "name" | "local-name" | "normalize-space" => Ty::Str,
+            "contains" | "starts-with" | "not" => Ty::Bool,
+            _ => Ty::Other,
+        },
+        Expr::Bin(..) => Ty::Bool,
+        Expr::Other(_) => Ty::Other,
+    }
+}
+
 fn check(e: &Expr) -> R<()> {
     match e {
         Expr::Path(_, steps) => {
@@ -553,19 +621,47 @@ fn check(e: &Expr) -> R<()> {
         }
         Expr::Str(_) | Expr::Num(_) => Ok(()),
         Expr::Call(name, args) => {
-            let Some((_, min, max)) = FUNCS.iter().find(|(n, _, _)| n == name) else {
+            let Some(ok) = arity(name, args.len()) else {
                 return Err(refuse(&format!("the function {name}()")));
             };
-            if args.len() < *min || args.len() > *max {
-                return Err(format!(
-                    "invalid xpath: {name} has wrong number of arguments"
-                ));
+            ok?;
+            args.iter().try_for_each(check)?;
+            // The argument types antchfx handles without panicking or formatting numbers its
+            // own way.
+            let types: Vec<Ty> = args.iter().map(ty).collect();
+            let fits = match name.as_str() {
+                "contains" | "starts-with" => {
+                    matches!(types[0], Ty::Nodes | Ty::Str) && types[1] == Ty::Str
+                }
+                "name" | "local-name" | "count" => types.iter().all(|t| *t == Ty::Nodes),
+                "not" => types[0] != Ty::Other,
+                _ => types.iter().all(|t| matches!(t, Ty::Nodes | Ty::Str)),
+            };
+            if fits {
+                Ok(())
+            } else {
+                Err(refuse(&format!("{name}() with these argument types")))
             }
-            args.iter().try_for_each(check)
         }
-        Expr::Bin(_, l, r) => {
+        Expr::Bin(op, l, r) => {
             check(l)?;
-            check(r)
+            check(r)?;
+            // antchfx compares by the operands' types: booleans never compare equal (and
+            // against anything else its table has no function), and a number against text
+            // panics when the text is not a number.
+            let ok = matches!(
+                (op, ty(l), ty(r)),
+                (&("and" | "or"), _, _)
+                    | (_, Ty::Nodes | Ty::Str, Ty::Nodes | Ty::Str)
+                    | (_, Ty::Num, Ty::Num)
+            );
+            if ok {
+                Ok(())
+            } else {
+                Err(refuse(
+                    "a comparison with a boolean, or of a number with a non-number",
+                ))
+            }
         }
         Expr::Other(_) => Err(refuse(
             "arithmetic, <, >, unions, variables or filter expressions",
@@ -815,9 +911,24 @@ fn eval(dom: &Dom, e: &Expr, ctx: &Ctx) -> Val {
                 }
             };
             match name.as_str() {
-                "contains" => Val::Bool(str_arg(0).contains(&str_arg(1))),
-                "starts-with" => Val::Bool(str_arg(0).starts_with(&str_arg(1))),
-                "not" => Val::Bool(!boolean(&arg(0))),
+                // An empty node set as the text is false, whatever the other argument.
+                "contains" | "starts-with" => match arg(0) {
+                    Val::Nodes(n) if n.is_empty() => Val::Bool(false),
+                    first => {
+                        let (a, b) = (string(dom, &first), str_arg(1));
+                        Val::Bool(if name == "contains" {
+                            a.contains(&b)
+                        } else {
+                            a.starts_with(&b)
+                        })
+                    }
+                },
+                // antchfx's `not` of text or a number is false.
+                "not" => Val::Bool(match arg(0) {
+                    Val::Bool(b) => !b,
+                    Val::Nodes(n) => n.is_empty(),
+                    _ => false,
+                }),
                 "count" => Val::Num(match arg(0) {
                     Val::Nodes(n) => n.len() as f64,
                     _ => 0.0,
@@ -937,6 +1048,21 @@ mod tests {
     #[test]
     fn syntax_error_texts() {
         let err = |x: &str| compile(x).expect_err("refused");
+        assert_eq!(
+            err("//a[contains(@x)]"),
+            "invalid xpath: runtime error: index out of range [1] with length 1"
+        );
+        assert_eq!(
+            err("//a[not()]"),
+            "invalid xpath: xpath: not function must have at least one parameter"
+        );
+        assert_eq!(
+            err("//a[name(b, c) = 'x']"),
+            "invalid xpath: xpath: name function must have at most one parameter"
+        );
+        assert!(refused("//a[contains(@x, 'a', 'b')]"));
+        assert!(refused("//a[contains(@x, @y)]"));
+        assert!(refused("//a[name('x') = 'a']"));
         assert_eq!(err(""), "invalid xpath: expr expression is nil");
         assert_eq!(err("!"), "invalid xpath: ! has an invalid token");
         assert_eq!(
@@ -980,6 +1106,11 @@ mod tests {
             "//a[@n > 1]",
             "//a[@n + 1 = 2]",
             "//a[$v]",
+            "//a[@n = 1]",
+            "//a['1' = 1]",
+            "//a[not(b) = not(c)]",
+            "//a[contains(@x, 'y') != true]",
+            "//a[contains(@x, 1)]",
             "//a[ends-with(@n, 'x')]",
             "//ns:a",
             "//a/@node()",
@@ -1005,6 +1136,9 @@ mod tests {
             "//a[local-name() = 'a'][string(@x) = normalize-space(' 1 ')]",
             "//a[count(b) = 2]",
             "//a['literal']",
+            "//a[count(b) != count(c)]",
+            "//a[@x = @y]",
+            "//a[name() = 'a' or not(@x) and @y]",
         ] {
             assert!(compile(x).is_ok(), "{x:?}: {:?}", compile(x));
         }
@@ -1021,8 +1155,16 @@ mod tests {
         assert_eq!(get(doc, "//a[count(b) = 2]/@id"), "2");
         assert_eq!(get(doc, "/r/*[contains(., 'yz')]"), "<c>xyz</c>");
         assert_eq!(get(doc, "/r/*[starts-with(name(), 'c')]"), "<c>xyz</c>");
-        assert_eq!(get(doc, "//a[@id = 2 or @id = 'none']/@id"), "2");
+        assert_eq!(get(doc, "//a[@id = '2' or @id = 'none']/@id"), "2");
+        assert_eq!(
+            get(doc, "//a[@id = ../c/@none or @id = ../a/@id]/@id"),
+            "12"
+        );
         assert_eq!(get(doc, "//a[not(@id != '1')]/@id"), "1");
+        // antchfx: not() of text is false; contains() of an empty node set is false.
+        assert_eq!(get(doc, "//a[not('')]/@id"), "");
+        assert_eq!(get(doc, "//a[contains(@none, '')]/@id"), "");
+        assert_eq!(get(doc, "//a[contains(string(@none), '')]/@id"), "12");
         assert_eq!(get(doc, "/r/c/text()"), "xyz");
         assert_eq!(get(doc, "/r/c/."), "<c>xyz</c>");
         assert_eq!(get(doc, "//b/../@id"), "22");
