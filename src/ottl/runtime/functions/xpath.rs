@@ -5,12 +5,15 @@
 //! `xpath.Compile` refuses it (when the statement is compiled, "invalid xpath: ... has an
 //! invalid token"). Only a subset is evaluated: location paths (`/`, `//`, `.`, `..`, `*`,
 //! `@name`, `@*`, `text()`, `node()`, `comment()`, the `child`, `self`, `parent` and
-//! `attribute` axes), predicates with `=`/`!=`, `and`/`or`, literals, numbers in comparisons,
-//! and the functions `contains`, `starts-with`, `name`, `local-name`, `not`, `count`, `string`
-//! and `normalize-space`. Anything else is refused at compile time with an "otelcheck cannot"
-//! message, so its processor is reported as not emulated; that includes positions (`[2]`,
-//! `position()`, `last()`, a `count()` predicate), which antchfx evaluates by rebuilding the
-//! query in ways otelcheck does not reproduce.
+//! `attribute` axes), predicates with `=`/`!=` (node sets and text, or two numbers),
+//! `and`/`or`, literals, and the functions `contains`, `starts-with`, `name`, `local-name`,
+//! `not`, `count`, `string` and `normalize-space` with the argument types antchfx handles.
+//! Anything else is refused at compile time with an "otelcheck cannot" message, so its
+//! processor is reported as not emulated; that includes positions (`[2]`, `position()`,
+//! `last()`, a `count()` predicate), which antchfx evaluates by rebuilding the query in ways
+//! otelcheck does not reproduce, and comparisons antchfx cannot make (a boolean operand never
+//! compares equal or has no function; a number against text panics when the text is not a
+//! number). Arity errors carry antchfx's build texts.
 //!
 //! Results come in antchfx's order: each input node's matches in turn, neither sorted nor
 //! deduplicated, except `//name` without predicates, which walks descendants in document
