@@ -461,18 +461,18 @@ impl<'s> Decoder<'s> {
                 self.text(None, true).map(|t| Token::CharData(t, true))
             }
             _ => {
-                // A directive: up to the `>` that closes it, quotes and nested `<...>` and
-                // comments skipped.
+                // A directive: up to the `>` that closes it, quotes and nested `<...>` kept,
+                // each comment inside replaced by one space (Go's directive body).
                 // Its first byte (`b`) is taken as it is.
-                let start = self.pos - 1;
+                let mut buf = vec![b];
                 let mut inquote = 0u8;
                 let mut depth = 0i32;
                 loop {
                     let b = self.must()?;
                     if inquote == 0 && b == b'>' && depth == 0 {
-                        let text = &self.src[start..self.pos - 1];
-                        return Ok(Token::Directive(String::from_utf8_lossy(text).into_owned()));
+                        return Ok(Token::Directive(String::from_utf8_lossy(&buf).into_owned()));
                     }
+                    buf.push(b);
                     if b == inquote {
                         inquote = 0;
                     } else if inquote != 0 {
@@ -491,9 +491,11 @@ impl<'s> Decoder<'s> {
                             matched += 1;
                         }
                         if matched < 3 {
+                            buf.extend_from_slice(&b"!--"[..matched]);
                             depth += 1;
                             continue;
                         }
+                        buf.pop();
                         let (mut b0, mut b1) = (0u8, 0u8);
                         loop {
                             let c = self.must()?;
@@ -502,6 +504,7 @@ impl<'s> Decoder<'s> {
                             }
                             (b0, b1) = (b1, c);
                         }
+                        buf.push(b' ');
                     }
                 }
             }

@@ -1185,6 +1185,27 @@ mod tests {
         assert!(get_xml(&deeper, &x).is_err_and(|e| e.contains("otelcheck")));
     }
 
+    /// Directives, processing instructions and comments are written back as xmlquery keeps
+    /// them: a comment inside a directive became one space (Go's directive body), anything
+    /// before the root without a declaration is lost, the declaration's quotes become double.
+    #[test]
+    fn other_nodes_as_xmlquery_writes_them() {
+        let none = xpath::compile("//none").expect("compiles");
+        let doc = "<?xml version='1.0'?><!DOCTYPE a [<!-- c --><!ELEMENT a ANY>]><a><?pi  x=1 ?><!--k--></a>";
+        assert_eq!(
+            remove_xml(doc, &none).as_deref(),
+            Ok(r#"<?xml version="1.0"?><!DOCTYPE a [ <!ELEMENT a ANY>]><a><?pi x=1?><!--k--></a>"#)
+        );
+        assert_eq!(
+            remove_xml("<!DOCTYPE a><!--c--><a/>", &none).as_deref(),
+            Ok("<a></a>")
+        );
+        assert_eq!(
+            remove_xml(r#"<a t="&lt;'&quot;&amp;">x&gt;y</a>"#, &none).as_deref(),
+            Ok("<a t=\"&lt;&#39;&#34;&amp;\">x&gt;y</a>")
+        );
+    }
+
     /// Upstream's `TestCreate*XMLFunc`: `!` is refused when the function is created, invalid
     /// XML when it runs.
     #[test]
