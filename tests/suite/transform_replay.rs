@@ -493,10 +493,7 @@ fn replay_tables() {
 
 #[test]
 fn a_statement_otelcheck_cannot_run_makes_the_processor_not_emulated_and_says_so() {
-    let Some(call) = unevaluated_span_converter_call() else {
-        eprintln!("every converter a span statement can use is evaluated: nothing to check");
-        return;
-    };
+    let call = unevaluated_span_converter_call();
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("x.yaml");
     std::fs::write(

@@ -70,12 +70,14 @@ pub fn codes(report: &serde_json::Value) -> Vec<String> {
 pub mod bounded;
 pub mod upstream;
 
-/// A call, as OTTL text, of a converter otelcheck does not evaluate and a span-context
-/// transform statement may use (each required argument the string `"x"`), taken from the
-/// library's own list; `None` once every such converter is evaluated.
-pub fn unevaluated_span_converter_call() -> Option<String> {
+/// A call, as OTTL text, that otelcheck cannot evaluate and a span-context transform statement
+/// may use: a converter of the library's own not-evaluated list (each required argument the
+/// string `"x"`), else — every converter evaluates — an XPath outside the evaluated subset
+/// (the `following-sibling` axis), which is refused at compile time the same way.
+pub fn unevaluated_span_converter_call() -> String {
     use otelcheck::ottl::{signatures, Context};
     otelcheck::ottl::runtime::functions::not_evaluated()
         .find(|s| signatures::available(s, Context::Span, true))
         .map(|s| format!("{}({})", s.name, vec![r#""x""#; s.required()].join(", ")))
+        .unwrap_or_else(|| r#"GetXML("<a><b/><c/></a>", "/a/b/following-sibling::c")"#.to_owned())
 }

@@ -54,7 +54,7 @@ struct Grok {
 }
 
 /// Go `%q` of a string (the printable text patterns hold).
-fn go_quote(s: &str) -> String {
+pub(crate) fn go_quote(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {

@@ -54,9 +54,12 @@ pub enum Token {
     End(Name),
     /// Character data, and whether it came from a CDATA section.
     CharData(String, bool),
-    Comment,
-    ProcInst,
-    Directive,
+    /// A comment's text (between `<!--` and `-->`).
+    Comment(String),
+    /// A processing instruction: target and instruction text.
+    ProcInst(String, String),
+    /// A directive's text (between `<!` and `>`, taken as written).
+    Directive(String),
 }
 
 /// Why the tokenizer stopped: the input ended where a token could end, or a Go error text.
@@ -76,7 +79,7 @@ pub struct Decoder<'s> {
     pending_end: Option<Name>,
     /// Whether the caller set a `CharsetReader` (xmlquery does): a declared encoding other
     /// than UTF-8 is then converted upstream, which otelcheck does not do.
-    charset_reader: bool,
+    pub(crate) charset_reader: bool,
 }
 
 fn is_name_byte(c: u8) -> bool {
@@ -381,7 +384,8 @@ impl<'s> Decoder<'s> {
                         )));
                     }
                 }
-                Ok(Token::ProcInst)
+                let inst = String::from_utf8_lossy(&self.src[start..self.pos - 2]).into_owned();
+                Ok(Token::ProcInst(target, inst))
             }
             b'!' => self.bang(),
             _ => {
@@ -432,6 +436,7 @@ impl<'s> Decoder<'s> {
                 if self.must()? != b'-' {
                     return Err(self.syntax("invalid sequence <!- not part of <!--"));
                 }
+                let start = self.pos;
                 let (mut b0, mut b1) = (0u8, 0u8);
                 loop {
                     let b = self.must()?;
@@ -441,7 +446,8 @@ impl<'s> Decoder<'s> {
                                 self.syntax("invalid sequence \"--\" not allowed in comments")
                             );
                         }
-                        return Ok(Token::Comment);
+                        let text = &self.src[start..self.pos - 3];
+                        return Ok(Token::Comment(String::from_utf8_lossy(text).into_owned()));
                     }
                     (b0, b1) = (b1, b);
                 }
@@ -455,17 +461,18 @@ impl<'s> Decoder<'s> {
                 self.text(None, true).map(|t| Token::CharData(t, true))
             }
             _ => {
-                // A directive: up to the `>` that closes it, quotes and nested `<...>` and
-                // comments skipped.
+                // A directive: up to the `>` that closes it, quotes and nested `<...>` kept,
+                // each comment inside replaced by one space (Go's directive body).
                 // Its first byte (`b`) is taken as it is.
-                let _ = b;
+                let mut buf = vec![b];
                 let mut inquote = 0u8;
                 let mut depth = 0i32;
                 loop {
                     let b = self.must()?;
                     if inquote == 0 && b == b'>' && depth == 0 {
-                        return Ok(Token::Directive);
+                        return Ok(Token::Directive(String::from_utf8_lossy(&buf).into_owned()));
                     }
+                    buf.push(b);
                     if b == inquote {
                         inquote = 0;
                     } else if inquote != 0 {
@@ -484,9 +491,11 @@ impl<'s> Decoder<'s> {
                             matched += 1;
                         }
                         if matched < 3 {
+                            buf.extend_from_slice(&b"!--"[..matched]);
                             depth += 1;
                             continue;
                         }
+                        buf.pop();
                         let (mut b0, mut b1) = (0u8, 0u8);
                         loop {
                             let c = self.must()?;
@@ -495,6 +504,7 @@ impl<'s> Decoder<'s> {
                             }
                             (b0, b1) = (b1, c);
                         }
+                        buf.push(b' ');
                     }
                 }
             }
@@ -619,7 +629,7 @@ fn parse_xml(src: &str) -> R<Value<'static>> {
                         .push_str(t.trim_matches(|c: char| c.is_whitespace()));
                 }
             }
-            Token::Comment | Token::ProcInst | Token::Directive => {}
+            Token::Comment(_) | Token::ProcInst(..) | Token::Directive(_) => {}
         }
     };
     if d.offset() != src.len() {
@@ -765,7 +775,7 @@ fn parse_nodes(src: &str) -> R<QTree> {
             }
             _ if deep > 0 => continue,
             Token::CharData(t, _) => QNode::Text(t),
-            Token::Comment | Token::ProcInst | Token::Directive => QNode::Other,
+            Token::Comment(_) | Token::ProcInst(..) | Token::Directive(_) => QNode::Other,
         };
         let i = tree.nodes.len();
         tree.nodes.push(node);
