@@ -1,5 +1,6 @@
-//! Hostile inputs and unsafe outputs not covered elsewhere (issue 11, items 2, 4, 6, 7 and 8),
-//! each through the built binary under the CPU and address-space bounds of `common::bounded`.
+//! Hostile inputs and unsafe outputs not covered elsewhere (issue 11, items 2, 4, 6, 7 and 8,
+//! plus deeply nested YAML found while auditing them), each through the built binary under
+//! the CPU and address-space bounds of `common::bounded`.
 
 use crate::common;
 
@@ -151,4 +152,36 @@ fn an_invalid_setting_names_its_own_reference_when_values_repeat() {
             && out.contains("value: '${env:PCT}'"),
         "{out}"
     );
+}
+
+#[test]
+fn deeply_nested_yaml_is_refused_in_words() {
+    for (yaml, want) in [
+        (
+            format!(
+                "receivers: {}1{}\n",
+                "{a: ".repeat(50_000),
+                "}".repeat(50_000)
+            ),
+            "nested more than 64 levels deep",
+        ),
+        (
+            format!(
+                "receivers: {}{}\n",
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            ),
+            "invalid YAML",
+        ),
+    ] {
+        let (dir, path) = temp_file("config.yaml", yaml.as_bytes());
+        let run = otelcheck_bounded(dir.path(), &["validate", path.to_str().expect("utf-8")]);
+        assert_exit(&run, &[2]);
+        assert!(
+            run.stderr.contains("config.yaml:1:") && run.stderr.contains(want),
+            "{}",
+            &run.stderr[..run.stderr.len().min(2000)]
+        );
+        assert!(!run.stderr.contains("budget breached"), "{}", run.stderr);
+    }
 }
