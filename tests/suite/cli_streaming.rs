@@ -86,6 +86,18 @@ fn file_exporter_dumps_skip_lines_of_other_signals() {
     let report = json(&r);
     let expected = json(&only)["captures"][0]["spans"].clone();
     assert_eq!(report["captures"][0]["spans"], expected);
+    // The skipped lines are counted and said (JSON field, text summary line).
+    assert_eq!(report["captures"][0]["skipped_other_signals"], 2);
+    assert!(json(&only)["captures"][0]
+        .get("skipped_other_signals")
+        .is_none());
+    let text = run(dir.path(), &["dry-run", &seed_fixed(), f.to_str().unwrap()]);
+    assert!(
+        text.stdout
+            .contains("(2 OTLP JSON object(s) of other signals skipped)"),
+        "{}",
+        text.stdout
+    );
 
     let logs = dir.path().join("logs.jsonl");
     std::fs::write(&logs, "{\"resourceLogs\":[]}\n{\"resourceMetrics\":[]}\n").unwrap();
