@@ -134,9 +134,12 @@ pub fn parse_yaml(file: &Arc<str>, text: &str) -> Result<Node, String> {
 /// serde-saphyr reports its parse limits in Rust debug form (`budget breached: Depth { depth:
 /// 65 }`); say what was exceeded in words instead.
 fn plain_budget_error(message: String) -> String {
-    let Some(rest) = message.split("budget breached: ").nth(1) else {
+    const MARK: &str = "budget breached: ";
+    let Some(at) = message.find(MARK) else {
         return message;
     };
+    // Keep what comes before (serde-saphyr's `error: line L column C: `, read for the location).
+    let (before, rest) = (&message[..at], &message[at + MARK.len()..]);
     let number = |s: &str| -> Option<u64> {
         let digits: String = s
             .chars()
@@ -147,11 +150,11 @@ fn plain_budget_error(message: String) -> String {
     };
     match (rest.split_whitespace().next(), number(rest)) {
         (Some("Depth"), Some(depth)) => format!(
-            "nested more than {} levels deep (otelcheck's limit for a config)",
+            "{before}nested more than {} levels deep (otelcheck's limit for a config)",
             depth.saturating_sub(1)
         ),
         _ => format!(
-            "too large for a collector config ({}: otelcheck's parser limit)",
+            "{before}too large for a collector config ({}: otelcheck's parser limit)",
             rest.trim()
         ),
     }

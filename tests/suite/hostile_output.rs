@@ -163,7 +163,7 @@ fn deeply_nested_yaml_is_refused_in_words() {
                 "{a: ".repeat(50_000),
                 "}".repeat(50_000)
             ),
-            "nested more than 64 levels deep",
+            "config.yaml:1:264: error[invalid-config] invalid YAML: nested more than 64 levels deep",
         ),
         (
             format!(
