@@ -224,8 +224,12 @@ pub(super) fn replay_unit_observed(
         .into_iter()
         .partition(|(t, _)| *t == tag);
     let mut unit: Vec<Diagnostic> = mine.into_iter().map(|(_, d)| d).collect();
+    // Drop replay findings equal to one already there. Keyed by the derived `Debug` text
+    // (equal exactly when the findings are equal), so 50,000 rules stay linear.
+    let mut seen: std::collections::HashSet<String> =
+        unit.iter().map(|d| format!("{d:?}")).collect();
     for d in replay_diags {
-        if !unit.contains(&d) {
+        if seen.insert(format!("{d:?}")) {
             unit.push(d);
         }
     }

@@ -171,6 +171,7 @@ fn capture_info(c: &CaptureOutcome) -> CaptureInfo {
         payloads: c.payloads,
         traces: c.traces,
         spans: c.spans,
+        skipped_other_signals: c.skipped_other_signals,
     }
 }
 

@@ -126,9 +126,38 @@ pub fn parse_yaml(file: &Arc<str>, text: &str) -> Result<Node, String> {
     options.legacy_octal_numbers = true;
     // `.inf` / `-.inf` / `.nan` are valid YAML floats the collector accepts.
     options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
-    let raw: Spanned<RawNode> =
-        serde_saphyr::from_str_with_options(text, options).map_err(|e| e.to_string())?;
+    let raw: Spanned<RawNode> = serde_saphyr::from_str_with_options(text, options)
+        .map_err(|e| plain_budget_error(e.to_string()))?;
     Ok(raw_to_node(file, raw))
+}
+
+/// serde-saphyr reports its parse limits in Rust debug form (`budget breached: Depth { depth:
+/// 65 }`); say what was exceeded in words instead.
+fn plain_budget_error(message: String) -> String {
+    const MARK: &str = "budget breached: ";
+    let Some(at) = message.find(MARK) else {
+        return message;
+    };
+    // Keep what comes before (serde-saphyr's `error: line L column C: `, read for the location).
+    let (before, rest) = (&message[..at], &message[at + MARK.len()..]);
+    let number = |s: &str| -> Option<u64> {
+        let digits: String = s
+            .chars()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    };
+    match (rest.split_whitespace().next(), number(rest)) {
+        (Some("Depth"), Some(depth)) => format!(
+            "{before}nested more than {} levels deep (otelcheck's limit for a config)",
+            depth.saturating_sub(1)
+        ),
+        _ => format!(
+            "{before}too large for a collector config ({}: otelcheck's parser limit)",
+            rest.trim()
+        ),
+    }
 }
 
 fn loc_of(file: &Arc<str>, l: &serde_saphyr::Location) -> Location {

@@ -18,12 +18,52 @@ use std::sync::Arc;
 /// File contents by name, so snippets can be shown next to a diagnostic.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    files: HashMap<Arc<str>, Arc<str>>,
+    files: HashMap<Arc<str>, Source>,
+}
+
+/// One file's text and where each of its lines starts, so finding a line for a snippet does
+/// not scan the file again (a config with 50,000 rules has as many diagnostics).
+#[derive(Debug, Clone)]
+struct Source {
+    text: Arc<str>,
+    line_starts: Arc<[usize]>,
+}
+
+impl Source {
+    fn new(text: Arc<str>) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        Self { text, line_starts }
+    }
+
+    /// Line `index` (0-based) as `str::lines` gives it: without its `\n` or `\r\n`.
+    fn line(&self, index: usize) -> Option<&str> {
+        let start = *self.line_starts.get(index)?;
+        if start >= self.text.len() {
+            return None;
+        }
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        let line = &self.text[start..end];
+        if end < self.text.len() {
+            Some(line.strip_suffix('\r').unwrap_or(line))
+        } else {
+            Some(line)
+        }
+    }
 }
 
 impl SourceMap {
     pub fn insert(&mut self, name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) {
-        self.files.insert(name.into(), text.into());
+        self.files.insert(name.into(), Source::new(text.into()));
     }
 
     /// Add every file of `other` (files of independent configs have distinct names).
@@ -35,12 +75,11 @@ impl SourceMap {
 
     /// The whole text of `file`.
     pub fn text(&self, file: &str) -> Option<&str> {
-        self.files.get(file).map(|t| &**t)
+        self.files.get(file).map(|s| &*s.text)
     }
 
     pub fn line(&self, file: &str, line: u32) -> Option<&str> {
-        let text = self.files.get(file)?;
-        text.lines().nth(line.checked_sub(1)? as usize)
+        self.files.get(file)?.line(line.checked_sub(1)? as usize)
     }
 }
 
@@ -156,6 +195,31 @@ fn is_word(c: char) -> bool {
 mod tests {
     use super::*;
     use crate::diag::{codes, Diagnostic, Location};
+
+    #[test]
+    fn lines_are_found_as_str_lines_finds_them() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\r\nb\r\n",
+            "a\n\nb",
+            "a\r",
+            "a\rb\n\r\n\n",
+            "é\n日本\r\nz",
+        ] {
+            let mut sources = SourceMap::default();
+            sources.insert("f", text);
+            let want: Vec<&str> = text.lines().collect();
+            let got: Vec<&str> = (1..=want.len() as u32 + 2)
+                .map_while(|n| sources.line("f", n))
+                .collect();
+            assert_eq!(got, want, "{text:?}");
+            assert_eq!(sources.line("f", 0), None);
+            assert_eq!(sources.line("f", want.len() as u32 + 1), None, "{text:?}");
+        }
+    }
 
     #[test]
     fn underlines_the_token_and_aligns_the_gutter() {

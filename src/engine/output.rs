@@ -63,7 +63,7 @@ impl OutputWriter {
             if path.is_dir() {
                 return Err(format!("{} is a directory", path.display()));
             }
-            let tmp = NamedTempFile::new_in(dir)
+            let tmp = new_output_file(dir)
                 .map_err(|e| format!("cannot create a file in {}: {e}", dir.display()))?;
             targets.insert(
                 index,
@@ -113,6 +113,18 @@ impl Observer for OutputWriter {
             }
         }
     }
+}
+
+/// A temporary file in `dir` that becomes an output file: created with mode 0666 less the
+/// umask, as a plain `create` would, not the owner-only mode temporary files get by default.
+fn new_output_file(dir: &Path) -> std::io::Result<NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(dir)
 }
 
 #[cfg(test)]

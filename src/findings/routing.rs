@@ -50,12 +50,12 @@ pub fn routing_findings(
     }
     for kind in kinds_seen {
         let routing = engine.routing(kind);
-        if routing.receivers.len() > 1 {
+        if receivers_feed_different_pipelines(cfg, &routing.receivers) {
             out.push(
                 Diagnostic::warning(
                     codes::UNROUTED_CAPTURE,
                     format!(
-                        "the {} traffic was replayed into each of the receivers {}: a real client sends a request to one of them, so pipelines fed by more than one count those spans more than once",
+                        "the {} traffic was replayed into each of the receivers {}, which feed different pipelines: a real client sends a request to one of them, so these counts hold every span once per receiver where the collector would see it once",
                         receiver_type(kind),
                         routing.receivers.join(", ")
                     ),
@@ -80,6 +80,25 @@ pub fn routing_findings(
         }
     }
     out
+}
+
+/// Whether the receivers a capture enters through feed different sets of pipelines. A pipeline
+/// listing several of them gets each request once (as in the collector, where a request
+/// arrives at one endpoint); pipelines behind different receivers each get every request.
+fn receivers_feed_different_pipelines(cfg: &CollectorConfig, receivers: &[String]) -> bool {
+    let fed = |id: &String| -> Vec<usize> {
+        cfg.pipelines
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.receivers.iter().any(|r| &r.id.to_string() == id))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let mut sets = receivers.iter().map(fed);
+    let Some(first) = sets.next() else {
+        return false;
+    };
+    sets.any(|s| s != first)
 }
 
 /// When a receiver of the right type exists (e.g. only in a metrics pipeline), say so instead

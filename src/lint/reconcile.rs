@@ -16,13 +16,19 @@ const STATIC_PREFIX: &str = "this condition matches every span it tests: ";
 pub fn merge_static_and_data(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let (dead, mut rest): (Vec<Diagnostic>, Vec<Diagnostic>) =
         diags.into_iter().partition(|d| d.code == codes::DEAD_RULE);
+    // Only static catch-alls can take a dead rule; look among those alone, so a config with
+    // tens of thousands of findings is not searched once per dead rule.
+    let candidates: Vec<usize> = (0..rest.len())
+        .filter(|&i| rest[i].code == codes::CATCH_ALL_RULE)
+        .collect();
     let mut kept_dead = Vec::new();
     for d in dead {
-        let target = rest
-            .iter_mut()
-            .find(|c| is_static_catch_all_on_same_rule(c, &d));
+        let target = candidates
+            .iter()
+            .copied()
+            .find(|&i| is_static_catch_all_on_same_rule(&rest[i], &d));
         match target {
-            Some(c) => merge(c, &d),
+            Some(i) => merge(&mut rest[i], &d),
             None => kept_dead.push(d),
         }
     }

@@ -198,6 +198,17 @@ fn syntax_error(text: &str, what: &str, err: &pest::error::Error<Rule>) -> OttlE
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
+    if matches!(&err.variant, ErrorVariant::CustomError { message } if message == "call limit reached")
+    {
+        // pest's step budget: backtracking on this text would run for minutes.
+        return OttlError::syntax(
+            format!(
+                "{what} is too complex to parse: otelcheck gave up after {} parser steps (look for unclosed brackets or calls)",
+                super::limits::MAX_PARSER_CALLS
+            ),
+            Span::new(0, text.len()),
+        );
+    }
     let token = token_at(text, pos);
     let expected = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => {

@@ -86,6 +86,14 @@ pub struct CaptureInfo {
     pub payloads: usize,
     pub traces: usize,
     pub spans: usize,
+    /// OTLP JSON objects of other signals (metrics, logs lines of a collector file-exporter
+    /// dump) that were skipped; only in the report when there were some.
+    #[serde(skip_serializing_if = "is_zero_usize")]
+    pub skipped_other_signals: usize,
+}
+
+fn is_zero_usize(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -62,6 +62,17 @@ fn summary_line(report: &Report) -> String {
             "; replayed {spans} spans from {} capture(s)",
             report.captures.len()
         );
+        let skipped: usize = report
+            .captures
+            .iter()
+            .map(|c| c.skipped_other_signals)
+            .sum();
+        if skipped > 0 {
+            let _ = write!(
+                line,
+                " ({skipped} OTLP JSON object(s) of other signals skipped)"
+            );
+        }
     }
     line.push('\n');
     line

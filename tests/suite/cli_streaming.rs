@@ -86,6 +86,18 @@ fn file_exporter_dumps_skip_lines_of_other_signals() {
     let report = json(&r);
     let expected = json(&only)["captures"][0]["spans"].clone();
     assert_eq!(report["captures"][0]["spans"], expected);
+    // The skipped lines are counted and said (JSON field, text summary line).
+    assert_eq!(report["captures"][0]["skipped_other_signals"], 2);
+    assert!(json(&only)["captures"][0]
+        .get("skipped_other_signals")
+        .is_none());
+    let text = run(dir.path(), &["dry-run", &seed_fixed(), f.to_str().unwrap()]);
+    assert!(
+        text.stdout
+            .contains("(2 OTLP JSON object(s) of other signals skipped)"),
+        "{}",
+        text.stdout
+    );
 
     let logs = dir.path().join("logs.jsonl");
     std::fs::write(&logs, "{\"resourceLogs\":[]}\n{\"resourceMetrics\":[]}\n").unwrap();
@@ -257,7 +269,8 @@ fn routing_the_replay_cannot_follow_is_said() {
          exporters:\n  debug: {}\nconnectors:\n  routing:\n    default_pipelines: [traces/rest]\n\
          \x20   table:\n      - condition: 'attributes[\"x\"] == \"y\"'\n        pipelines: [traces/rest]\n\
          service:\n  pipelines:\n    traces/in: {receivers: [otlp, otlp/2], exporters: [routing]}\n\
-         \x20   traces/rest: {receivers: [routing], exporters: [debug]}\n",
+         \x20   traces/rest: {receivers: [routing], exporters: [debug]}\n\
+         \x20   traces/direct: {receivers: [otlp/2], exporters: [debug]}\n",
     )
     .unwrap();
     let r = run(
@@ -316,6 +329,40 @@ fn a_metrics_protobuf_file_is_named_as_such() {
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(
         r.stderr.contains("this holds OTLP metrics, not traces"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_logs_protobuf_file_is_named_as_such() {
+    use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+    use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue};
+    use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
+    use prost::Message;
+    let req = ExportLogsServiceRequest {
+        resource_logs: vec![ResourceLogs {
+            scope_logs: vec![ScopeLogs {
+                log_records: vec![LogRecord {
+                    time_unix_nano: 1,
+                    severity_text: "INFO".into(),
+                    body: Some(AnyValue {
+                        value: Some(any_value::Value::StringValue("hello".into())),
+                    }),
+                    ..LogRecord::default()
+                }],
+                ..ScopeLogs::default()
+            }],
+            ..ResourceLogs::default()
+        }],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("logs.pb");
+    std::fs::write(&f, req.encode_to_vec()).unwrap();
+    let r = run(dir.path(), &["dry-run", &seed_fixed(), f.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("this holds OTLP logs, not traces"),
         "{}",
         r.stderr
     );

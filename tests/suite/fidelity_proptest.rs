@@ -2,8 +2,16 @@
 //! the capture decoders return an error, never a panic, on arbitrary bytes.
 
 use otelcheck::capture::{decode_capture, CaptureFormat};
-use otelcheck::ottl::parse_condition;
+use otelcheck::ottl::{parse_condition, parse_statement};
 use proptest::prelude::*;
+
+/// A tree's `Debug` text without its byte ranges: two trees that differ only in where their
+/// nodes sit in the text (original vs printed) compare equal, any other difference does not.
+fn shape(tree: &impl std::fmt::Debug) -> String {
+    let text = format!("{tree:?}");
+    let spans = regex::Regex::new(r"span: Span \{ start: \d+, end: \d+ \}").expect("regex");
+    spans.replace_all(&text, "span").into_owned()
+}
 
 fn leaf() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -32,6 +40,17 @@ fn value() -> impl Strategy<Value = String> {
     })
 }
 
+fn statement() -> impl Strategy<Value = String> {
+    let editor = prop_oneof![
+        value().prop_map(|v| format!("set(attributes[\"x\"], {v})")),
+        Just("delete_key(attributes, \"http.url\")".to_string()),
+        Just("replace_pattern(name, \"^/(\\\\d+)\", \"/$$1\")".to_string()),
+        Just("keep_keys(attributes, [\"a\", \"b\"])".to_string()),
+    ];
+    (editor, proptest::option::of(condition()))
+        .prop_map(|(e, c)| c.map_or_else(|| e.clone(), |c| format!("{e} where {c}")))
+}
+
 fn condition() -> impl Strategy<Value = String> {
     let op = prop_oneof![Just("=="), Just("!="), Just("<"), Just(">="),];
     let atom = prop_oneof![
@@ -53,12 +72,26 @@ proptest! {
 
     #[test]
     fn printed_trees_parse_back_to_the_same_tree(text in condition()) {
-        if let Ok(tree) = parse_condition(&text) {
-            let printed = tree.node.to_string();
-            let again = parse_condition(&printed)
-                .unwrap_or_else(|e| panic!("{printed:?} (from {text:?}) does not parse: {e:?}"));
-            prop_assert_eq!(again.node.to_string(), printed);
-        }
+        // The generator also writes text the grammar refuses (a string in math, `nil * x`);
+        // the property is about the trees of text that parses.
+        let Ok(tree) = parse_condition(&text) else {
+            return Ok(());
+        };
+        let printed = tree.node.to_string();
+        let again = parse_condition(&printed)
+            .unwrap_or_else(|e| panic!("{printed:?} (from {text:?}) does not parse: {e:?}"));
+        prop_assert_eq!(shape(&again.node), shape(&tree.node), "{} printed as {}", text, printed);
+    }
+
+    #[test]
+    fn printed_statements_parse_back_to_the_same_tree(text in statement()) {
+        let Ok(tree) = parse_statement(&text) else {
+            return Ok(());
+        };
+        let printed = tree.to_string();
+        let again = parse_statement(&printed)
+            .unwrap_or_else(|e| panic!("{printed:?} (from {text:?}) does not parse: {e:?}"));
+        prop_assert_eq!(shape(&again), shape(&tree), "{} printed as {}", text, printed);
     }
 
     #[test]

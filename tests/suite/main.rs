@@ -33,6 +33,7 @@ mod fidelity_proptest;
 mod hostile_config;
 mod hostile_env;
 mod hostile_ottl;
+mod hostile_output;
 mod ottl_eval;
 mod ottl_eval_text;
 mod ottl_front;

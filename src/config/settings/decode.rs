@@ -346,6 +346,10 @@ fn article(want: &str) -> String {
 }
 
 fn scalar_text(node: &Node) -> String {
+    // A value `${env:...}` produced is shown as written: the reference, never the value.
+    if let Some(written) = &node.written {
+        return written.clone();
+    }
     match &node.kind {
         NodeKind::Bool(b) => b.to_string(),
         NodeKind::Int(i) => i.to_string(),

@@ -32,6 +32,31 @@ pub fn otelcheck_bounded(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
+/// Like [`otelcheck_bounded`], with standard output sent to the file `stdout` (e.g.
+/// `/dev/full`) instead of a pipe; the returned `stdout` is empty.
+pub fn otelcheck_bounded_stdout_to(dir: &Path, stdout: &Path, args: &[&str]) -> Run {
+    let script = format!("ulimit -t {CPU_SECONDS}; ulimit -v {MEMORY_KIB}; exec \"$0\" \"$@\"");
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(stdout)
+        .expect("the stdout file opens");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_otelcheck"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(file)
+        .output()
+        .expect("sh runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 /// A traces pipeline config whose `filter` processor holds `conditions` (JSON-quoted, so any
 /// text is a valid YAML scalar).
 pub fn filter_config(conditions: &[String]) -> String {
