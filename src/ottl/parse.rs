@@ -100,9 +100,12 @@ fn run<T>(text: &str, rule: Rule, what: &str, lower: LowerFn<T>) -> (Option<T>, 
     if let Some(err) = super::limits::check(text, what).or_else(|| lex_check(text, what)) {
         return (None, vec![err]);
     }
-    // A backstop only: the grammar is linear and the input bounded (`limits.rs`), so a
-    // real statement stays orders of magnitude below this many rule calls.
-    pest::set_call_limit(std::num::NonZeroUsize::new(super::limits::MAX_PARSER_CALLS));
+    // The PEG backtracks on some malformed texts (a fuzzer found one); the budget, linear in
+    // the text's length (`limits::parser_calls`), refuses those in linear time while every
+    // valid text within the depth limit stays well below it.
+    pest::set_call_limit(std::num::NonZeroUsize::new(super::limits::parser_calls(
+        text,
+    )));
     match OttlParser::parse(rule, text) {
         Ok(mut pairs) => {
             let mut lowerer = Lowerer::default();

@@ -89,8 +89,9 @@ fn fifty_thousand_conditions_validate() {
 
 #[test]
 fn a_fuzzer_found_backtracking_input_stops_at_the_step_budget() {
-    // cargo fuzz (ottl_parse, 2026-12-08) found this 217-byte text: it still backtracks until
-    // the parser's step budget, then is refused with a plain message.
+    // cargo fuzz (ottl_parse, 2026-12-08) found this 217-byte text: the grammar backtracks on
+    // it until the parser's step budget (linear in the text's length), then refuses it with a
+    // plain message.
     let text = "s ([setg  ss(tt tg  ss([se ses setv  settrDDD(at([st tg  ss([se ses setv  settrDDD(at([stttrDDD(at([stvetv  settrDDDDDDDD(at([sstttrDDD(at([stvetv  settrDDDDDDDD(at([ss etvunvetv  wettrDDDDDttrDDDDDDDD(at([ss etvunt t";
     let run = validate(&[text.to_owned()]);
     assert_exit(&run, &[1]);
