@@ -235,12 +235,13 @@ impl Dom {
     }
 
     /// xmlquery `OutputXML(false)`: the node's children. A sibling chain that loops (a node
-    /// added twice to the same parent links to itself) is an error: xmlquery never returns.
+    /// added twice to the same parent, or a node re-added under its own child) is an error:
+    /// xmlquery never returns.
     pub fn output_children(&self, n: usize) -> R<String> {
-        if self.loops(n, 0) {
+        if self.loops(n) {
             return Err(
-                "otelcheck cannot emulate this call: the same node is added twice to \
-                        one parent, and upstream's xmlquery then loops forever writing it"
+                "otelcheck cannot emulate this call: it links a node twice under one parent or \
+                        into its own subtree, and upstream's xmlquery then loops forever writing it"
                     .into(),
             );
         }
@@ -251,18 +252,42 @@ impl Dom {
         Ok(out)
     }
 
-    /// Whether a sibling chain at or below `n` loops.
-    fn loops(&self, n: usize, depth: usize) -> bool {
-        if depth > MAX_WALK {
-            return false;
+    /// Whether writing the subtree at `n` would never end: a sibling chain that loops, or a node
+    /// that is its own descendant (edits that re-add a node under one of its own children leave
+    /// such links, as xmlquery's `AddChild` never detaches). One depth-first walk with three
+    /// colours, each node explored once, so a shared node (InsertXML links one node under
+    /// several parents) costs nothing extra and the check is linear in the links.
+    fn loops(&self, n: usize) -> bool {
+        #[derive(Clone, Copy, PartialEq)]
+        enum Colour {
+            Unseen,
+            OnPath,
+            Done,
         }
-        let mut seen = std::collections::HashSet::new();
-        let mut c = self.nodes[n].first;
-        while let Some(i) = c {
-            if !seen.insert(i) || self.loops(i, depth + 1) {
+        let mut colour = vec![Colour::Unseen; self.nodes.len()];
+        // (node, next child to visit); an explicit stack, so no recursion on any shape.
+        let mut stack: Vec<(usize, Option<usize>)> = vec![(n, self.nodes[n].first)];
+        let mut chain_seen = std::collections::HashSet::new();
+        colour[n] = Colour::OnPath;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            let Some(c) = *next else {
+                colour[node] = Colour::Done;
+                stack.pop();
+                continue;
+            };
+            *next = self.nodes[c].next;
+            // A sibling chain longer than the arena revisits a node: it loops.
+            if !chain_seen.insert((node, c)) {
                 return true;
             }
-            c = self.nodes[i].next;
+            match colour[c] {
+                Colour::OnPath => return true,
+                Colour::Done => {}
+                Colour::Unseen => {
+                    colour[c] = Colour::OnPath;
+                    stack.push((c, self.nodes[c].first));
+                }
+            }
         }
         false
     }
@@ -871,6 +896,23 @@ pub fn remove_xml(text: &str, xpath: &XPath) -> R<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `//..` selects parents, so GetXML re-adds `a` under the result after its child `b`
+    /// was moved there: `a` ends up in its own subtree. Upstream never finishes writing it;
+    /// the cycle check walked such a graph exponentially (this hung) — now it is one linear
+    /// walk and the call is refused plainly.
+    #[test]
+    fn a_node_linked_into_its_own_subtree_is_refused_not_walked_forever() {
+        let doc = "<a><b x=\"1\"><c>t</c></b><b/></a>";
+        for x in ["//..", "//b/.."] {
+            let xp = xpath::compile(x).expect("xpath compiles");
+            let e = get_xml(doc, &xp).expect_err("loops upstream");
+            assert!(e.contains("loops forever"), "{x}: {e}");
+            assert!(insert_xml(doc, &xp, "<z/>").is_err(), "{x}");
+            assert!(remove_xml(doc, &xp).is_ok(), "{x}");
+        }
+        assert_eq!(get(doc, "//c/.."), "<b x=\"1\"><c>t</c></b>");
+    }
 
     fn get(doc: &str, x: &str) -> String {
         get_xml(doc, &xpath::compile(x).expect("xpath compiles")).expect("GetXML runs")
