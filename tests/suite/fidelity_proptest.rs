@@ -110,3 +110,63 @@ proptest! {
         let _ = decode_capture("prop.capture", &bytes, forced);
     }
 }
+
+/// Documents built from XML fragments (well-formed or not), for the XML converters.
+fn xml_docs() -> impl Strategy<Value = String> {
+    let atoms = prop::sample::select(vec![
+        "<a>",
+        "</a>",
+        "<b x=\"1\">",
+        "</b>",
+        "<c/>",
+        "text",
+        "<![CDATA[z]]>",
+        "<!-- c -->",
+        "<?xml version=\"1.0\"?>",
+        "<?pi x?>",
+        "<!DOCTYPE a>",
+        "&amp;",
+        "&lt;",
+        " ",
+        "<n:d xmlns:n=\"u\">",
+        "</n:d>",
+        "\"",
+        "<",
+        ">",
+        "&",
+        "<e y='2' z=\"3\">",
+        "</e>",
+    ]);
+    let fragments = prop::collection::vec(atoms, 0..40).prop_map(|v| v.concat());
+    // Well-formed documents too: random fragments rarely nest, and edits go wrong on nesting.
+    let documents = prop::sample::select(vec![
+        "<a><b x=\"1\"><c>t</c></b><b/></a>",
+        "<?xml version=\"1.0\"?><a><b><c><d/></c></b><e y='2'><b/></e></a>",
+        "<a>t<b/>u<!-- c --><![CDATA[x]]><n:d xmlns:n=\"u\"><b x=\"2\"/></n:d></a>",
+    ])
+    .prop_map(str::to_owned);
+    prop_oneof![documents, fragments]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// GetXML, RemoveXML, InsertXML and the two Convert*XML functions return a value or an
+    /// error on any document and any XPath that compiles — never panic, never run forever
+    /// (a node linked into its own subtree once made the output check exponential).
+    #[test]
+    fn xml_converters_end_on_any_document_and_xpath(
+        doc in xml_docs(),
+        sub in xml_docs(),
+        path in "[/a-e@*\\[\\]().='0-9 |!,:-]{0,24}|(//?(\\.\\.|[a-e*@.]{1,3})(\\[[^\\]]{0,8}\\])?){1,5}",
+    ) {
+        use otelcheck::ottl::runtime::functions::{xmldom, xpath};
+        if let Ok(x) = xpath::compile(&path) {
+            let _ = xmldom::get_xml(&doc, &x);
+            let _ = xmldom::remove_xml(&doc, &x);
+            let _ = xmldom::insert_xml(&doc, &x, &sub);
+            let _ = xmldom::attributes_to_elements(&doc, &x);
+            let _ = xmldom::text_to_elements(&doc, &x, "v");
+        }
+    }
+}
