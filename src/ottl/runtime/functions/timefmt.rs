@@ -134,7 +134,9 @@ impl Converter for FormatTime {
     }
 }
 
-const MONTHS: [&str; 12] = [
+/// Go's month and weekday names (`time.Month.String`, `time.Weekday.String`), shared with
+/// the parser in `timeparse.rs`.
+pub(super) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -148,7 +150,7 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const DAYS: [&str; 7] = [
+pub(super) const DAYS: [&str; 7] = [
     "Sunday",
     "Monday",
     "Tuesday",

@@ -159,30 +159,7 @@ struct Parsed {
 const SHORT_MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
-const LONG_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 const SHORT_DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const LONG_DAYS: [&str; 7] = [
-    "Sunday",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-];
 
 /// Go `lookup`: the first name that prefixes `val`, ASCII case-insensitively.
 fn lookup<'v>(tab: &[&str], val: &'v str) -> Option<(usize, &'v str)> {
@@ -407,7 +384,7 @@ fn go_parse(layout: &str, value_all: &str, loc: Loc) -> Result<Parsed, ParseErro
                 value = r;
             }
             Tok::LongMonth => {
-                let (m, r) = lookup(&LONG_MONTHS, value).ok_or_else(bad)?;
+                let (m, r) = lookup(&super::timefmt::MONTHS, value).ok_or_else(bad)?;
                 month = m as i64 + 1;
                 value = r;
             }
@@ -420,7 +397,7 @@ fn go_parse(layout: &str, value_all: &str, loc: Loc) -> Result<Parsed, ParseErro
                 }
             }
             Tok::WeekDay => value = lookup(&SHORT_DAYS, value).ok_or_else(bad)?.1,
-            Tok::LongWeekDay => value = lookup(&LONG_DAYS, value).ok_or_else(bad)?.1,
+            Tok::LongWeekDay => value = lookup(&super::timefmt::DAYS, value).ok_or_else(bad)?.1,
             Tok::Day | Tok::UnderDay | Tok::ZeroDay => {
                 if matches!(tok, Tok::UnderDay) && value.starts_with(' ') {
                     value = &value[1..];
