@@ -296,14 +296,7 @@ impl Attributes {
     /// [`Attributes::first_wins`] over a vector, which is kept as it is when its keys are
     /// distinct (the common case: no second allocation, no hash set for a short list).
     pub fn first_wins_vec(pairs: Vec<(Key, AnyValue)>) -> Self {
-        let repeated = if pairs.len() <= 16 {
-            (1..pairs.len()).any(|i| pairs[..i].iter().any(|(k, _)| *k == pairs[i].0))
-        } else {
-            let mut seen: rustc_hash::FxHashSet<Key> = rustc_hash::FxHashSet::default();
-            seen.reserve(pairs.len());
-            !pairs.iter().all(|(k, _)| seen.insert(*k))
-        };
-        if repeated {
+        if has_repeated_interned(&pairs) {
             Self::first_wins(pairs.into_iter())
         } else {
             Self(pairs)
@@ -369,18 +362,22 @@ where
 /// [`dedupe_keys`] for interned keys: equal keys share a pointer, so a repeated key is found by
 /// comparing pointers (sorted machine words for longer lists), never by reading key text.
 pub fn dedupe_interned<V>(entries: Vec<(Key, V)>) -> Vec<(Key, V)> {
-    let repeated = if entries.len() <= 16 {
-        (1..entries.len()).any(|i| entries[..i].iter().any(|(k, _)| *k == entries[i].0))
-    } else {
-        let mut ids: Vec<usize> = entries.iter().map(|(k, _)| k.id()).collect();
-        ids.sort_unstable();
-        ids.windows(2).any(|w| w[0] == w[1])
-    };
-    if repeated {
+    if has_repeated_interned(&entries) {
         dedupe_keys(entries)
     } else {
         entries
     }
+}
+
+/// Whether an interned key occurs twice: pointer compares for short lists, sorted key ids
+/// past 16 entries (no hashing of key text either way).
+fn has_repeated_interned<V>(entries: &[(Key, V)]) -> bool {
+    if entries.len() <= 16 {
+        return (1..entries.len()).any(|i| entries[..i].iter().any(|(k, _)| *k == entries[i].0));
+    }
+    let mut ids: Vec<usize> = entries.iter().map(|(k, _)| k.id()).collect();
+    ids.sort_unstable();
+    ids.windows(2).any(|w| w[0] == w[1])
 }
 
 fn has_repeated_key<K: std::ops::Deref<Target = str>, V>(entries: &[(K, V)]) -> bool {
